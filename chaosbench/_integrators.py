@@ -1,0 +1,368 @@
+"""Numba kernels of the integrators, each compiled once for all systems.
+
+Right-hand sides and Jacobians arrive as numba first-class functions with the fixed signatures of
+:mod:`chaosbench._symbolic`, so a kernel is compiled (and cached on disk) once, not once per system, and only when
+first used. Every kernel returns a status code instead of raising, together with the time and state reached; the
+Python layer turns a failure into :class:`~chaosbench.exceptions.IntegrationError`.
+
+Butcher tableaux of Dormand & Prince (1980) and of DOP853 with its dense output (Hairer, Nørsett & Wanner,
+*Solving Ordinary Differential Equations I*, 2nd ed., 1993, Sec. II.5 and II.6) are published constants; they are
+read from scipy, which ships them.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from numba import types
+from scipy.integrate._ivp import dop853_coefficients as _d8
+from scipy.integrate._ivp.rk import RK45 as _RK45
+
+OK, NON_FINITE, RUNAWAY, STEP_COLLAPSE, TOO_MANY_STEPS = 0, 1, 2, 3, 4
+STATUS_MESSAGES = {
+    NON_FINITE: "state became non-finite",
+    RUNAWAY: "state ran away beyond the divergence bound",
+    STEP_COLLAPSE: "step size collapsed below round-off",
+    TOO_MANY_STEPS: "maximum number of steps exceeded",
+}
+
+_vec = types.float64[::1]
+_mat = types.float64[:, ::1]
+RHS_TYPE = types.FunctionType(types.void(types.float64, _vec, _vec, _vec))
+JAC_TYPE = types.FunctionType(types.void(types.float64, _vec, _vec, _mat))
+_RESULT = types.Tuple((types.int64, _mat, types.float64, _vec, types.int64))  # status, samples, t, u, steps
+_LYAP_RESULT = types.Tuple((types.int64, _vec, types.float64, _vec, types.int64))  # status, log sums, t, u, steps
+
+# Tableaux as (A, b, c) with A strictly lower triangular.
+RK4_TABLEAU = (
+    np.array([[0, 0, 0, 0], [0.5, 0, 0, 0], [0, 0.5, 0, 0], [0, 0, 1.0, 0]]),
+    np.array([1 / 6, 1 / 3, 1 / 3, 1 / 6]),
+    np.array([0, 0.5, 0.5, 1.0]),
+)
+_DP5_A = np.zeros((7, 7))
+_DP5_A[:6, :5] = _RK45.A
+_DP5_A[6, :6] = _RK45.B  # FSAL stage: f(t + h, u_new)
+_DP5_C = np.append(_RK45.C, 1.0)
+DP5_TABLEAU = (_DP5_A[:6, :6].copy(), _RK45.B.copy(), _RK45.C.copy())
+_DP5_E = _RK45.E.copy()
+_DP5_P = np.ascontiguousarray(_RK45.P)
+
+_D8_A = np.ascontiguousarray(_d8.A)
+_D8_C = _d8.C.copy()
+_D8_B = _d8.B.copy()
+_D8_E3, _D8_E5, _D8_D = _d8.E3.copy(), _d8.E5.copy(), np.ascontiguousarray(_d8.D)
+DOP853_TABLEAU = (_D8_A[:12, :12].copy(), _D8_B, _D8_C[:12].copy())
+
+
+@numba.njit(cache=True, nogil=True)
+def _stages(f, t, u, h, p, A, C, K, first, last, tmp):
+    """Evaluate stages ``first..last-1`` into rows of ``K`` (earlier rows must be filled)."""
+    d = u.size
+    for s in range(first, last):
+        for j in range(d):
+            acc = 0.0
+            for r in range(s):
+                acc += A[s, r] * K[r, j]
+            tmp[j] = u[j] + h * acc
+        f(t + C[s] * h, tmp, p, K[s])
+
+
+@numba.njit(cache=True, nogil=True)
+def _combine(u, h, b, K, n_stages, out):
+    for j in range(u.size):
+        acc = 0.0
+        for s in range(n_stages):
+            acc += b[s] * K[s, j]
+        out[j] = u[j] + h * acc
+
+
+@numba.njit(cache=True, nogil=True)
+def _check(u, bound):
+    for v in u:
+        if not np.isfinite(v):
+            return NON_FINITE
+        if abs(v) > bound:
+            return RUNAWAY
+    return OK
+
+
+@numba.njit(cache=True, nogil=True)
+def _rms(err, u, u_new, rtol, atol):
+    acc = 0.0
+    for j in range(u.size):
+        sc = atol + rtol * max(abs(u[j]), abs(u_new[j]))
+        acc += (err[j] / sc) ** 2
+    return np.sqrt(acc / u.size)
+
+
+@numba.njit(cache=True, nogil=True)
+def _initial_step(f, t, u, f0, p, order, rtol, atol, tmp, f1):
+    """Starting step size (Hairer, Nørsett & Wanner 1993, Sec. II.4)."""
+    d0 = _rms(u, u, u, rtol, atol)
+    d1 = _rms(f0, u, u, rtol, atol)
+    h0 = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+    for j in range(u.size):
+        tmp[j] = u[j] + h0 * f0[j]
+    f(t + h0, tmp, p, f1)
+    for j in range(u.size):
+        f1[j] -= f0[j]
+    d2 = _rms(f1, u, u, rtol, atol) / h0
+    if d1 <= 1e-15 and d2 <= 1e-15:
+        h1 = max(1e-6, h0 * 1e-3)
+    else:
+        h1 = (0.01 / max(d1, d2)) ** (1.0 / (order + 1))
+    return min(100 * h0, h1)
+
+
+def _fixed_rk(f, A, b, c, t0, u0, p, h, n_skip, substeps, n, bound):
+    """Fixed-step explicit Runge-Kutta: ``n_skip`` steps of transient, then ``n`` samples ``substeps`` apart."""
+    d = u0.size
+    out = np.empty((n, d))
+    K = np.empty((b.size, d))
+    tmp = np.empty(d)
+    u = u0.copy()
+    u_new = np.empty(d)
+    t = t0
+    last = n_skip + (n - 1) * substeps
+    k = 0
+    for step in range(last + 1):
+        if step >= n_skip and (step - n_skip) % substeps == 0:
+            out[k] = u
+            k += 1
+        if step == last:
+            break
+        f(t, u, p, K[0])
+        _stages(f, t, u, h, p, A, c, K, 1, b.size, tmp)
+        _combine(u, h, b, K, b.size, u_new)
+        t = t0 + (step + 1) * h
+        status = _check(u_new, bound)
+        if status != OK:
+            return status, out, t, u_new, step + 1
+        u[:] = u_new
+    steps = last
+    return OK, out, t, u, steps
+
+
+def _adaptive_dopri5(f, t0, u0, p, t_first, dt, n, rtol, atol, bound, max_steps):
+    """Dormand-Prince 5(4) with step-size control and 4th-order dense output at ``t_first + k*dt``."""
+    d = u0.size
+    out = np.empty((n, d))
+    K = np.empty((7, d))
+    tmp = np.empty(d)
+    u = u0.copy()
+    u_new = np.empty(d)
+    err = np.empty(d)
+    t = t0
+    f(t, u, p, K[0])
+    h = _initial_step(f, t, u, K[0], p, 4, rtol, atol, tmp, err)
+    k = 0
+    while k < n and t_first + k * dt <= t:
+        out[k] = u
+        k += 1
+    steps = 0
+    while k < n:
+        if steps >= max_steps:
+            return TOO_MANY_STEPS, out, t, u, steps
+        if h < 1e-14 * max(abs(t), 1.0):
+            return STEP_COLLAPSE, out, t, u, steps
+        _stages(f, t, u, h, p, _DP5_A, _DP5_C, K, 1, 6, tmp)
+        _combine(u, h, _DP5_A[6], K, 6, u_new)
+        f(t + h, u_new, p, K[6])
+        for j in range(d):
+            acc = 0.0
+            for s in range(7):
+                acc += _DP5_E[s] * K[s, j]
+            err[j] = h * acc
+        err_norm = _rms(err, u, u_new, rtol, atol)
+        if not np.isfinite(err_norm):
+            h *= 0.2
+            continue
+        if err_norm > 1.0:
+            h *= max(0.2, 0.9 * err_norm ** -0.2)
+            continue
+        steps += 1
+        status = _check(u_new, bound)
+        if status != OK:
+            return status, out, t + h, u_new, steps
+        while k < n and t_first + k * dt <= t + h:
+            theta = (t_first + k * dt - t) / h
+            for j in range(d):
+                acc = 0.0
+                power = 1.0
+                for q in range(4):
+                    power *= theta
+                    qj = 0.0
+                    for s in range(7):
+                        qj += K[s, j] * _DP5_P[s, q]
+                    acc += qj * power
+                out[k, j] = u[j] + h * acc
+            k += 1
+        t += h
+        u[:] = u_new
+        K[0] = K[6]
+        factor = 10.0 if err_norm == 0.0 else min(10.0, 0.9 * err_norm ** -0.2)
+        h *= factor
+    return OK, out, t, u, steps
+
+
+def _adaptive_dop853(f, t0, u0, p, t_first, dt, n, rtol, atol, bound, max_steps):
+    """DOP853 with its 5th/3rd-order error estimate, step-size control and 7th-order dense output."""
+    d = u0.size
+    out = np.empty((n, d))
+    K = np.empty((16, d))
+    F = np.empty((7, d))
+    tmp = np.empty(d)
+    u = u0.copy()
+    u_new = np.empty(d)
+    err5 = np.empty(d)
+    t = t0
+    f(t, u, p, K[0])
+    h = _initial_step(f, t, u, K[0], p, 7, rtol, atol, tmp, err5)
+    k = 0
+    while k < n and t_first + k * dt <= t:
+        out[k] = u
+        k += 1
+    steps = 0
+    while k < n:
+        if steps >= max_steps:
+            return TOO_MANY_STEPS, out, t, u, steps
+        if h < 1e-14 * max(abs(t), 1.0):
+            return STEP_COLLAPSE, out, t, u, steps
+        _stages(f, t, u, h, p, _D8_A, _D8_C, K, 1, 12, tmp)
+        _combine(u, h, _D8_B, K, 12, u_new)
+        f(t + h, u_new, p, K[12])
+        e5 = 0.0
+        e3 = 0.0
+        for j in range(d):
+            a5 = 0.0
+            a3 = 0.0
+            for s in range(13):
+                a5 += _D8_E5[s] * K[s, j]
+                a3 += _D8_E3[s] * K[s, j]
+            sc = atol + rtol * max(abs(u[j]), abs(u_new[j]))
+            e5 += (a5 / sc) ** 2
+            e3 += (a3 / sc) ** 2
+        if e5 == 0.0 and e3 == 0.0:
+            err_norm = 0.0
+        else:
+            err_norm = abs(h) * e5 / np.sqrt((e5 + 0.01 * e3) * d)
+        if not np.isfinite(err_norm):
+            h *= 0.2
+            continue
+        if err_norm > 1.0:
+            h *= max(0.2, 0.9 * err_norm ** -0.125)
+            continue
+        steps += 1
+        status = _check(u_new, bound)
+        if status != OK:
+            return status, out, t + h, u_new, steps
+        if k < n and t_first + k * dt <= t + h:
+            _stages(f, t, u, h, p, _D8_A, _D8_C, K, 13, 16, tmp)
+            for j in range(d):
+                delta = u_new[j] - u[j]
+                F[0, j] = delta
+                F[1, j] = h * K[0, j] - delta
+                F[2, j] = 2.0 * delta - h * (K[12, j] + K[0, j])
+                for r in range(4):
+                    acc = 0.0
+                    for s in range(16):
+                        acc += _D8_D[r, s] * K[s, j]
+                    F[3 + r, j] = h * acc
+            while k < n and t_first + k * dt <= t + h:
+                theta = (t_first + k * dt - t) / h
+                for j in range(d):
+                    y = 0.0
+                    for i in range(7):
+                        y += F[6 - i, j]
+                        y *= theta if i % 2 == 0 else 1.0 - theta
+                    out[k, j] = u[j] + y
+                k += 1
+        t += h
+        u[:] = u_new
+        K[0] = K[12]
+        factor = 10.0 if err_norm == 0.0 else min(10.0, 0.9 * err_norm ** -0.125)
+        h *= factor
+    return OK, out, t, u, steps
+
+
+def _benettin(f, jac, t0, u0, p, h, n_transient, n_steps, k, renorm_every, bound):
+    """Lyapunov exponents by Benettin's method: RK4 on the state and ``k`` tangent vectors, Gram-Schmidt every
+    ``renorm_every`` steps; returns the summed log stretch factors (divide by the elapsed time)."""
+    d = u0.size
+    u = u0.copy()
+    Q = np.zeros((d, k))
+    for i in range(k):
+        Q[i, i] = 1.0
+    ku = np.empty((4, d))
+    kq = np.empty((4, d, k))
+    us = np.empty(d)
+    qs = np.empty((d, k))
+    J = np.empty((d, d))
+    logs = np.zeros(k)
+    t = t0
+    a = (0.0, 0.5, 0.5, 1.0)
+    w = (1.0 / 6.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 6.0)
+    for step in range(n_transient + n_steps):
+        for s in range(4):
+            if s == 0:
+                us[:] = u
+                qs[:, :] = Q
+            else:
+                for j in range(d):
+                    us[j] = u[j] + a[s] * h * ku[s - 1, j]
+                    for c in range(k):
+                        qs[j, c] = Q[j, c] + a[s] * h * kq[s - 1, j, c]
+            f(t + a[s] * h, us, p, ku[s])
+            jac(t + a[s] * h, us, p, J)
+            for j in range(d):
+                for c in range(k):
+                    acc = 0.0
+                    for m in range(d):
+                        acc += J[j, m] * qs[m, c]
+                    kq[s, j, c] = acc
+        for j in range(d):
+            u[j] += h * (w[0] * ku[0, j] + w[1] * ku[1, j] + w[2] * ku[2, j] + w[3] * ku[3, j])
+            for c in range(k):
+                Q[j, c] += h * (w[0] * kq[0, j, c] + w[1] * kq[1, j, c] + w[2] * kq[2, j, c] + w[3] * kq[3, j, c])
+        t = t0 + (step + 1) * h
+        status = _check(u, bound)
+        if status != OK:
+            return status, logs, t, u, step
+        if (step + 1) % renorm_every == 0:
+            for c in range(k):  # modified Gram-Schmidt
+                for c2 in range(c):
+                    dot = 0.0
+                    for j in range(d):
+                        dot += Q[j, c2] * Q[j, c]
+                    for j in range(d):
+                        Q[j, c] -= dot * Q[j, c2]
+                norm = 0.0
+                for j in range(d):
+                    norm += Q[j, c] ** 2
+                norm = np.sqrt(norm)
+                if not (norm > 0.0 and np.isfinite(norm)):
+                    return NON_FINITE, logs, t, u, step
+                if step >= n_transient:
+                    logs[c] += np.log(norm)
+                for j in range(d):
+                    Q[j, c] /= norm
+    return OK, logs, t, u, n_transient + n_steps
+
+
+_i64, _f64 = types.int64, types.float64
+_SPECS = {
+    "fixed_rk": (_fixed_rk, _RESULT(RHS_TYPE, _mat, _vec, _vec, _f64, _vec, _vec, _f64, _i64, _i64, _i64, _f64)),
+    "dopri5": (_adaptive_dopri5, _RESULT(RHS_TYPE, _f64, _vec, _vec, _f64, _f64, _i64, _f64, _f64, _f64, _i64)),
+    "dop853": (_adaptive_dop853, _RESULT(RHS_TYPE, _f64, _vec, _vec, _f64, _f64, _i64, _f64, _f64, _f64, _i64)),
+    "benettin": (_benettin, _LYAP_RESULT(RHS_TYPE, JAC_TYPE, _f64, _vec, _vec, _f64, _i64, _i64, _i64, _i64, _f64)),
+}
+_compiled: dict = {}
+
+
+def kernel(name: str):
+    """The compiled kernel ``name``, compiling (or loading from numba's disk cache) on first use."""
+    fn = _compiled.get(name)
+    if fn is None:
+        pyfunc, signature = _SPECS[name]
+        fn = _compiled[name] = numba.njit(signature, cache=True, nogil=True)(pyfunc)
+    return fn

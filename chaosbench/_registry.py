@@ -1,0 +1,434 @@
+"""Declaring systems (:func:`system`), looking them up (:func:`get_system`, :func:`list_systems`), and the
+:class:`System` object that integrates them."""
+
+from __future__ import annotations
+
+import inspect
+import math
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from . import _symbolic
+from ._solvers import Radau, Solver, get_solver
+from ._trajectory import Trajectory
+from .exceptions import (
+    DuplicateSystemError,
+    InvalidParameterError,
+    SystemDefinitionError,
+    UnknownSystemError,
+    did_you_mean,
+)
+
+__all__ = ["System", "system", "get_system", "list_systems"]
+
+#: Literature invariants a declaration may state (values from the cited papers, never computed by chaosbench).
+LITERATURE_FIELDS = ("lyapunov_max", "lyapunov_spectrum", "kaplan_yorke_dimension", "correlation_dimension")
+DIVERGENCE_FACTOR = 1e8  # a state beyond this many times the initial condition's scale counts as divergent
+
+_registry: dict[str, _Definition] = {}
+_builtins_loaded = False
+_lock = threading.Lock()
+
+
+@dataclass(eq=False)
+class _Definition:
+    """Everything declared about a system; shared by all its parameter variants."""
+
+    name: str
+    function: object
+    variables: tuple
+    param_names: tuple
+    defaults: tuple
+    ic: np.ndarray
+    citation: str
+    description: str
+    period: float | None
+    literature: dict
+    tags: frozenset
+    vector: bool
+    nonautonomous: bool
+    jac_function: object = None
+    _traced: object = field(default=None, repr=False)
+    _compiled: object = field(default=None, repr=False)
+
+    def traced(self):
+        if self._traced is None:
+            self._traced = _symbolic.trace(
+                self.function, name=self.name, state_names=self.variables, param_names=self.param_names,
+                vector=self.vector, nonautonomous=self.nonautonomous, jac_fn=self.jac_function,
+            )
+        return self._traced
+
+    def compiled(self):
+        """``(rhs, jac)`` numba functions, generated and compiled (or loaded from cache) on first use."""
+        if self._compiled is None:
+            with _lock:
+                if self._compiled is None:
+                    key = _symbolic.declaration_key(self.name, self.function, self.jac_function,
+                                                    extra=repr((self.variables, self.param_names)))
+                    path = _symbolic.cached_module(key)
+                    if path is None:
+                        source = _symbolic.generate_source(self.traced(), self.name)
+                        path = _symbolic.write_module(source, self.name, key)
+                    self._compiled = _symbolic.load_compiled(path)
+        return self._compiled
+
+
+def _as_state(values, dim: int, what: str, name: str) -> np.ndarray:
+    try:
+        arr = np.array(values, dtype=float).reshape(-1) if np.ndim(values) <= 1 else None
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or np.ndim(values) != 1 or arr.size != dim:
+        raise InvalidParameterError(f"{name}: {what} must be a sequence of {dim} numbers, got {values!r}")
+    if not np.isfinite(arr).all():
+        raise InvalidParameterError(f"{name}: {what} must be finite, got {arr.tolist()}")
+    return np.ascontiguousarray(arr)
+
+
+def _positive_int(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise InvalidParameterError(f"{what} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _positive_float(value, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise InvalidParameterError(f"{what} must be a positive number, got {value!r}")
+    return number
+
+
+class System:
+    """A registered dynamical system with one set of parameter values.
+
+    Obtain one with :func:`get_system` or by declaring it with :func:`system`; derive variants with
+    :meth:`with_params`. Instances are immutable.
+    """
+
+    def __init__(self, definition: _Definition, params: Mapping[str, float]):
+        self._definition = definition
+        self._params = MappingProxyType(dict(params))
+        self._p = np.array([params[k] for k in definition.param_names], dtype=float)
+
+    # --- declared facts -------------------------------------------------------------------------------------
+    name = property(lambda self: self._definition.name, doc="Registered name.")
+    dim = property(lambda self: len(self._definition.variables), doc="Number of state variables.")
+    variables = property(lambda self: self._definition.variables, doc="Names of the state variables.")
+    params = property(lambda self: self._params, doc="Parameter values (read-only mapping).")
+    citation = property(lambda self: self._definition.citation, doc="Source of the equations and parameters.")
+    description = property(lambda self: self._definition.description, doc="The declaration's docstring.")
+    tags = property(lambda self: self._definition.tags, doc="Tags such as ``polynomial`` or ``nonautonomous``.")
+    nonautonomous = property(lambda self: self._definition.nonautonomous, doc="Whether time enters the equations.")
+
+    @property
+    def ic(self) -> np.ndarray:
+        """Declared initial condition (a copy)."""
+        return self._definition.ic.copy()
+
+    @property
+    def literature(self) -> Mapping:
+        """Invariants published in the cited literature, for the default parameters (empty if none)."""
+        return MappingProxyType(self._definition.literature)
+
+    @property
+    def lyapunov_max(self) -> float | None:
+        """Largest Lyapunov exponent from the literature, or None (see :func:`lyapunov_spectrum` to compute)."""
+        return self._definition.literature.get("lyapunov_max") if self._is_default() else None
+
+    @property
+    def period(self) -> float:
+        """Characteristic period: declared, or the dominant period of the power spectrum (computed once)."""
+        if self._definition.period is not None and self._is_default():
+            return self._definition.period
+        from ._invariants import dominant_period
+
+        return dominant_period(self)
+
+    def _is_default(self) -> bool:
+        return tuple(self._p) == self._definition.defaults
+
+    # --- equations ------------------------------------------------------------------------------------------
+    def _compiled(self):
+        return self._definition.compiled()
+
+    def rhs(self, u, t: float = 0.0) -> np.ndarray:
+        """Time derivative du/dt at state ``u`` and time ``t``."""
+        u = _as_state(u, self.dim, "state", self.name)
+        du = np.empty(self.dim)
+        self._compiled()[0](float(t), u, self._p, du)
+        return du
+
+    def jac(self, u, t: float = 0.0) -> np.ndarray:
+        """Jacobian d(du/dt)/du (dim x dim) at state ``u`` and time ``t``."""
+        u = _as_state(u, self.dim, "state", self.name)
+        J = np.empty((self.dim, self.dim))
+        self._compiled()[1](float(t), u, self._p, J)
+        return J
+
+    def equations(self) -> list[str]:
+        """The traced equations as text, one ``dx/dt = ...`` line per variable."""
+        traced = self._definition.traced()
+        return [f"d{v}/dt = {expr}" for v, expr in zip(self.variables, traced.rhs)]
+
+    def with_params(self, **params) -> System:
+        """A copy with some parameters changed; unknown names and non-finite values are errors."""
+        for key, value in params.items():
+            if key not in self._params:
+                hint = did_you_mean(key, self._params) or f" Parameters: {', '.join(self._params) or 'none'}."
+                raise InvalidParameterError(f"{self.name} has no parameter {key!r}.{hint}")
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+                raise InvalidParameterError(f"{self.name}: parameter {key} must be a number, got {value!r}")
+            if not math.isfinite(value):
+                raise InvalidParameterError(f"{self.name}: parameter {key} must be finite, got {value!r}")
+        return System(self._definition, {**self._params, **{k: float(v) for k, v in params.items()}})
+
+    # --- integration ----------------------------------------------------------------------------------------
+    def default_solver(self) -> Solver:
+        """Radau for systems tagged ``stiff``, DOP853 otherwise."""
+        return Radau() if "stiff" in self.tags else get_solver("dop853")
+
+    def _divergence_bound(self, user_ic=None) -> float:
+        """States beyond this magnitude count as divergent: a multiple of the declared (or user-given) IC's scale."""
+        scale = float(np.max(np.abs(self._definition.ic)))
+        if user_ic is not None:
+            scale = max(scale, float(np.max(np.abs(user_ic))))
+        return DIVERGENCE_FACTOR * max(1.0, scale)
+
+    def _integrate(self, u0, *, t_first, dt, n, solver, t0=0.0, user_ic=None):
+        rhs, jac = self._compiled()
+        return solver.solve(rhs, jac, system=self.name, u0=u0, p=self._p, t0=t0, t_first=t_first, dt=dt, n=n,
+                            bound=self._divergence_bound(user_ic))
+
+    def trajectory(
+        self,
+        n: int,
+        *,
+        pts_per_period: float = 100,
+        dt: float | None = None,
+        ic=None,
+        transient: float = 20.0,
+        method: str | Solver | None = None,
+        rtol: float | None = None,
+        atol: float | None = None,
+        seed: int | None = None,
+        standardize: bool = False,
+    ) -> Trajectory:
+        """Integrate and sample ``n`` states.
+
+        Parameters
+        ----------
+        n : int
+            Number of samples.
+        pts_per_period : float
+            Samples per characteristic period (:attr:`period`); ignored when ``dt`` is given.
+        dt : float, optional
+            Sampling interval in time units.
+        ic : sequence of float, optional
+            Initial condition; default the declared one. Exclusive with ``seed``.
+        transient : float
+            Characteristic periods integrated and discarded before the first sample.
+        method : str or Solver, optional
+            ``"dop853"`` (default), ``"dopri5"``, ``"rk4"``, ``"radau"``, ``"bdf"``, ``"lsoda"`` or a Solver
+            object; systems tagged ``stiff`` default to ``"radau"``.
+        rtol, atol : float, optional
+            Tolerances of adaptive solvers (defaults: 1e-10 and 1e-12 for explicit ones, 1e-8 and 1e-10 for
+            implicit ones).
+        seed : int, optional
+            Start from an on-attractor state drawn reproducibly with this seed (see :meth:`sample_ics`).
+        standardize : bool
+            Return zero-mean, unit-variance variables; ``info`` keeps ``loc`` and ``scale``.
+
+        Raises
+        ------
+        IntegrationError
+            If the state becomes non-finite or runs away.
+        """
+        n = _positive_int(n, "n")
+        transient = float(transient)
+        if not (math.isfinite(transient) and transient >= 0):
+            raise InvalidParameterError(f"transient must be a non-negative number of periods, got {transient!r}")
+        if ic is not None and seed is not None:
+            raise InvalidParameterError("give either ic or seed, not both")
+        period = self.period
+        sample_dt = _positive_float(dt, "dt") if dt is not None else period / _positive_float(
+            pts_per_period, "pts_per_period")
+        if seed is not None:
+            u0 = self.sample_ics(1, seed=seed)[0]
+        else:
+            u0 = self.ic if ic is None else _as_state(ic, self.dim, "initial condition", self.name)
+        solver = self.default_solver() if method is None else get_solver(method, rtol, atol)
+        if method is None and (rtol is not None or atol is not None):
+            solver = get_solver(solver.name.lower(), rtol, atol)
+        t, x = self._integrate(u0, t_first=transient * period, dt=sample_dt, n=n, solver=solver, user_ic=ic)
+        info = {"period": period, "solver": solver.describe(), "version": _version()}
+        if standardize:
+            loc, scale = x.mean(axis=0), x.std(axis=0)
+            scale = np.where(scale > 0, scale, 1.0)
+            x = (x - loc) / scale
+            info |= {"loc": loc, "scale": scale}
+        settings = {
+            "n": n, "pts_per_period": pts_per_period, "dt": dt, "ic": None if ic is None else u0.tolist(),
+            "transient": transient, "method": method if isinstance(method, Solver) else solver.name.lower(),
+            "rtol": rtol, "atol": atol, "seed": seed, "standardize": standardize,
+        }
+        return Trajectory(t=t, x=x, system=self.name, params=dict(self._params), dt=sample_dt, settings=settings,
+                          variables=self.variables, info=info)
+
+    def sample_ics(self, k: int, seed: int | None = None) -> np.ndarray:
+        """``k`` distinct states on the attractor, drawn reproducibly from a long trajectory started at :attr:`ic`.
+
+        Returns an array of shape (k, dim).
+        """
+        k = _positive_int(k, "k")
+        pool = max(2000, 10 * k)
+        states = self.trajectory(pool, pts_per_period=20, transient=50.0).x
+        rng = np.random.default_rng(seed)
+        return states[np.sort(rng.choice(pool, size=k, replace=False))]
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v:g}" for k, v in self._params.items())
+        return f"<System {self.name} dim={self.dim} ({params})>"
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _parse_signature(fn, name: str, dim: int | None):
+    sig = inspect.signature(fn)
+    positional, params, nonautonomous = [], [], False
+    for p in sig.parameters.values():
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            positional.append(p.name)
+        elif p.kind is p.KEYWORD_ONLY and p.name == "t":
+            nonautonomous = True
+        elif p.kind is p.KEYWORD_ONLY:
+            if p.default is p.empty or isinstance(p.default, bool) or not isinstance(p.default, (int, float)):
+                raise SystemDefinitionError(f"{name}: parameter {p.name} needs a numeric default (its literature value)")
+            params.append((p.name, float(p.default)))
+        else:
+            raise SystemDefinitionError(f"{name}: *args and **kwargs are not allowed in a system's equations")
+    if dim is None:
+        if not positional:
+            raise SystemDefinitionError(f"{name}: the function needs one positional argument per state variable")
+        variables = tuple(positional)
+    else:
+        if len(positional) != 1:
+            raise SystemDefinitionError(f"{name}: with dim={dim} the function takes the whole state as one array")
+        variables = tuple(f"{positional[0]}{i}" for i in range(_positive_int(dim, f"{name}: dim")))
+    return variables, tuple(params), nonautonomous
+
+
+def system(
+    fn=None,
+    *,
+    ic: Iterable[float],
+    citation: str,
+    dim: int | None = None,
+    period: float | None = None,
+    jac=None,
+    tags: Iterable[str] = (),
+    name: str | None = None,
+    replace: bool = False,
+    **literature,
+):
+    """Declare and register a dynamical system; returns its :class:`System` with the default parameters.
+
+    The decorated function states the equations in plain Python: its positional arguments are the state
+    variables (or, with ``dim``, one array holding the whole state) and it returns their time derivatives; its
+    keyword-only arguments are the parameters with their literature values as defaults; a keyword-only ``t``
+    makes the system non-autonomous. Branches must be written with ``np.where``, ``np.heaviside``, ``min``,
+    ``max`` or ``abs`` so that the equations can be traced and differentiated exactly.
+
+    Parameters
+    ----------
+    ic : sequence of float
+        Initial condition from the literature (on or near the attractor).
+    citation : str
+        Source of the equations and parameter values (authors, year, venue, DOI).
+    dim : int, optional
+        Dimension of a system whose function takes the state as one array.
+    period : float, optional
+        Characteristic period, if published; otherwise estimated from the power spectrum.
+    jac : callable, optional
+        Analytic Jacobian with the same arguments, returning a dim x dim nested sequence; by default it is derived
+        symbolically.
+    tags : iterable of str
+        E.g. ``polynomial``, ``stiff`` (integrated with Radau by default), ``high_dim``.
+    name : str, optional
+        Registered name; default the function's name.
+    replace : bool
+        Allow replacing a system already registered under this name.
+    **literature
+        Published invariants: ``lyapunov_max``, ``lyapunov_spectrum``, ``kaplan_yorke_dimension``,
+        ``correlation_dimension``.
+    """
+    if fn is None:
+        return lambda f: system(f, ic=ic, citation=citation, dim=dim, period=period, jac=jac, tags=tags, name=name,
+                                replace=replace, **literature)
+    sys_name = name or fn.__name__
+    unknown = set(literature) - set(LITERATURE_FIELDS)
+    if unknown:
+        key = sorted(unknown)[0]
+        raise SystemDefinitionError(f"{sys_name}: unknown keyword {key!r}.{did_you_mean(key, LITERATURE_FIELDS)}")
+    if not isinstance(citation, str) or not citation.strip():
+        raise SystemDefinitionError(f"{sys_name}: a citation is required")
+    variables, params, nonautonomous = _parse_signature(fn, sys_name, dim)
+    try:
+        ic_arr = _as_state(ic, len(variables), "initial condition", sys_name)
+    except InvalidParameterError as exc:
+        raise SystemDefinitionError(str(exc)) from None
+    tag_set = frozenset(tags) | ({"nonautonomous"} if nonautonomous else set())
+    definition = _Definition(
+        name=sys_name, function=fn, variables=variables, param_names=tuple(k for k, _ in params),
+        defaults=tuple(v for _, v in params), ic=ic_arr, citation=citation.strip(),
+        description=inspect.cleandoc(fn.__doc__ or ""), period=None if period is None else _positive_float(
+            period, f"{sys_name}: period"), literature=dict(literature), tags=tag_set, vector=dim is not None,
+        nonautonomous=nonautonomous, jac_function=jac,
+    )
+    with _lock:
+        if sys_name in _registry and not replace:
+            raise DuplicateSystemError(f"A system named {sys_name!r} is already registered; pass replace=True")
+        _registry[sys_name] = definition
+    return System(definition, dict(params))
+
+
+def _load_builtins() -> None:
+    global _builtins_loaded
+    if not _builtins_loaded:
+        _builtins_loaded = True
+        import chaosbench.systems  # noqa: F401  (registers the catalogue)
+
+
+def get_system(name: str) -> System:
+    """The registered system ``name`` with its default parameters.
+
+    Raises
+    ------
+    UnknownSystemError
+        With close matches suggested.
+    """
+    _load_builtins()
+    definition = _registry.get(name)
+    if definition is None:
+        raise UnknownSystemError(str(name), _registry)
+    return System(definition, dict(zip(definition.param_names, definition.defaults)))
+
+
+def list_systems(tag: str | None = None, dim: int | None = None) -> list[str]:
+    """Sorted names of registered systems, optionally only those with ``tag`` and/or dimension ``dim``."""
+    _load_builtins()
+    return sorted(
+        name for name, d in _registry.items()
+        if (tag is None or tag in d.tags) and (dim is None or len(d.variables) == dim)
+    )

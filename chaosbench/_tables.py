@@ -1,0 +1,76 @@
+"""Tabular summaries of the catalogue, shared by the CLI and notebooks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+import numpy as np
+
+from ._invariants import kaplan_yorke_dimension, lyapunov_spectrum
+from ._registry import get_system, list_systems
+from .exceptions import IntegrationError
+
+__all__ = ["systems_table", "system_info", "lyapunov_table"]
+
+
+def systems_table(tag: str | None = None, dim: int | None = None):
+    """One row per registered system: name, dim, parameters, tags, literature λ_max and citation."""
+    import pandas as pd
+
+    rows = []
+    for name in list_systems(tag=tag, dim=dim):
+        s = get_system(name)
+        rows.append({
+            "name": name, "dim": s.dim, "params": ", ".join(f"{k}={v:g}" for k, v in s.params.items()),
+            "tags": ",".join(sorted(s.tags)), "lyapunov_max_lit": s.lyapunov_max, "citation": s.citation,
+        })
+    return pd.DataFrame(rows, columns=["name", "dim", "params", "tags", "lyapunov_max_lit", "citation"])
+
+
+def system_info(name: str) -> dict:
+    """Everything declared about a system, its traced equations and its characteristic period."""
+    s = get_system(name)
+    return {
+        "name": s.name, "dim": s.dim, "variables": list(s.variables), "params": dict(s.params),
+        "ic": s.ic.tolist(), "tags": sorted(s.tags), "description": s.description, "citation": s.citation,
+        "equations": s.equations(), "period": s.period,
+        "period_source": "declared" if s._definition.period is not None else "estimated (power spectrum)",
+        "literature": dict(s.literature),
+    }
+
+
+def lyapunov_table(names: Iterable[str], *, spectrum: bool = False, record_failures: bool = False,
+                   progress: bool | None = None, **kwargs):
+    """Computed Lyapunov exponents next to the literature value, one row per system.
+
+    Columns: ``system``, ``lyapunov_max`` (computed), ``lyapunov_max_lit``, ``rel_diff``, ``seconds``, with
+    ``spectrum`` also ``spectrum`` (space-separated exponents) and ``kaplan_yorke``, and with ``record_failures``
+    an ``error`` column holding the message of a system whose integration failed (otherwise the error propagates).
+    ``kwargs`` go to :func:`lyapunov_spectrum`; ``progress=None`` shows a progress bar only on a terminal.
+    """
+    import pandas as pd
+    from tqdm import tqdm
+
+    rows = []
+    for name in tqdm(list(names), desc="lyapunov", unit="system", disable=None if progress is None else not progress,
+                     leave=False):
+        system = get_system(name)
+        start = time.perf_counter()
+        row = {"system": name, "lyapunov_max": None, "lyapunov_max_lit": system.lyapunov_max, "rel_diff": None}
+        try:
+            exponents = lyapunov_spectrum(system, None if spectrum else 1, **kwargs)
+        except IntegrationError as exc:
+            if not record_failures:
+                raise
+            rows.append(row | {"error": str(exc)})
+            continue
+        row["lyapunov_max"] = float(exponents[0])
+        if row["lyapunov_max_lit"] is not None:
+            row["rel_diff"] = (row["lyapunov_max"] - row["lyapunov_max_lit"]) / abs(row["lyapunov_max_lit"])
+        if spectrum:
+            row["spectrum"] = " ".join(f"{v:.6g}" for v in exponents)
+            row["kaplan_yorke"] = kaplan_yorke_dimension(exponents)
+        row["seconds"] = time.perf_counter() - start
+        rows.append(row | ({"error": None} if record_failures else {}))
+    return pd.DataFrame(rows).replace({np.nan: None})

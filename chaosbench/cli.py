@@ -1,0 +1,170 @@
+"""The ``chaosbench`` command line: a thin layer over the library.
+
+Bad input ends with one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from ._registry import get_system, list_systems
+from ._tables import lyapunov_table, system_info, systems_table
+from ._trajectory import SAVE_FORMATS
+from .exceptions import ChaosbenchError, InvalidParameterError
+
+USAGE_ERROR = 2
+
+
+class _Group(click.Group):
+    """A click group that turns chaosbench's errors into one line and exit status 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ChaosbenchError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(USAGE_ERROR)
+
+
+def _parse_params(pairs) -> dict:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        try:
+            params[key.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not key.strip():
+            raise InvalidParameterError(f"--param expects NAME=NUMBER, got {pair!r}")
+    return params
+
+
+def _emit(frame, fmt: str) -> None:
+    if fmt == "csv":
+        click.echo(frame.to_csv(index=False), nl=False)
+    elif fmt == "json":
+        click.echo(frame.to_json(orient="records", indent=2))
+    else:
+        click.echo(frame.to_string(index=False) if len(frame) else "(none)")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="chaosbench")
+def main():
+    """chaosbench: simulate chaotic systems and benchmark forecasters on them.
+
+    \b
+    Examples:
+      chaosbench list systems
+      chaosbench info Lorenz
+      chaosbench simulate Lorenz --n 1000 --out lorenz.csv
+      chaosbench lyapunov Lorenz --spectrum
+    """
+
+
+@main.group(name="list")
+def list_():
+    """List registered items."""
+
+
+@list_.command(name="systems")
+@click.option("--tag", help="Only systems with this tag (e.g. polynomial, nonautonomous, high_dim).")
+@click.option("--dim", type=click.IntRange(min=1), help="Only systems of this dimension.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def list_systems_cmd(tag, dim, fmt):
+    """List the registered systems with their dimension, parameters and tags."""
+    frame = systems_table(tag=tag, dim=dim)
+    if fmt == "table":
+        frame = frame.drop(columns=["citation"])
+    _emit(frame, fmt)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def info(name, as_json):
+    """Show a system's equations, parameters, initial condition, period, literature invariants and citation."""
+    data = system_info(name)
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(f"{data['name']} (dim {data['dim']}; tags: {', '.join(data['tags']) or 'none'})")
+    if data["description"]:
+        click.echo(f"  {data['description'].splitlines()[0]}")
+    click.echo("equations:")
+    for line in data["equations"]:
+        click.echo(f"  {line}")
+    click.echo("parameters: " + (", ".join(f"{k}={v:g}" for k, v in data["params"].items()) or "none"))
+    click.echo("initial condition: " + ", ".join(f"{v:g}" for v in data["ic"]))
+    click.echo(f"period: {data['period']:.6g} ({data['period_source']})")
+    for key, value in data["literature"].items():
+        click.echo(f"literature {key}: {value}")
+    click.echo(f"citation: {data['citation']}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--n", "n", type=int, required=True, help="Number of samples.")
+@click.option("--pts-per-period", type=float, default=100.0, show_default=True,
+              help="Samples per characteristic period (ignored with --dt).")
+@click.option("--dt", type=float, help="Sampling interval in time units.")
+@click.option("--seed", type=int, help="Start from an on-attractor state drawn with this seed.")
+@click.option("--method", default=None, help="dop853 (default), dopri5, rk4, radau, bdf or lsoda.")
+@click.option("--rtol", type=float, help="Relative tolerance of adaptive methods.")
+@click.option("--atol", type=float, help="Absolute tolerance of adaptive methods.")
+@click.option("--transient", type=float, default=20.0, show_default=True,
+              help="Characteristic periods integrated and discarded first.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Override a parameter (repeatable).")
+@click.option("--standardize", is_flag=True, help="Zero mean, unit variance per variable.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True,
+              help=f"Output file; format by suffix ({', '.join(SAVE_FORMATS)}).")
+def simulate(name, n, pts_per_period, dt, seed, method, rtol, atol, transient, params, standardize, out):
+    """Integrate a system and write the sampled trajectory to a file."""
+    if not out.lower().endswith(SAVE_FORMATS):
+        raise InvalidParameterError(f"--out must end in one of {', '.join(SAVE_FORMATS)}, got {out!r}")
+    system = get_system(name).with_params(**_parse_params(params))
+    traj = system.trajectory(n, pts_per_period=pts_per_period, dt=dt, seed=seed, method=method, rtol=rtol,
+                             atol=atol, transient=transient, standardize=standardize)
+    path = traj.save(out)
+    click.echo(f"wrote {len(traj)} samples of {system.name} (dt={traj.dt:.6g}) to {path}")
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Every registered system.")
+@click.option("--spectrum", is_flag=True, help="Compute the whole spectrum and the Kaplan-Yorke dimension.")
+@click.option("--n-periods", type=float, default=5000.0, show_default=True, help="Averaging length in periods.")
+@click.option("--seed", type=int, help="Start from an on-attractor state drawn with this seed.")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Also write the table as CSV.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def lyapunov(names, all_, spectrum, n_periods, seed, out, fmt):
+    """Compute Lyapunov exponents (Benettin's method) and compare with the literature.
+
+    Give system NAMES or --all. Systems that diverge are reported and skipped.
+    """
+    if all_ == bool(names):
+        raise click.UsageError("give system names or --all (not both)")
+    selected = list_systems() if all_ else list(names)
+    for name in selected:
+        get_system(name)  # fail on an unknown name before computing anything
+    frame = lyapunov_table(selected, spectrum=spectrum, n_periods=n_periods, seed=seed,
+                           record_failures=len(selected) > 1)
+    failed = frame[frame["error"].notna()] if "error" in frame else frame.iloc[:0]
+    _emit(frame.drop(columns=["error"], errors="ignore"), fmt)
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(out, index=False)
+        click.echo(f"wrote {out}", err=True)
+    for message in failed.get("error", []):
+        click.echo(f"failed: {message}", err=True)
+    if len(failed):
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,83 @@
+"""Every error chaosbench raises on purpose.
+
+All of them derive from :class:`ChaosbenchError`, so a caller (and the CLI) can tell a problem with the input
+or the numerics apart from a bug.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "ChaosbenchError",
+    "UnknownNameError",
+    "UnknownSystemError",
+    "DuplicateSystemError",
+    "SystemDefinitionError",
+    "InvalidParameterError",
+    "IntegrationError",
+]
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """Return ``" Did you mean 'X'?"`` for the closest candidates, or ``""`` when none is close."""
+    by_lower = {c.lower(): c for c in candidates}
+    matches = difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.6)
+    if not matches:
+        return ""
+    return " Did you mean " + " or ".join(repr(by_lower[m]) for m in matches) + "?"
+
+
+class ChaosbenchError(Exception):
+    """Base class of chaosbench's errors: bad input or a numerical failure, never a bug."""
+
+
+class UnknownNameError(ChaosbenchError, LookupError):
+    """A name that is not registered; the message suggests close matches."""
+
+    kind = "name"
+
+    def __init__(self, name: str, known: Iterable[str]):
+        self.name = name
+        super().__init__(f"Unknown {self.kind} {name!r}.{did_you_mean(name, known)}")
+
+    def __str__(self) -> str:  # LookupError would otherwise quote the message
+        return str(self.args[0])
+
+
+class UnknownSystemError(UnknownNameError):
+    """No system is registered under this name."""
+
+    kind = "system"
+
+
+class DuplicateSystemError(ChaosbenchError):
+    """A system of this name is already registered and ``replace=True`` was not given."""
+
+
+class SystemDefinitionError(ChaosbenchError):
+    """A system's declaration is inconsistent (initial condition length, parameters, equations)."""
+
+
+class InvalidParameterError(ChaosbenchError, ValueError):
+    """An argument is out of range, of the wrong shape, or not finite."""
+
+
+class IntegrationError(ChaosbenchError, ArithmeticError):
+    """Integration failed: the state became non-finite or ran away, or the step size collapsed.
+
+    Attributes
+    ----------
+    system : str
+        Name of the system being integrated.
+    t : float
+        Time at which the failure was detected.
+    state : numpy.ndarray
+        Last state reached (may contain non-finite values).
+    """
+
+    def __init__(self, system: str, t: float, state, reason: str):
+        self.system, self.t, self.state, self.reason = system, float(t), state, reason
+        shown = ", ".join(f"{v:.6g}" for v in list(state)[:6]) + (", ..." if len(state) > 6 else "")
+        super().__init__(f"{system}: integration failed at t={self.t:.6g} ({reason}); state=[{shown}]")

@@ -1,0 +1,1 @@
+"""Forecaster implementations, installed as ``chaosbench.forecasters`` (filled by the forecasting issues)."""
