@@ -3,6 +3,7 @@
 __version__ = "0.1.0"
 
 from . import exceptions
+from ._checks import check_system
 from ._invariants import dominant_period, kaplan_yorke_dimension, lyapunov_spectrum
 from ._registry import System, get_system, list_systems, system
 from ._solvers import BDF, DOP853, LSODA, RK4, Dopri5, Radau, Solver, get_solver
@@ -16,7 +17,7 @@ from .exceptions import (
 
 __all__ = [
     "__version__",
-    "system", "get_system", "list_systems", "System", "Trajectory",
+    "system", "get_system", "list_systems", "System", "Trajectory", "check_system",
     "lyapunov_spectrum", "kaplan_yorke_dimension", "dominant_period",
     "Solver", "RK4", "Dopri5", "DOP853", "Radau", "BDF", "LSODA", "get_solver",
     "exceptions", "ChaosbenchError", "IntegrationError", "InvalidParameterError", "UnknownSystemError",

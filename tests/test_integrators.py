@@ -1,0 +1,110 @@
+"""Integrators: convergence order against an exact solution, agreement with scipy, dense output, divergence."""
+
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+from scipy.linalg import expm
+
+import chaosbench
+from chaosbench import DOP853, RK4, Dopri5, IntegrationError, Radau
+from chaosbench import _integrators as kernels
+
+LINEAR = np.array([[-0.3, 2.0, 0.0], [-2.0, -0.3, 0.5], [0.0, -0.5, -1.0]])
+
+
+@pytest.fixture
+def linear(register):
+    @register(ic=[1.0, 0.5, -0.5], citation="test: linear ODE u' = A u", tags=["nonchaotic"])
+    def LinearTest(x, y, z):
+        return (
+            -0.3 * x + 2.0 * y,
+            -2.0 * x - 0.3 * y + 0.5 * z,
+            -0.5 * y - 1.0 * z,
+        )
+
+    return LinearTest
+
+
+def observed_order(system, solver_cls, steps):
+    T = 2.0
+    exact = expm(LINEAR * T) @ system.ic
+    errors, sizes = [], []
+    for n_steps in steps:
+        traj = system.trajectory(2, dt=T, transient=0.0, method=solver_cls(dt=T / n_steps))
+        np.testing.assert_allclose(traj.t, [0.0, T])
+        errors.append(np.abs(traj.x[1] - exact).max())
+        sizes.append(T / n_steps)
+    return np.polyfit(np.log(sizes), np.log(errors), 1)[0]
+
+
+@pytest.mark.parametrize(
+    "solver_cls, steps, order",
+    [(RK4, [10, 20, 40, 80], 4), (Dopri5, [10, 20, 40, 80], 5), (DOP853, [5, 8, 12, 16], 8)],
+)
+def test_convergence_order_on_linear_ode(linear, solver_cls, steps, order):
+    assert observed_order(linear, solver_cls, steps) == pytest.approx(order, abs=0.3)
+
+
+@pytest.mark.parametrize("method", ["dop853", "dopri5"])
+def test_adaptive_solvers_reach_the_exact_solution(linear, method):
+    traj = linear.trajectory(50, dt=0.1, transient=0.0, method=chaosbench.get_solver(method, 1e-12, 1e-14))
+    exact = np.array([expm(LINEAR * t) @ linear.ic for t in traj.t])
+    np.testing.assert_allclose(traj.x, exact, atol=1e-10)
+
+
+def test_lorenz_matches_scipy_dop853_at_t5():
+    lorenz = chaosbench.get_system("Lorenz")
+    ic = np.array([1.0, 1.0, 1.0])
+    ours = lorenz.trajectory(2, dt=5.0, ic=ic, transient=0.0, method=DOP853(rtol=1e-12, atol=1e-12)).x[1]
+    ref = solve_ivp(lambda t, u: lorenz.rhs(u), (0, 5), ic, method="DOP853", rtol=1e-12, atol=1e-12).y[:, -1]
+    np.testing.assert_allclose(ours, ref, atol=1e-7)
+
+
+def test_nonautonomous_duffing_matches_scipy():
+    duffing = chaosbench.get_system("Duffing")
+    ic = duffing.ic
+    ours = duffing.trajectory(2, dt=3.0, ic=ic, transient=0.0, method=DOP853(rtol=1e-12, atol=1e-12)).x[1]
+    ref = solve_ivp(lambda t, u: duffing.rhs(u, t), (0, 3), ic, method="DOP853", rtol=1e-12, atol=1e-12).y[:, -1]
+    np.testing.assert_allclose(ours, ref, atol=1e-8)
+
+
+def test_dense_output_never_shrinks_steps():
+    lorenz = chaosbench.get_system("Lorenz")
+    rhs, _ = lorenz._compiled()
+    steps = []
+    for n in (2, 200, 20000):
+        status, x, t, u, n_steps = kernels.kernel("dop853")(rhs, 0.0, lorenz.ic, lorenz._p, 0.0, 10.0 / (n - 1), n,
+                                                            1e-10, 1e-12, 1e12, 10**6)
+        assert status == kernels.OK
+        steps.append(n_steps)
+    assert steps[0] == steps[1] == steps[2]
+
+
+def test_dense_output_is_consistent_across_sampling_rates():
+    lorenz = chaosbench.get_system("Lorenz")
+    coarse = lorenz.trajectory(11, dt=0.1, transient=0.0)
+    fine = lorenz.trajectory(101, dt=0.01, transient=0.0)
+    np.testing.assert_allclose(fine.x[::10], coarse.x, atol=1e-7)
+
+
+def test_radau_agrees_with_dop853():
+    lorenz = chaosbench.get_system("Lorenz")
+    a = lorenz.trajectory(100, transient=1.0, method=Radau(rtol=1e-10, atol=1e-12))
+    b = lorenz.trajectory(100, transient=1.0)
+    np.testing.assert_allclose(a.x, b.x, atol=1e-4)
+
+
+@pytest.mark.parametrize("method", ["dop853", "dopri5", "rk4", "radau"])
+def test_divergence_raises_integration_error(method):
+    diverging = chaosbench.get_system("Lorenz").with_params(beta=-1.0)
+    with pytest.raises(IntegrationError, match=r"Lorenz: integration failed at t=[0-9.]+") as info:
+        diverging.trajectory(200, dt=0.05, transient=0.0, method=method)
+    assert info.value.system == "Lorenz" and info.value.t > 0 and len(info.value.state) == 3
+
+
+def test_bad_solver_settings():
+    lorenz = chaosbench.get_system("Lorenz")
+    with pytest.raises(chaosbench.InvalidParameterError, match="Unknown method 'rk5'"):
+        lorenz.trajectory(10, method="rk5")
+    with pytest.raises(chaosbench.InvalidParameterError, match="step size"):
+        lorenz.trajectory(10, method=RK4(dt=-1.0))

@@ -1,0 +1,33 @@
+"""The contract check over every registered system: adding a system needs no new test."""
+
+import pytest
+
+import chaosbench
+
+
+@pytest.mark.parametrize("name", chaosbench.list_systems())
+def test_check_system(name):
+    chaosbench.check_system(name)
+
+
+def test_first_systems_are_registered():
+    expected = {"Lorenz", "Rossler", "Chen", "Thomas", "Halvorsen", "Aizawa", "SprottB", "Duffing", "Lorenz96"}
+    assert expected <= set(chaosbench.list_systems())
+
+
+def test_check_system_catches_a_wrong_jacobian(register):
+    @register(ic=[1.0, 0.5], citation="test", jac=lambda x, y: ((0.0, 1.0), (-1.0, 0.0)))
+    def WrongJacobian(x, y):
+        return y, -x - 0.1 * x**3
+
+    with pytest.raises(AssertionError, match="Jacobian differs"):
+        chaosbench.check_system(WrongJacobian)
+
+
+def test_check_system_catches_a_non_chaotic_system(register):
+    @register(ic=[1.0, 0.0], citation="test")
+    def DampedOscillator(x, y, *, w=2.0, damping=0.2):
+        return y, -(w**2) * x - damping * y
+
+    with pytest.raises(AssertionError, match="Lyapunov exponent"):
+        chaosbench.check_system(DampedOscillator)
