@@ -1,0 +1,96 @@
+"""The command line: output of each command, and one-line errors with exit status 2."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from chaosbench.cli import main
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_help_lists_commands():
+    code, out = run("--help")
+    assert code == 0
+    for command in ("list", "info", "simulate", "lyapunov"):
+        assert command in out
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_list_systems(fmt):
+    code, out = run("list", "systems", "--format", fmt)
+    assert code == 0 and "Lorenz96" in out
+    if fmt == "json":
+        assert {row["name"] for row in json.loads(out)} >= {"Lorenz", "Rossler"}
+
+
+def test_list_systems_by_tag():
+    code, out = run("list", "systems", "--tag", "nonautonomous", "--format", "csv")
+    assert code == 0 and "Duffing" in out and "Lorenz" not in out
+
+
+def test_info_shows_equations_and_literature():
+    code, out = run("info", "Lorenz")
+    assert code == 0
+    assert "dx/dt = sigma*(-x + y)" in out and "literature lyapunov_max: 0.9056" in out and "Lorenz" in out
+
+
+def test_simulate_writes_the_file(tmp_path):
+    out = tmp_path / "lorenz.csv"
+    code, text = run("simulate", "Lorenz", "--n", "123", "--pts-per-period", "20", "--seed", "1",
+                     "--param", "rho=30", "--out", str(out))
+    assert code == 0, text
+    frame = pd.read_csv(out)
+    assert frame.shape == (123, 4) and np.isfinite(frame.to_numpy()).all()
+
+
+def test_lyapunov_table(tmp_path):
+    out = tmp_path / "lyap.csv"
+    code, text = run("lyapunov", "Lorenz", "--spectrum", "--n-periods", "500", "--out", str(out))
+    assert code == 0, text
+    frame = pd.read_csv(out)
+    assert frame.loc[0, "system"] == "Lorenz" and abs(frame.loc[0, "lyapunov_max"] - 0.9056) < 0.05
+    assert len(frame.loc[0, "spectrum"].split()) == 3
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["info", "Lornz"], "Unknown system 'Lornz'. Did you mean 'Lorenz'"),
+        (["simulate", "Lorenz", "--n", "0", "--out", "x.csv"], "n must be a positive integer"),
+        (["simulate", "Lorenz", "--n", "5", "--param", "sigmaa=1", "--out", "x.csv"], "Did you mean 'sigma'"),
+        (["simulate", "Lorenz", "--n", "5", "--param", "sigma", "--out", "x.csv"], "NAME=NUMBER"),
+        (["simulate", "Lorenz", "--n", "5", "--out", "x.txt"], "--out must end in one of"),
+        (["simulate", "Lorenz", "--n", "5", "--method", "rk5", "--out", "x.csv"], "Did you mean 'rk4'"),
+        (["simulate", "Lorenz", "--n", "5", "--param", "beta=-1", "--out", "x.csv"], "Lorenz: integration failed"),
+        (["simulate", "Lorenz", "--n", "five", "--out", "x.csv"], "'five' is not a valid integer"),
+        (["lyapunov"], "give system names or --all"),
+        (["lyapunov", "Lorenz", "--all"], "give system names or --all"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    code, out = run(*args)
+    assert code == 2, out
+    assert message in out and "Traceback" not in out
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_console_script_is_installed():
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "chaosbench"
+    exe = str(exe) if exe.exists() else shutil.which("chaosbench")
+    assert exe, "the chaosbench console script is not installed"
+    proc = subprocess.run([exe, "info", "Lornz"], capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        "Error: Unknown system 'Lornz'. Did you mean 'Lorenz' or 'Lorenz96'?"]
