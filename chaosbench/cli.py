@@ -114,6 +114,7 @@ def info(name, as_json):
               help="Samples per characteristic period (ignored with --dt).")
 @click.option("--dt", type=float, help="Sampling interval in time units.")
 @click.option("--seed", type=int, help="Start from an on-attractor state drawn with this seed.")
+@click.option("--ic", help="Initial condition as comma-separated numbers (default: the declared one).")
 @click.option("--method", default=None, help="dop853 (default), dopri5, rk4, radau, bdf or lsoda.")
 @click.option("--rtol", type=float, help="Relative tolerance of adaptive methods.")
 @click.option("--atol", type=float, help="Absolute tolerance of adaptive methods.")
@@ -123,12 +124,17 @@ def info(name, as_json):
 @click.option("--standardize", is_flag=True, help="Zero mean, unit variance per variable.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True,
               help=f"Output file; format by suffix ({', '.join(SAVE_FORMATS)}).")
-def simulate(name, n, pts_per_period, dt, seed, method, rtol, atol, transient, params, standardize, out):
+def simulate(name, n, pts_per_period, dt, seed, ic, method, rtol, atol, transient, params, standardize, out):
     """Integrate a system and write the sampled trajectory to a file."""
     if not out.lower().endswith(SAVE_FORMATS):
         raise InvalidParameterError(f"--out must end in one of {', '.join(SAVE_FORMATS)}, got {out!r}")
+    if ic is not None:
+        try:
+            ic = [float(v) for v in ic.split(",")]
+        except ValueError:
+            raise InvalidParameterError(f"--ic expects comma-separated numbers, got {ic!r}") from None
     system = get_system(name).with_params(**_parse_params(params))
-    traj = system.trajectory(n, pts_per_period=pts_per_period, dt=dt, seed=seed, method=method, rtol=rtol,
+    traj = system.trajectory(n, pts_per_period=pts_per_period, dt=dt, seed=seed, ic=ic, method=method, rtol=rtol,
                              atol=atol, transient=transient, standardize=standardize)
     path = traj.save(out)
     click.echo(f"wrote {len(traj)} samples of {system.name} (dt={traj.dt:.6g}) to {path}")

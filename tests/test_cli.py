@@ -43,7 +43,7 @@ def test_info_shows_equations_and_literature():
 
 def test_simulate_writes_the_file(tmp_path):
     out = tmp_path / "lorenz.csv"
-    code, text = run("simulate", "Lorenz", "--n", "123", "--pts-per-period", "20", "--seed", "1",
+    code, text = run("simulate", "Lorenz", "--n", "123", "--pts-per-period", "20", "--ic", "1,2,3",
                      "--param", "rho=30", "--out", str(out))
     assert code == 0, text
     frame = pd.read_csv(out)
@@ -70,6 +70,9 @@ def test_lyapunov_table(tmp_path):
         (["simulate", "Lorenz", "--n", "5", "--method", "rk5", "--out", "x.csv"], "Did you mean 'rk4'"),
         (["simulate", "Lorenz", "--n", "5", "--param", "beta=-1", "--out", "x.csv"], "Lorenz: integration failed"),
         (["simulate", "Lorenz", "--n", "five", "--out", "x.csv"], "'five' is not a valid integer"),
+        (["simulate", "Lorenz", "--n", "5", "--ic", "1,2", "--out", "x.csv"], "must be a sequence of 3 numbers"),
+        (["simulate", "Lorenz", "--n", "5", "--ic", "1,nan,2", "--out", "x.csv"], "must be finite"),
+        (["simulate", "Lorenz", "--n", "5", "--ic", "1,a,2", "--out", "x.csv"], "comma-separated numbers"),
         (["lyapunov"], "give system names or --all"),
         (["lyapunov", "Lorenz", "--all"], "give system names or --all"),
     ],
