@@ -42,7 +42,7 @@ class _Definition:
     function: object
     variables: tuple
     param_names: tuple
-    defaults: tuple
+    defaults: tuple  # float for a scalar parameter, read-only ndarray for an array parameter
     ic: np.ndarray
     citation: str
     description: str
@@ -51,6 +51,8 @@ class _Definition:
     tags: frozenset
     vector: bool
     nonautonomous: bool
+    unbounded: tuple = ()
+    deviation: str | None = None
     jac_function: object = None
     _traced: object = field(default=None, repr=False)
     _compiled: object = field(default=None, repr=False)
@@ -58,8 +60,8 @@ class _Definition:
     def traced(self):
         if self._traced is None:
             self._traced = _symbolic.trace(
-                self.function, name=self.name, state_names=self.variables, param_names=self.param_names,
-                vector=self.vector, nonautonomous=self.nonautonomous, jac_fn=self.jac_function,
+                self.function, name=self.name, state_names=self.variables,
+                param_shapes={k: np.shape(v) for k, v in zip(self.param_names, self.defaults)}, vector=self.vector, nonautonomous=self.nonautonomous, jac_fn=self.jac_function,
             )
         return self._traced
 
@@ -69,7 +71,8 @@ class _Definition:
             with _lock:
                 if self._compiled is None:
                     key = _symbolic.declaration_key(self.name, self.function, self.jac_function,
-                                                    extra=repr((self.variables, self.param_names)))
+                                                    extra=repr((self.variables, self.param_names,
+                                                                [np.shape(v) for v in self.defaults])))
                     path = _symbolic.cached_module(key)
                     if path is None:
                         source = _symbolic.generate_source(self.traced(), self.name)
@@ -88,6 +91,23 @@ def _as_state(values, dim: int, what: str, name: str) -> np.ndarray:
     if not np.isfinite(arr).all():
         raise InvalidParameterError(f"{name}: {what} must be finite, got {arr.tolist()}")
     return np.ascontiguousarray(arr)
+
+
+def _param_value(system: str, key: str, value, shape: tuple):
+    """A parameter value checked against its declared shape: a float, or a read-only float array."""
+    try:
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is None or isinstance(value, (bool, str)) or arr.shape != shape:
+        want = "a number" if shape == () else f"an array of shape {shape}"
+        raise InvalidParameterError(f"{system}: parameter {key} must be {want}, got {value!r}")
+    if not np.isfinite(arr).all():
+        raise InvalidParameterError(f"{system}: parameter {key} must be finite, got {value!r}")
+    if shape == ():
+        return float(arr)
+    arr.setflags(write=False)
+    return arr
 
 
 def _positive_int(value, what: str) -> int:
@@ -116,7 +136,8 @@ class System:
     def __init__(self, definition: _Definition, params: Mapping[str, float]):
         self._definition = definition
         self._params = MappingProxyType(dict(params))
-        self._p = np.array([params[k] for k in definition.param_names], dtype=float)
+        flat = [np.ravel(params[k]) for k in definition.param_names]
+        self._p = np.concatenate(flat) if flat else np.zeros(0)
 
     # --- declared facts -------------------------------------------------------------------------------------
     name = property(lambda self: self._definition.name, doc="Registered name.")
@@ -127,6 +148,10 @@ class System:
     description = property(lambda self: self._definition.description, doc="The declaration's docstring.")
     tags = property(lambda self: self._definition.tags, doc="Tags such as ``polynomial`` or ``nonautonomous``.")
     nonautonomous = property(lambda self: self._definition.nonautonomous, doc="Whether time enters the equations.")
+    unbounded = property(lambda self: self._definition.unbounded,
+                         doc="Indices of state variables that drift without bound (angles, positions on a torus).")
+    deviation = property(lambda self: self._definition.deviation,
+                         doc="How and why this declaration differs from dysts' system of the same name, if it does.")
 
     @property
     def ic(self) -> np.ndarray:
@@ -153,7 +178,8 @@ class System:
         return dominant_period(self)
 
     def _is_default(self) -> bool:
-        return tuple(self._p) == self._definition.defaults
+        return all(np.array_equal(self._params[k], v) for k, v in zip(self._definition.param_names,
+                                                                       self._definition.defaults))
 
     # --- equations ------------------------------------------------------------------------------------------
     def _compiled(self):
@@ -180,15 +206,13 @@ class System:
 
     def with_params(self, **params) -> System:
         """A copy with some parameters changed; unknown names and non-finite values are errors."""
+        new = dict(self._params)
         for key, value in params.items():
             if key not in self._params:
                 hint = did_you_mean(key, self._params) or f" Parameters: {', '.join(self._params) or 'none'}."
                 raise InvalidParameterError(f"{self.name} has no parameter {key!r}.{hint}")
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-                raise InvalidParameterError(f"{self.name}: parameter {key} must be a number, got {value!r}")
-            if not math.isfinite(value):
-                raise InvalidParameterError(f"{self.name}: parameter {key} must be finite, got {value!r}")
-        return System(self._definition, {**self._params, **{k: float(v) for k, v in params.items()}})
+            new[key] = _param_value(self.name, key, value, np.shape(self._params[key]))
+        return System(self._definition, new)
 
     # --- integration ----------------------------------------------------------------------------------------
     def default_solver(self) -> Solver:
@@ -294,8 +318,13 @@ class System:
         return states[np.sort(rng.choice(pool, size=k, replace=False))]
 
     def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v:g}" for k, v in self._params.items())
-        return f"<System {self.name} dim={self.dim} ({params})>"
+        return f"<System {self.name} dim={self.dim} ({format_params(self._params)})>"
+
+
+def format_params(params: Mapping) -> str:
+    """``a=1, w=[3x3]``: scalars by value, arrays by shape."""
+    return ", ".join(f"{k}={v:g}" if np.ndim(v) == 0 else f"{k}=[{'x'.join(map(str, np.shape(v)))}]"
+                     for k, v in params.items())
 
 
 def _version() -> str:
@@ -313,9 +342,13 @@ def _parse_signature(fn, name: str, dim: int | None):
         elif p.kind is p.KEYWORD_ONLY and p.name == "t":
             nonautonomous = True
         elif p.kind is p.KEYWORD_ONLY:
-            if p.default is p.empty or isinstance(p.default, bool) or not isinstance(p.default, (int, float)):
+            if p.default is p.empty:
                 raise SystemDefinitionError(f"{name}: parameter {p.name} needs a numeric default (its literature value)")
-            params.append((p.name, float(p.default)))
+            try:
+                params.append((p.name, _param_value(name, p.name, p.default, np.shape(p.default))))
+            except InvalidParameterError:
+                raise SystemDefinitionError(f"{name}: parameter {p.name} needs a numeric default "
+                                            "(a number or an array of numbers: its literature value)") from None
         else:
             raise SystemDefinitionError(f"{name}: *args and **kwargs are not allowed in a system's equations")
     if dim is None:
@@ -338,6 +371,8 @@ def system(
     period: float | None = None,
     jac=None,
     tags: Iterable[str] = (),
+    unbounded: Iterable[int] = (),
+    deviation: str | None = None,
     name: str | None = None,
     replace: bool = False,
     **literature,
@@ -346,7 +381,8 @@ def system(
 
     The decorated function states the equations in plain Python: its positional arguments are the state
     variables (or, with ``dim``, one array holding the whole state) and it returns their time derivatives; its
-    keyword-only arguments are the parameters with their literature values as defaults; a keyword-only ``t``
+    keyword-only arguments are the parameters with their literature values (numbers or arrays) as defaults; a
+    keyword-only ``t``
     makes the system non-autonomous. Branches must be written with ``np.where``, ``np.heaviside``, ``min``,
     ``max`` or ``abs`` so that the equations can be traced and differentiated exactly.
 
@@ -365,6 +401,11 @@ def system(
         symbolically.
     tags : iterable of str
         E.g. ``polynomial``, ``stiff`` (integrated with Radau by default), ``high_dim``.
+    unbounded : iterable of int
+        Indices of state variables that drift without bound by design (angles, positions on a periodic domain);
+        they are exempt from the boundedness check.
+    deviation : str, optional
+        How and why the declaration differs from dysts' system of the same name, with the source that justifies it.
     name : str, optional
         Registered name; default the function's name.
     replace : bool
@@ -374,8 +415,8 @@ def system(
         ``correlation_dimension``.
     """
     if fn is None:
-        return lambda f: system(f, ic=ic, citation=citation, dim=dim, period=period, jac=jac, tags=tags, name=name,
-                                replace=replace, **literature)
+        return lambda f: system(f, ic=ic, citation=citation, dim=dim, period=period, jac=jac, tags=tags,
+                                unbounded=unbounded, deviation=deviation, name=name, replace=replace, **literature)
     sys_name = name or fn.__name__
     unknown = set(literature) - set(LITERATURE_FIELDS)
     if unknown:
@@ -388,13 +429,16 @@ def system(
         ic_arr = _as_state(ic, len(variables), "initial condition", sys_name)
     except InvalidParameterError as exc:
         raise SystemDefinitionError(str(exc)) from None
-    tag_set = frozenset(tags) | ({"nonautonomous"} if nonautonomous else set())
+    unbounded = tuple(sorted(int(i) for i in unbounded))
+    if any(not 0 <= i < len(variables) for i in unbounded):
+        raise SystemDefinitionError(f"{sys_name}: unbounded indices {unbounded} out of range for dim {len(variables)}")
+    tag_set = frozenset(tags) | ({"nonautonomous"} if nonautonomous else set()) | ({"unbounded"} if unbounded else set())
     definition = _Definition(
         name=sys_name, function=fn, variables=variables, param_names=tuple(k for k, _ in params),
         defaults=tuple(v for _, v in params), ic=ic_arr, citation=citation.strip(),
         description=inspect.cleandoc(fn.__doc__ or ""), period=None if period is None else _positive_float(
             period, f"{sys_name}: period"), literature=dict(literature), tags=tag_set, vector=dim is not None,
-        nonautonomous=nonautonomous, jac_function=jac,
+        nonautonomous=nonautonomous, unbounded=unbounded, deviation=deviation, jac_function=jac,
     )
     with _lock:
         if sys_name in _registry and not replace:

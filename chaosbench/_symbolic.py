@@ -107,10 +107,10 @@ def _with_symbolic_globals(fn):
     return copy
 
 
-def _call_symbolically(fn, name, states, params, time, param_names, vector, nonautonomous):
+def _call_symbolically(fn, name, states, params, time, param_values, vector, nonautonomous):
     import sympy as sp
 
-    kwargs = dict(zip(param_names, params))
+    kwargs = dict(param_values)
     if nonautonomous:
         kwargs["t"] = time
     args = (np.array(states, dtype=object),) if vector else tuple(states)
@@ -124,15 +124,28 @@ def _call_symbolically(fn, name, states, params, time, param_names, vector, nona
         ) from None
 
 
-def trace(fn, *, name, state_names, param_names, vector, nonautonomous, jac_fn=None) -> Traced:
-    """Trace ``fn`` (and an optional analytic ``jac_fn``) into sympy expressions and differentiate if needed."""
+def trace(fn, *, name, state_names, param_shapes, vector, nonautonomous, jac_fn=None) -> Traced:
+    """Trace ``fn`` (and an optional analytic ``jac_fn``) into sympy expressions and differentiate if needed.
+
+    ``param_shapes`` maps each parameter name to its shape: ``()`` for a number, else the array's shape, whose
+    entries become symbols ``name_0, name_1, ...`` in row-major order.
+    """
     import sympy as sp
 
     dim = len(state_names)
     states = tuple(sp.Symbol(s, real=True) for s in state_names)
-    params = tuple(sp.Symbol(p, real=True) for p in param_names)
+    param_values, params = {}, []
+    for key, shape in param_shapes.items():
+        if shape == ():
+            param_values[key] = sp.Symbol(key, real=True)
+            params.append(param_values[key])
+        else:
+            flat = [sp.Symbol(f"{key}_{i}", real=True) for i in range(int(np.prod(shape)))]
+            param_values[key] = np.array(flat, dtype=object).reshape(shape)
+            params.extend(flat)
+    params = tuple(params)
     time = sp.Symbol("t", real=True)
-    call = dict(name=name, states=states, params=params, time=time, param_names=param_names,
+    call = dict(name=name, states=states, params=params, time=time, param_values=param_values,
                 vector=vector, nonautonomous=nonautonomous)
     rhs, shape = _call_symbolically(fn, **call)
     if len(rhs) != dim:

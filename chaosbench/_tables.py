@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ._invariants import kaplan_yorke_dimension, lyapunov_spectrum
-from ._registry import get_system, list_systems
+from ._registry import format_params, get_system, list_systems
 from .exceptions import IntegrationError
 
 __all__ = ["systems_table", "system_info", "lyapunov_table"]
@@ -22,7 +22,7 @@ def systems_table(tag: str | None = None, dim: int | None = None):
     for name in list_systems(tag=tag, dim=dim):
         s = get_system(name)
         rows.append({
-            "name": name, "dim": s.dim, "params": ", ".join(f"{k}={v:g}" for k, v in s.params.items()),
+            "name": name, "dim": s.dim, "params": format_params(s.params),
             "tags": ",".join(sorted(s.tags)), "lyapunov_max_lit": s.lyapunov_max, "citation": s.citation,
         })
     return pd.DataFrame(rows, columns=["name", "dim", "params", "tags", "lyapunov_max_lit", "citation"])
@@ -32,11 +32,12 @@ def system_info(name: str) -> dict:
     """Everything declared about a system, its traced equations and its characteristic period."""
     s = get_system(name)
     return {
-        "name": s.name, "dim": s.dim, "variables": list(s.variables), "params": dict(s.params),
+        "name": s.name, "dim": s.dim, "variables": list(s.variables),
+        "params": {k: np.asarray(v).tolist() for k, v in s.params.items()},
         "ic": s.ic.tolist(), "tags": sorted(s.tags), "description": s.description, "citation": s.citation,
         "equations": s.equations(), "period": s.period,
         "period_source": "declared" if s._definition.period is not None else "estimated (power spectrum)",
-        "literature": dict(s.literature),
+        "literature": dict(s.literature), "unbounded": list(s.unbounded), "deviation_from_dysts": s.deviation,
     }
 
 

@@ -99,12 +99,14 @@ def info(name, as_json):
     click.echo("equations:")
     for line in data["equations"]:
         click.echo(f"  {line}")
-    click.echo("parameters: " + (", ".join(f"{k}={v:g}" for k, v in data["params"].items()) or "none"))
+    click.echo("parameters: " + (", ".join(f"{k}={v}" for k, v in data["params"].items()) or "none"))
     click.echo("initial condition: " + ", ".join(f"{v:g}" for v in data["ic"]))
     click.echo(f"period: {data['period']:.6g} ({data['period_source']})")
     for key, value in data["literature"].items():
         click.echo(f"literature {key}: {value}")
     click.echo(f"citation: {data['citation']}")
+    if data["deviation_from_dysts"]:
+        click.echo(f"differs from dysts: {data['deviation_from_dysts']}")
 
 
 @main.command()

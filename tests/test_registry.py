@@ -155,3 +155,33 @@ def test_wrong_state_shape_is_rejected():
         lorenz.rhs([1.0, 2.0])
     with pytest.raises(InvalidParameterError, match="must be finite"):
         lorenz.jac([1.0, np.inf, 0.0])
+
+
+def test_array_parameters(register):
+    @register(ic=[1.0, 0.5], citation="test", tags=["nonchaotic"])
+    def Coupled(x, y, *, w=((0.0, 1.0), (-2.0, 0.0)), c=(0.1, 0.2)):
+        u = np.array([x, y])
+        return tuple(np.asarray(w) @ u - np.asarray(c) * u)
+
+    np.testing.assert_array_equal(Coupled.params["w"], [[0.0, 1.0], [-2.0, 0.0]])
+    u = np.array([1.0, 3.0])
+    np.testing.assert_allclose(Coupled.rhs(u), [3.0 - 0.1, -2.0 - 0.6])
+    np.testing.assert_allclose(Coupled.jac(u), [[-0.1, 1.0], [-2.0, -0.2]])
+    other = Coupled.with_params(w=np.eye(2), c=[0.0, 0.0])
+    np.testing.assert_allclose(other.rhs(u), u)
+    assert Coupled.params["c"][0] == 0.1  # the original is unchanged
+    with pytest.raises(InvalidParameterError, match=r"parameter w must be an array of shape \(2, 2\)"):
+        Coupled.with_params(w=[1.0, 2.0])
+    with pytest.raises(ValueError):
+        Coupled.params["w"][0, 0] = 5.0  # read-only
+
+
+def test_unbounded_variables_are_exempt_from_the_bound(register):
+    @register(ic=[0.0, 0.0], citation="test: a rotating angle", unbounded=[0], tags=["nonchaotic"])
+    def Rotor(theta, v):
+        return 1.0 + 0.5 * np.sin(theta), -v
+
+    assert Rotor.unbounded == (0,) and "unbounded" in Rotor.tags
+    assert Rotor.trajectory(100, dt=1.0, transient=0).x[-1, 0] > 50
+    with pytest.raises(SystemDefinitionError, match="out of range"):
+        chaosbench.system(lambda x: -x, name="BadIndex", ic=[1.0], citation="c", unbounded=[3])
