@@ -3,4 +3,17 @@
 Each module groups a family; importing this package registers every system in it.
 """
 
-from . import classic, forced, high_dim, sprott  # noqa: F401
+from . import (  # noqa: F401
+    biology,
+    chemistry,
+    circuits,
+    classic,
+    fluids,
+    forced,
+    high_dim,
+    hyperchaotic,
+    jerk,
+    lorenz_like,
+    mechanics,
+    sprott,
+)

@@ -1,0 +1,5 @@
+"""Chemical reaction kinetics."""
+
+import numpy as np
+
+from chaosbench import system

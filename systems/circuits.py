@@ -1,0 +1,5 @@
+"""Electronic circuits, lasers and neural networks."""
+
+import numpy as np
+
+from chaosbench import system

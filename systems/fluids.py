@@ -1,0 +1,5 @@
+"""Fluid flows, advection of tracers, and climate models."""
+
+import numpy as np
+
+from chaosbench import system
