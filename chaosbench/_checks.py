@@ -14,7 +14,7 @@ def _declared_rhs(system: System, u: np.ndarray, t: float) -> np.ndarray:
     """The declaration evaluated in plain Python/numpy, bypassing tracing and compilation."""
     d = system._definition
     kwargs = dict(system.params) | ({"t": t} if d.nonautonomous else {})
-    args = (u.copy(),) if d.vector else tuple(u)
+    args = (u.copy(),) if d.vector else tuple(u) + (tuple(u) if d.delay else ())
     return np.asarray(d.function(*args, **kwargs), dtype=float).ravel()
 
 
@@ -41,16 +41,17 @@ def check_system(system_or_name, *, n: int = 1000, lyapunov_periods: float = 500
     for i in rng.choice(n, size=5, replace=False):
         u, t = x[i], float(traj.t[i])
         compiled, declared = s.rhs(u, t), _declared_rhs(s, u, t)
+        held = u if s.delay is not None else None
         assert np.allclose(compiled, declared, rtol=1e-12, atol=1e-12 * np.abs(declared).max()), (
             f"{name}: compiled right-hand side {compiled} differs from the declaration {declared} at {u}")
-        J = s.jac(u, t)
+        J = s.jac(u, t, held)
         scale = np.maximum(np.abs(u), 1.0)
         fd = np.empty_like(J)
         for j in range(s.dim):
             h = 1e-6 * scale[j]
             e = np.zeros(s.dim)
             e[j] = h
-            fd[:, j] = (s.rhs(u + e, t) - s.rhs(u - e, t)) / (2 * h)
+            fd[:, j] = (s.rhs(u + e, t, held) - s.rhs(u - e, t, held)) / (2 * h)
         tol = 1e-5 * max(1.0, np.abs(J).max())
         assert np.allclose(J, fd, rtol=1e-5, atol=tol), f"{name}: Jacobian differs from finite differences at {u}"
 

@@ -5,6 +5,8 @@ Right-hand sides and Jacobians arrive as numba first-class functions with the fi
 first used. Every kernel returns a status code instead of raising, together with the time and state reached; the
 Python layer turns a failure into :class:`~chaosbench.exceptions.IntegrationError`.
 
+Delay equations use RK4 by the method of steps with cubic Hermite interpolation of the stored history.
+
 Butcher tableaux of Dormand & Prince (1980) and of DOP853 with its dense output (Hairer, Nørsett & Wanner,
 *Solving Ordinary Differential Equations I*, 2nd ed., 1993, Sec. II.5 and II.6) are published constants; they are
 read from scipy, which ships them.
@@ -349,12 +351,158 @@ def _benettin(f, jac, t0, u0, p, h, n_transient, n_steps, k, renorm_every, bound
     return OK, logs, t, u, n_transient + n_steps
 
 
+@numba.njit(cache=True, nogil=True)
+def _hermite(Y, F, j, theta, h, hist, out):
+    """Cubic Hermite value at grid index ``j + theta`` of the ring buffers ``Y``/``F`` (constant history for j<0)."""
+    d = hist.size
+    if j < 0:
+        for i in range(d):
+            out[i] = hist[i]
+        return
+    m1 = Y.shape[0]
+    a = j % m1
+    b = (j + 1) % m1
+    h00 = (1 + 2 * theta) * (1 - theta) ** 2
+    h10 = theta * (1 - theta) ** 2
+    h01 = theta**2 * (3 - 2 * theta)
+    h11 = theta**2 * (theta - 1)
+    for i in range(d):
+        out[i] = h00 * Y[a, i] + h * h10 * F[a, i] + h01 * Y[b, i] + h * h11 * F[b, i]
+
+
+@numba.njit(cache=True, nogil=True)
+def _dde_step(f, t, k, h, m, p, Y, F, hist, uc, kk, tmp):
+    """One RK4 step of x' = f(t, x(t), x(t - m*h)) from grid index ``k`` to ``k + 1``; fills Y and F at ``k + 1``."""
+    d = hist.size
+    m1 = Y.shape[0]
+    cur = k % m1
+    nxt = (k + 1) % m1
+    coef = (0.0, 0.5, 0.5, 1.0)
+    for s in range(4):
+        if s == 0:
+            for i in range(d):
+                kk[0, i] = F[cur, i]
+            continue
+        for i in range(d):
+            uc[i] = Y[cur, i] + coef[s] * h * kk[s - 1, i]
+        _hermite(Y, F, k - m, coef[s], h, hist, tmp)
+        for i in range(d):
+            uc[d + i] = tmp[i]
+        f(t + coef[s] * h, uc, p, kk[s])
+    for i in range(d):
+        Y[nxt, i] = Y[cur, i] + h / 6.0 * (kk[0, i] + 2 * kk[1, i] + 2 * kk[2, i] + kk[3, i])
+        uc[i] = Y[nxt, i]
+    _hermite(Y, F, k + 1 - m, 0.0, h, hist, tmp)
+    for i in range(d):
+        uc[d + i] = tmp[i]
+    f(t + h, uc, p, kk[0])
+    for i in range(d):
+        F[nxt, i] = kk[0, i]
+
+
+@numba.njit(cache=True, nogil=True)
+def _dde_init(f, t0, hist, p, m):
+    d = hist.size
+    Y = np.empty((m + 1, d))
+    F = np.empty((m + 1, d))
+    uc = np.empty(2 * d)
+    for i in range(d):
+        Y[0, i] = hist[i]
+        uc[i] = hist[i]
+        uc[d + i] = hist[i]
+    f(t0, uc, p, F[0])
+    return Y, F, uc
+
+
+def _dde_rk4(f, t0, hist, p, h, m, t_first, dt, n, bound, max_steps):
+    """Delay equation x' = f(t, x(t), x(t - tau)) with tau = m*h and constant history ``hist`` for t <= t0: RK4
+    method of steps with cubic Hermite interpolation of the history, sampled by Hermite interpolation at
+    ``t_first + k*dt`` (so sampling never constrains the step)."""
+    d = hist.size
+    out = np.empty((n, d))
+    Y, F, uc = _dde_init(f, t0, hist, p, m)
+    kk = np.empty((4, d))
+    tmp = np.empty(d)
+    m1 = m + 1
+    sample = 0
+    while sample < n and t_first + sample * dt <= t0:
+        out[sample] = hist
+        sample += 1
+    k = 0
+    t = t0
+    while sample < n:
+        if k >= max_steps:
+            return TOO_MANY_STEPS, out, t, Y[k % m1].copy(), k
+        _dde_step(f, t, k, h, m, p, Y, F, hist, uc, kk, tmp)
+        status = _check(Y[(k + 1) % m1], bound)
+        if status != OK:
+            return status, out, t + h, Y[(k + 1) % m1].copy(), k + 1
+        while sample < n and t_first + sample * dt <= t + h:
+            _hermite(Y, F, k, (t_first + sample * dt - t) / h, h, hist, tmp)
+            out[sample] = tmp
+            sample += 1
+        k += 1
+        t = t0 + k * h
+    return OK, out, t, Y[k % m1].copy(), k
+
+
+def _dde_lyapunov(f, t0, hist, p, h, m, n_transient, n_steps, renorm_every, eps, bound):
+    """Largest Lyapunov exponent of a delay equation: a reference and a perturbed solution whose separation, measured
+    over the whole history segment of length tau (the state of a delay equation), is renormalised to ``eps`` every
+    ``renorm_every`` steps (Farmer, Physica D 4, 366-393, 1982). Returns the summed log growth factors."""
+    d = hist.size
+    m1 = m + 1
+    Y, F, uc = _dde_init(f, t0, hist, p, m)
+    kk = np.empty((4, d))
+    tmp = np.empty(d)
+    logs = np.zeros(1)
+    t = t0
+    for k in range(n_transient):
+        _dde_step(f, t, k, h, m, p, Y, F, hist, uc, kk, tmp)
+        t = t0 + (k + 1) * h
+        status = _check(Y[(k + 1) % m1], bound)
+        if status != OK:
+            return status, logs, t, Y[(k + 1) % m1].copy(), k + 1
+    # The transient must cover the delay so that the whole segment lies on the solution.
+    Yp = Y.copy()
+    Fp = F.copy()
+    for i in range(m1):  # a smooth perturbation of the segment, of norm eps
+        for c in range(d):
+            Yp[i, c] += eps * np.cos(0.7 * i + c)
+    for step in range(n_steps):
+        k = n_transient + step
+        _dde_step(f, t, k, h, m, p, Y, F, hist, uc, kk, tmp)
+        _dde_step(f, t, k, h, m, p, Yp, Fp, hist, uc, kk, tmp)
+        t = t0 + (k + 1) * h
+        status = _check(Y[(k + 1) % m1], bound)
+        if status != OK:
+            return status, logs, t, Y[(k + 1) % m1].copy(), k + 1
+        if (step + 1) % renorm_every == 0:
+            dist = 0.0
+            for i in range(m1):
+                for c in range(d):
+                    dist += (Yp[i, c] - Y[i, c]) ** 2
+            dist = np.sqrt(dist / m1)
+            if not (dist > 0.0 and np.isfinite(dist)):
+                return NON_FINITE, logs, t, Y[(k + 1) % m1].copy(), k + 1
+            logs[0] += np.log(dist / eps)
+            scale = eps / dist
+            for i in range(m1):
+                for c in range(d):
+                    Yp[i, c] = Y[i, c] + scale * (Yp[i, c] - Y[i, c])
+                    Fp[i, c] = F[i, c] + scale * (Fp[i, c] - F[i, c])
+    return OK, logs, t, Y[(n_transient + n_steps) % m1].copy(), n_transient + n_steps
+
+
 _i64, _f64 = types.int64, types.float64
 _SPECS = {
     "fixed_rk": (_fixed_rk, _RESULT(RHS_TYPE, _mat, _vec, _vec, _f64, _vec, _vec, _f64, _i64, _i64, _i64, _f64)),
     "dopri5": (_adaptive_dopri5, _RESULT(RHS_TYPE, _f64, _vec, _vec, _f64, _f64, _i64, _f64, _f64, _f64, _i64)),
     "dop853": (_adaptive_dop853, _RESULT(RHS_TYPE, _f64, _vec, _vec, _f64, _f64, _i64, _f64, _f64, _f64, _i64)),
     "benettin": (_benettin, _LYAP_RESULT(RHS_TYPE, JAC_TYPE, _f64, _vec, _vec, _f64, _i64, _i64, _i64, _i64, _f64)),
+    "dde_rk4": (_dde_rk4, _RESULT(RHS_TYPE, _f64, _vec, _vec, _f64, _i64, _f64, _f64, _i64, _f64, _i64)),
+    "dde_lyapunov": (_dde_lyapunov,
+                     _LYAP_RESULT(RHS_TYPE, _f64, _vec, _vec, _f64, _i64, _i64, _i64, _i64, _f64, _f64)),
 }
 _compiled: dict = {}
 

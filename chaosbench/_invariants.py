@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _integrators as kernels
 from ._registry import System, _positive_float, _positive_int, get_system
-from ._solvers import DOP853
+from ._solvers import DOP853, DelayRK4, Radau
 from .exceptions import IntegrationError, InvalidParameterError
 
 __all__ = ["dominant_period", "lyapunov_spectrum", "kaplan_yorke_dimension"]
@@ -31,6 +31,10 @@ def dominant_period(system_or_name, *, probe_steps: int = 2000, n_samples: int =
     key = (system._definition, tuple(system._p))
     if key in _period_cache:
         return _period_cache[key]
+    if system.delay is not None:  # sampled at a twentieth of the delay after 50 delays of transient
+        dt = system.delay / 20
+        _, x = system._integrate(system.ic, t_first=50 * system.delay, dt=dt, n=n_samples, solver=DelayRK4())
+        return _period_cache.setdefault(key, _spectral_peak_period(x, dt, system.unbounded))
     rhs, _ = system._compiled()
     status, _, t_probe, u, _ = kernels.kernel("dop853")(
         rhs, 0.0, system.ic, system._p, math.inf, 1.0, 1, 1e-6, 1e-9, system._divergence_bound(),
@@ -38,15 +42,25 @@ def dominant_period(system_or_name, *, probe_steps: int = 2000, n_samples: int =
     if status != kernels.TOO_MANY_STEPS:
         raise IntegrationError(system.name, t_probe, u, kernels.STATUS_MESSAGES.get(status, "probe ended early"))
     dt = t_probe / probe_steps / 4
-    _, x = system._integrate(u, t0=t_probe, t_first=t_probe, dt=dt, n=n_samples, solver=DOP853(rtol=1e-8, atol=1e-10))
+    solver = Radau() if "stiff" in system.tags else DOP853(rtol=1e-8, atol=1e-10)
+    _, x = system._integrate(u, t0=t_probe, t_first=t_probe, dt=dt, n=n_samples, solver=solver)
+    return _period_cache.setdefault(key, _spectral_peak_period(x, dt, system.unbounded))
+
+
+def _spectral_peak_period(x: np.ndarray, dt: float, unbounded=()) -> float:
+    """Period of the highest non-zero-frequency peak of the Hann-windowed power spectrum, summed over the
+    standardized variables. Constant variables are ignored; drifting (``unbounded``) ones enter through their
+    increments, so that the drift does not mask the oscillation."""
+    if unbounded:
+        drifting = list(unbounded)
+        x = x.copy()
+        x[1:, drifting] = np.diff(x[:, drifting], axis=0)
+        x = x[1:]
     std = x.std(axis=0)
     x = (x[:, std > 0] - x[:, std > 0].mean(axis=0)) / std[std > 0]
-    power = (np.abs(np.fft.rfft(x * np.hanning(n_samples)[:, None], axis=0)) ** 2).sum(axis=1)
-    freqs = np.fft.rfftfreq(n_samples, d=dt)
-    peak = 1 + int(np.argmax(power[1:]))
-    period = float(1.0 / freqs[peak])
-    _period_cache[key] = period
-    return period
+    power = (np.abs(np.fft.rfft(x * np.hanning(len(x))[:, None], axis=0)) ** 2).sum(axis=1)
+    freqs = np.fft.rfftfreq(len(x), d=dt)
+    return float(1.0 / freqs[1 + int(np.argmax(power[1:]))])
 
 
 def lyapunov_spectrum(
@@ -64,7 +78,9 @@ def lyapunov_spectrum(
 
     The state and ``k`` tangent vectors evolve under the variational equations (exact Jacobian), integrated with
     compiled RK4 at ``steps_per_period`` steps per characteristic period; the log stretch factors are accumulated
-    over ``n_periods`` periods after ``transient`` periods (Benettin et al., Meccanica 15, 9-30, 1980).
+    over ``n_periods`` periods after ``transient`` periods (Benettin et al., Meccanica 15, 9-30, 1980). For a delay
+    equation only the largest exponent is available (``k=1``): a perturbed solution is renormalised over the whole
+    history segment, with at least 100 steps per delay.
 
     Parameters
     ----------
@@ -83,11 +99,15 @@ def lyapunov_spectrum(
     k = system.dim if k is None else _positive_int(k, "k")
     if k > system.dim:
         raise InvalidParameterError(f"{system.name}: k={k} exceeds the dimension {system.dim}")
+    if system.delay is not None and k != 1:
+        raise InvalidParameterError(f"{system.name} is a delay equation: only its largest exponent (k=1) is available")
     n_periods = _positive_float(n_periods, "n_periods")
     steps_per_period = _positive_int(steps_per_period, "steps_per_period")
     renorm_every = _positive_int(renorm_every, "renorm_every")
     start = system.trajectory(1, ic=ic, seed=seed, transient=transient)
     h = system.period / steps_per_period
+    if system.delay is not None:
+        return _delay_lyapunov_max(system, start.x[0], h, n_periods, renorm_every)
     n_steps = int(round(n_periods * steps_per_period))
     n_align = 10 * steps_per_period  # let the tangent vectors align before accumulating
     rhs, jac = system._compiled()
@@ -98,6 +118,19 @@ def lyapunov_spectrum(
     if status != kernels.OK:
         raise IntegrationError(system.name, t, u, kernels.STATUS_MESSAGES[status])
     return np.sort(logs / (n_steps * h))[::-1]
+
+
+def _delay_lyapunov_max(system, hist, h, n_periods, renorm_every) -> np.ndarray:
+    m = max(100, math.ceil(system.delay / h))
+    h = system.delay / m
+    n_steps = int(round(n_periods * system.period / h))
+    rhs, _ = system._compiled()
+    status, logs, t, u, _ = kernels.kernel("dde_lyapunov")(
+        rhs, 0.0, np.ascontiguousarray(hist), system._p, h, m, 20 * m, n_steps, renorm_every, 1e-8,
+        system._divergence_bound())
+    if status != kernels.OK:
+        raise IntegrationError(system.name, t, u, kernels.STATUS_MESSAGES[status])
+    return logs / (n_steps * h)
 
 
 def kaplan_yorke_dimension(exponents) -> float:

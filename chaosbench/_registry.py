@@ -13,7 +13,7 @@ from types import MappingProxyType
 import numpy as np
 
 from . import _symbolic
-from ._solvers import Radau, Solver, get_solver
+from ._solvers import DelayRK4, Radau, Solver, get_solver
 from ._trajectory import Trajectory
 from .exceptions import (
     DuplicateSystemError,
@@ -53,6 +53,8 @@ class _Definition:
     nonautonomous: bool
     unbounded: tuple = ()
     deviation: str | None = None
+    delay: str | None = None  # name of the delay parameter of a delay differential equation
+    delayed_variables: tuple = ()
     jac_function: object = None
     _traced: object = field(default=None, repr=False)
     _compiled: object = field(default=None, repr=False)
@@ -60,7 +62,8 @@ class _Definition:
     def traced(self):
         if self._traced is None:
             self._traced = _symbolic.trace(
-                self.function, name=self.name, state_names=self.variables,
+                self.function, name=self.name, state_names=self.variables + self.delayed_variables,
+                n_outputs=len(self.variables),
                 param_shapes={k: np.shape(v) for k, v in zip(self.param_names, self.defaults)}, vector=self.vector, nonautonomous=self.nonautonomous, jac_fn=self.jac_function,
             )
         return self._traced
@@ -185,19 +188,34 @@ class System:
     def _compiled(self):
         return self._definition.compiled()
 
-    def rhs(self, u, t: float = 0.0) -> np.ndarray:
-        """Time derivative du/dt at state ``u`` and time ``t``."""
+    @property
+    def delay(self) -> float | None:
+        """The delay of a delay differential equation (the value of its delay parameter), else None."""
+        return None if self._definition.delay is None else self._params[self._definition.delay]
+
+    def _arguments(self, u, delayed) -> np.ndarray:
         u = _as_state(u, self.dim, "state", self.name)
+        if self._definition.delay is None:
+            if delayed is not None:
+                raise InvalidParameterError(f"{self.name} is not a delay equation; do not pass a delayed state")
+            return u
+        delayed = u if delayed is None else _as_state(delayed, self.dim, "delayed state", self.name)
+        return np.concatenate([u, delayed])
+
+    def rhs(self, u, t: float = 0.0, delayed=None) -> np.ndarray:
+        """Time derivative du/dt at state ``u`` and time ``t``; for a delay equation, ``delayed`` is the state one
+        delay earlier (default: ``u``, as on a constant history)."""
         du = np.empty(self.dim)
-        self._compiled()[0](float(t), u, self._p, du)
+        self._compiled()[0](float(t), self._arguments(u, delayed), self._p, du)
         return du
 
-    def jac(self, u, t: float = 0.0) -> np.ndarray:
-        """Jacobian d(du/dt)/du (dim x dim) at state ``u`` and time ``t``."""
-        u = _as_state(u, self.dim, "state", self.name)
-        J = np.empty((self.dim, self.dim))
-        self._compiled()[1](float(t), u, self._p, J)
-        return J
+    def jac(self, u, t: float = 0.0, delayed=None) -> np.ndarray:
+        """Jacobian d(du/dt)/du (dim x dim) at state ``u`` and time ``t`` (for a delay equation: with respect to the
+        current state, the delayed one held fixed)."""
+        args = self._arguments(u, delayed)
+        J = np.empty((self.dim, args.size))
+        self._compiled()[1](float(t), args, self._p, J)
+        return J[:, :self.dim].copy()
 
     def equations(self) -> list[str]:
         """The traced equations as text, one ``dx/dt = ...`` line per variable."""
@@ -216,8 +234,21 @@ class System:
 
     # --- integration ----------------------------------------------------------------------------------------
     def default_solver(self) -> Solver:
-        """Radau for systems tagged ``stiff``, DOP853 otherwise."""
+        """DelayRK4 for delay equations, Radau for systems tagged ``stiff``, DOP853 otherwise."""
+        if self._definition.delay is not None:
+            return DelayRK4()
         return Radau() if "stiff" in self.tags else get_solver("dop853")
+
+    def _solver(self, method, rtol, atol) -> Solver:
+        if method is None:
+            solver = self.default_solver()
+            return solver if rtol is None and atol is None else get_solver(solver.name.lower(), rtol, atol)
+        solver = get_solver(method, rtol, atol)
+        if (self._definition.delay is not None) != isinstance(solver, DelayRK4):
+            raise InvalidParameterError(
+                f"{self.name}: method {solver.name!r} does not apply; delay equations use 'dde_rk4' and other "
+                "systems cannot")
+        return solver
 
     def _divergence_bound(self, user_ic=None) -> float:
         """States beyond this magnitude count as divergent: a multiple of the declared (or user-given) IC's scale."""
@@ -228,8 +259,9 @@ class System:
 
     def _integrate(self, u0, *, t_first, dt, n, solver, t0=0.0, user_ic=None):
         rhs, jac = self._compiled()
+        extra = {} if self._definition.delay is None else {"delay": self.delay}
         return solver.solve(rhs, jac, system=self.name, u0=u0, p=self._p, t0=t0, t_first=t_first, dt=dt, n=n,
-                            bound=self._divergence_bound(user_ic))
+                            bound=self._divergence_bound(user_ic), **extra)
 
     def trajectory(
         self,
@@ -256,12 +288,13 @@ class System:
         dt : float, optional
             Sampling interval in time units.
         ic : sequence of float, optional
-            Initial condition; default the declared one. Exclusive with ``seed``.
+            Initial condition (for a delay equation: the constant history); default the declared one. Exclusive with
+            ``seed``.
         transient : float
             Characteristic periods integrated and discarded before the first sample.
         method : str or Solver, optional
             ``"dop853"`` (default), ``"dopri5"``, ``"rk4"``, ``"radau"``, ``"bdf"``, ``"lsoda"`` or a Solver
-            object; systems tagged ``stiff`` default to ``"radau"``.
+            object; systems tagged ``stiff`` default to ``"radau"``, delay equations use ``"dde_rk4"``.
         rtol, atol : float, optional
             Tolerances of adaptive solvers (defaults: 1e-10 and 1e-12 for explicit ones, 1e-8 and 1e-10 for
             implicit ones).
@@ -288,9 +321,7 @@ class System:
             u0 = self.sample_ics(1, seed=seed)[0]
         else:
             u0 = self.ic if ic is None else _as_state(ic, self.dim, "initial condition", self.name)
-        solver = self.default_solver() if method is None else get_solver(method, rtol, atol)
-        if method is None and (rtol is not None or atol is not None):
-            solver = get_solver(solver.name.lower(), rtol, atol)
+        solver = self._solver(method, rtol, atol)
         t, x = self._integrate(u0, t_first=transient * period, dt=sample_dt, n=n, solver=solver, user_ic=ic)
         info = {"period": period, "solver": solver.describe(), "version": _version()}
         if standardize:
@@ -333,7 +364,7 @@ def _version() -> str:
     return __version__
 
 
-def _parse_signature(fn, name: str, dim: int | None):
+def _parse_signature(fn, name: str, dim: int | None, delay: str | None):
     sig = inspect.signature(fn)
     positional, params, nonautonomous = [], [], False
     for p in sig.parameters.values():
@@ -351,6 +382,14 @@ def _parse_signature(fn, name: str, dim: int | None):
                                             "(a number or an array of numbers: its literature value)") from None
         else:
             raise SystemDefinitionError(f"{name}: *args and **kwargs are not allowed in a system's equations")
+    delayed = ()
+    if delay is not None:
+        if dim is not None or len(positional) % 2:
+            raise SystemDefinitionError(f"{name}: a delay equation takes the state variables and then, in the same "
+                                        "order, their delayed values as positional arguments")
+        if delay not in dict(params) or np.ndim(dict(params)[delay]) != 0:
+            raise SystemDefinitionError(f"{name}: delay={delay!r} must name a scalar keyword-only parameter")
+        positional, delayed = positional[:len(positional) // 2], tuple(positional[len(positional) // 2:])
     if dim is None:
         if not positional:
             raise SystemDefinitionError(f"{name}: the function needs one positional argument per state variable")
@@ -359,7 +398,7 @@ def _parse_signature(fn, name: str, dim: int | None):
         if len(positional) != 1:
             raise SystemDefinitionError(f"{name}: with dim={dim} the function takes the whole state as one array")
         variables = tuple(f"{positional[0]}{i}" for i in range(_positive_int(dim, f"{name}: dim")))
-    return variables, tuple(params), nonautonomous
+    return variables, delayed, tuple(params), nonautonomous
 
 
 def system(
@@ -373,6 +412,7 @@ def system(
     tags: Iterable[str] = (),
     unbounded: Iterable[int] = (),
     deviation: str | None = None,
+    delay: str | None = None,
     name: str | None = None,
     replace: bool = False,
     **literature,
@@ -406,6 +446,10 @@ def system(
         they are exempt from the boundedness check.
     deviation : str, optional
         How and why the declaration differs from dysts' system of the same name, with the source that justifies it.
+    delay : str, optional
+        Declares a delay differential equation x'(t) = f(x(t), x(t - tau)): the name of the parameter holding the
+        delay tau. The function then takes the state variables followed by their delayed values, and the initial
+        condition is the constant history.
     name : str, optional
         Registered name; default the function's name.
     replace : bool
@@ -416,7 +460,8 @@ def system(
     """
     if fn is None:
         return lambda f: system(f, ic=ic, citation=citation, dim=dim, period=period, jac=jac, tags=tags,
-                                unbounded=unbounded, deviation=deviation, name=name, replace=replace, **literature)
+                                unbounded=unbounded, deviation=deviation, delay=delay, name=name, replace=replace,
+                                **literature)
     sys_name = name or fn.__name__
     unknown = set(literature) - set(LITERATURE_FIELDS)
     if unknown:
@@ -424,7 +469,7 @@ def system(
         raise SystemDefinitionError(f"{sys_name}: unknown keyword {key!r}.{did_you_mean(key, LITERATURE_FIELDS)}")
     if not isinstance(citation, str) or not citation.strip():
         raise SystemDefinitionError(f"{sys_name}: a citation is required")
-    variables, params, nonautonomous = _parse_signature(fn, sys_name, dim)
+    variables, delayed, params, nonautonomous = _parse_signature(fn, sys_name, dim, delay)
     try:
         ic_arr = _as_state(ic, len(variables), "initial condition", sys_name)
     except InvalidParameterError as exc:
@@ -432,13 +477,15 @@ def system(
     unbounded = tuple(sorted(int(i) for i in unbounded))
     if any(not 0 <= i < len(variables) for i in unbounded):
         raise SystemDefinitionError(f"{sys_name}: unbounded indices {unbounded} out of range for dim {len(variables)}")
-    tag_set = frozenset(tags) | ({"nonautonomous"} if nonautonomous else set()) | ({"unbounded"} if unbounded else set())
+    tag_set = (frozenset(tags) | ({"nonautonomous"} if nonautonomous else set())
+               | ({"unbounded"} if unbounded else set()) | ({"delay"} if delay else set()))
     definition = _Definition(
         name=sys_name, function=fn, variables=variables, param_names=tuple(k for k, _ in params),
         defaults=tuple(v for _, v in params), ic=ic_arr, citation=citation.strip(),
         description=inspect.cleandoc(fn.__doc__ or ""), period=None if period is None else _positive_float(
             period, f"{sys_name}: period"), literature=dict(literature), tags=tag_set, vector=dim is not None,
-        nonautonomous=nonautonomous, unbounded=unbounded, deviation=deviation, jac_function=jac,
+        nonautonomous=nonautonomous, unbounded=unbounded, deviation=deviation, delay=delay,
+        delayed_variables=delayed, jac_function=jac,
     )
     with _lock:
         if sys_name in _registry and not replace:

@@ -13,7 +13,7 @@ import numpy as np
 from . import _integrators as kernels
 from .exceptions import IntegrationError, InvalidParameterError, did_you_mean
 
-__all__ = ["Solver", "RK4", "Dopri5", "DOP853", "Radau", "BDF", "LSODA", "get_solver"]
+__all__ = ["Solver", "RK4", "Dopri5", "DOP853", "Radau", "BDF", "LSODA", "DelayRK4", "get_solver"]
 
 
 class Solver:
@@ -155,18 +155,46 @@ class LSODA(_Scipy):
     name = scipy_method = "LSODA"
 
 
-_SOLVERS = {"rk4": RK4, "dopri5": Dopri5, "dop853": DOP853, "radau": Radau, "bdf": BDF, "lsoda": LSODA}
+class DelayRK4(Solver):
+    """RK4 method of steps for delay equations, with cubic Hermite interpolation of the history and dense sampling.
+
+    The step is the delay divided by an integer, at most ``dt`` (default: a hundredth of the delay).
+    """
+
+    name = "dde_rk4"
+
+    def __init__(self, dt: float | None = None, max_steps: int = 50_000_000):
+        self.dt, self.max_steps = dt, max_steps
+
+    def steps_per_delay(self, delay: float) -> int:
+        if self.dt is not None and not (math.isfinite(self.dt) and self.dt > 0):
+            raise InvalidParameterError(f"{self.name}: step size dt must be a positive number, got {self.dt!r}")
+        if not (math.isfinite(delay) and delay > 0):
+            raise InvalidParameterError(f"the delay must be a positive number, got {delay!r}")
+        return 100 if self.dt is None else max(1, math.ceil(delay / self.dt - 1e-9))
+
+    def solve(self, rhs, jac, *, system, u0, p, t0, t_first, dt, n, bound, delay):
+        m = self.steps_per_delay(delay)
+        status, x, t, u, _ = kernels.kernel("dde_rk4")(rhs, t0, u0, p, delay / m, m, t_first, dt, n, bound,
+                                                       self.max_steps)
+        _raise_on_failure(status, system, t, u)
+        return t_first + dt * np.arange(n), x
+
+
+_SOLVERS = {"rk4": RK4, "dopri5": Dopri5, "dop853": DOP853, "radau": Radau, "bdf": BDF, "lsoda": LSODA,
+            "dde_rk4": DelayRK4}
 
 
 def get_solver(method, rtol: float | None = None, atol: float | None = None) -> Solver:
-    """A solver from a name (``rk4``, ``dopri5``, ``dop853``, ``radau``, ``bdf``, ``lsoda``) or a Solver object."""
+    """A solver from a name (``rk4``, ``dopri5``, ``dop853``, ``radau``, ``bdf``, ``lsoda``, ``dde_rk4``) or a Solver
+    object."""
     if isinstance(method, Solver):
         return method
     cls = _SOLVERS.get(str(method).lower())
     if cls is None:
         raise InvalidParameterError(f"Unknown method {method!r}.{did_you_mean(str(method), _SOLVERS)} "
                                     f"Choose from {', '.join(_SOLVERS)}.")
-    if cls is RK4:
-        return RK4()
+    if cls in (RK4, DelayRK4):
+        return cls()
     tolerances = {k: v for k, v in (("rtol", rtol), ("atol", atol)) if v is not None}
     return cls(**tolerances)

@@ -124,15 +124,16 @@ def _call_symbolically(fn, name, states, params, time, param_values, vector, non
         ) from None
 
 
-def trace(fn, *, name, state_names, param_shapes, vector, nonautonomous, jac_fn=None) -> Traced:
+def trace(fn, *, name, state_names, param_shapes, vector, nonautonomous, jac_fn=None, n_outputs=None) -> Traced:
     """Trace ``fn`` (and an optional analytic ``jac_fn``) into sympy expressions and differentiate if needed.
 
     ``param_shapes`` maps each parameter name to its shape: ``()`` for a number, else the array's shape, whose
-    entries become symbols ``name_0, name_1, ...`` in row-major order.
+    entries become symbols ``name_0, name_1, ...`` in row-major order. ``n_outputs`` (default: one per state
+    name) is smaller for delay equations, whose arguments are the current and then the delayed state.
     """
     import sympy as sp
 
-    dim = len(state_names)
+    dim = len(state_names) if n_outputs is None else n_outputs
     states = tuple(sp.Symbol(s, real=True) for s in state_names)
     param_values, params = {}, []
     for key, shape in param_shapes.items():
@@ -150,13 +151,14 @@ def trace(fn, *, name, state_names, param_shapes, vector, nonautonomous, jac_fn=
     rhs, shape = _call_symbolically(fn, **call)
     if len(rhs) != dim:
         raise SystemDefinitionError(f"{name}: the equations return {len(rhs)} derivatives for {dim} state variables")
+    n_in = len(states)
     if jac_fn is None:
         jac = [[sp.diff(f, s) for s in states] for f in rhs]
     else:
         flat, shape = _call_symbolically(jac_fn, **call)
-        if len(flat) != dim * dim:
-            raise SystemDefinitionError(f"{name}: the Jacobian has shape {shape}, expected ({dim}, {dim})")
-        jac = [flat[i * dim:(i + 1) * dim] for i in range(dim)]
+        if len(flat) != dim * n_in:
+            raise SystemDefinitionError(f"{name}: the Jacobian has shape {shape}, expected ({dim}, {n_in})")
+        jac = [flat[i * n_in:(i + 1) * n_in] for i in range(dim)]
     # Derivatives of abs/heaviside/max produce DiracDelta terms that vanish almost everywhere.
     jac = tuple(tuple(sp.sympify(e).replace(sp.DiracDelta, lambda *a: sp.S.Zero) for e in row) for row in jac)
     known = set(states) | set(params) | {time}
@@ -209,7 +211,7 @@ def generate_source(traced: Traced, name: str) -> str:
         f"@numba.njit({RHS_SIGNATURE!r}, cache=True, nogil=True)",
         "def rhs(t, u, p, du):",
         *prologue,
-        *_assignments(rhs, [f"du[{i}]" for i in range(dim)], printer),
+        *_assignments(rhs, [f"du[{i}]" for i in range(len(rhs))], printer),
         "",
         "",
         f"@numba.njit({JAC_SIGNATURE!r}, cache=True, nogil=True)",

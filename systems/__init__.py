@@ -8,6 +8,7 @@ from . import (  # noqa: F401
     chemistry,
     circuits,
     classic,
+    delay,
     fluids,
     forced,
     high_dim,

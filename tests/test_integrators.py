@@ -108,3 +108,41 @@ def test_bad_solver_settings():
         lorenz.trajectory(10, method="rk5")
     with pytest.raises(chaosbench.InvalidParameterError, match="step size"):
         lorenz.trajectory(10, method=RK4(dt=-1.0))
+
+
+@pytest.mark.parametrize("t_end", [51.0, 37.3])  # on a grid point (3 delays) and between grid points
+def test_delay_integrator_converges_with_order_four(t_end):
+    mackey_glass = chaosbench.get_system("MackeyGlass")
+    tau = mackey_glass.delay
+
+    def solve(steps_per_delay):
+        solver = chaosbench.DelayRK4(dt=tau / steps_per_delay)
+        return mackey_glass.trajectory(2, dt=t_end, transient=0.0, method=solver).x[1, 0]
+
+    reference = solve(6400)
+    steps = np.array([25, 50, 100, 200])
+    errors = [abs(solve(m) - reference) for m in steps]
+    order = -np.polyfit(np.log(steps), np.log(errors), 1)[0]
+    assert order == pytest.approx(4, abs=0.4)
+
+
+def test_delay_history_is_constant_before_the_start():
+    mackey_glass = chaosbench.get_system("MackeyGlass")
+    traj = mackey_glass.trajectory(5, dt=1.0, transient=0.0, ic=[0.7])
+    # With constant history 0.7 < 1: x' = beta*0.7/(1+0.7**10) - gamma*x on [0, tau], solvable exactly.
+    drive = 0.2 * 0.7 / (1 + 0.7**10)
+    exact = drive / 0.1 + (0.7 - drive / 0.1) * np.exp(-0.1 * traj.t)
+    np.testing.assert_allclose(traj.x[:, 0], exact, atol=1e-9)
+
+
+def test_delay_systems_reject_ode_methods_and_vice_versa(register):
+    @register(delay="tau", ic=[0.5, 0.1], citation="test")
+    def TwoDelayed(x, y, xd, yd, *, tau=1.0):
+        return -xd, x - yd
+
+    with pytest.raises(chaosbench.InvalidParameterError, match="delay equations use 'dde_rk4'"):
+        chaosbench.get_system("MackeyGlass").trajectory(10, method="dop853")
+    with pytest.raises(chaosbench.InvalidParameterError, match="delay equations use 'dde_rk4'"):
+        chaosbench.get_system("Lorenz").trajectory(10, method="dde_rk4")
+    with pytest.raises(chaosbench.InvalidParameterError, match="only its largest exponent"):
+        chaosbench.lyapunov_spectrum(TwoDelayed, 2)

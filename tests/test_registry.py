@@ -185,3 +185,20 @@ def test_unbounded_variables_are_exempt_from_the_bound(register):
     assert Rotor.trajectory(100, dt=1.0, transient=0).x[-1, 0] > 50
     with pytest.raises(SystemDefinitionError, match="out of range"):
         chaosbench.system(lambda x: -x, name="BadIndex", ic=[1.0], citation="c", unbounded=[3])
+
+
+def test_delay_declaration(register):
+    @register(delay="tau", ic=[0.5], citation="test")
+    def Delayed(x, xd, *, a=2.0, tau=1.5):
+        return -a * xd + x**2
+
+    assert Delayed.dim == 1 and Delayed.delay == 1.5 and "delay" in Delayed.tags
+    assert Delayed.rhs([3.0], delayed=[1.0])[0] == -2.0 + 9.0
+    assert Delayed.rhs([3.0])[0] == -6.0 + 9.0  # constant history: the delayed state equals the current one
+    assert Delayed.jac([3.0], delayed=[1.0])[0, 0] == 6.0
+    with pytest.raises(InvalidParameterError, match="not a delay equation"):
+        chaosbench.get_system("Lorenz").rhs([1.0, 2.0, 3.0], delayed=[1.0, 2.0, 3.0])
+    with pytest.raises(SystemDefinitionError, match="must name a scalar keyword-only parameter"):
+        chaosbench.system(lambda x, xd, *, a=1.0: -xd, name="NoTau", delay="tau", ic=[1.0], citation="c")
+    with pytest.raises(SystemDefinitionError, match="then, in the same order, their delayed values"):
+        chaosbench.system(lambda x, y, xd, *, tau=1.0: (-xd, -y), name="Odd", delay="tau", ic=[1.0], citation="c")
