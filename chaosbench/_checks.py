@@ -18,7 +18,7 @@ def _declared_rhs(system: System, u: np.ndarray, t: float) -> np.ndarray:
     return np.asarray(d.function(*args, **kwargs), dtype=float).ravel()
 
 
-def check_system(system_or_name, *, n: int = 1000, lyapunov_periods: float = 500.0, seed: int = 0) -> None:
+def check_system(system_or_name, *, n: int = 1000, lyapunov_periods: float = 200.0, seed: int = 0) -> None:
     """Assert the contract of a system; raises AssertionError naming the first violation.
 
     Checks: the compiled right-hand side is finite at the initial condition and equals the declared Python function

@@ -20,47 +20,87 @@ def _as_system(system_or_name) -> System:
     return system_or_name if isinstance(system_or_name, System) else get_system(system_or_name)
 
 
-def dominant_period(system_or_name, *, probe_steps: int = 2000, n_samples: int = 2**14) -> float:
-    """Period of the highest peak of the power spectrum, summed over standardized variables.
+def dominant_period(system_or_name) -> float:
+    """Characteristic period: the shortest of the variables' dominant spectral periods.
 
-    The time scale is first found from the mean step of an adaptive DOP853 run (rtol 1e-6) of ``probe_steps``
-    steps, which also serves as transient; the trajectory is then sampled at a quarter of that mean step. The result
-    is deterministic and memoised per system and parameter values.
+    Computed once per system and parameter values from a trajectory sampled at a quarter of the solver's natural
+    step (see :func:`_spectral_peak_period`); deterministic.
     """
-    system = _as_system(system_or_name)
+    return _time_scales(_as_system(system_or_name))[0]
+
+
+def _time_scales(system: System, probe_steps: int = 2000, n_samples: int = 2**14) -> tuple[float, float]:
+    """``(period, step)``: the characteristic period, and the natural step of an explicit solver (the mean step of
+    ``probe_steps`` adaptive DOP853 steps at rtol 1e-6 from the initial condition, which also serve as transient).
+
+    The spectrum is taken from ``n_samples`` samples a quarter of the natural step apart; for systems tagged
+    ``stiff`` the natural step comes from scipy's Radau instead, and for delay equations from a hundredth of the
+    delay.
+    """
     key = (system._definition, tuple(system._p))
     if key in _period_cache:
         return _period_cache[key]
     if system.delay is not None:  # sampled at a twentieth of the delay after 50 delays of transient
         dt = system.delay / 20
         _, x = system._integrate(system.ic, t_first=50 * system.delay, dt=dt, n=n_samples, solver=DelayRK4())
-        return _period_cache.setdefault(key, _spectral_peak_period(x, dt, system.unbounded))
-    rhs, _ = system._compiled()
+        return _period_cache.setdefault(key, (_spectral_peak_period(x, dt, system.unbounded), system.delay / 100))
+    rhs, jac = system._compiled()
     status, _, t_probe, u, _ = kernels.kernel("dop853")(
-        rhs, 0.0, system.ic, system._p, math.inf, 1.0, 1, 1e-6, 1e-9, system._divergence_bound(),
-        probe_steps)
+        rhs, 0.0, system.ic, system._p, math.inf, 1.0, 1, 1e-6, 1e-9, system._divergence_bound(), probe_steps)
     if status != kernels.TOO_MANY_STEPS:
         raise IntegrationError(system.name, t_probe, u, kernels.STATUS_MESSAGES.get(status, "probe ended early"))
-    dt = t_probe / probe_steps / 4
-    solver = Radau() if "stiff" in system.tags else DOP853(rtol=1e-8, atol=1e-10)
+    explicit_step = t_probe / probe_steps
+    solver, sample_step = DOP853(rtol=1e-8, atol=1e-10), explicit_step
+    if "stiff" in system.tags:
+        solver, (t_probe, u, sample_step) = Radau(), _radau_probe(system, rhs, jac, u, t_probe, probe_steps // 10)
+    dt = sample_step / 4
     _, x = system._integrate(u, t0=t_probe, t_first=t_probe, dt=dt, n=n_samples, solver=solver)
-    return _period_cache.setdefault(key, _spectral_peak_period(x, dt, system.unbounded))
+    return _period_cache.setdefault(key, (_spectral_peak_period(x, dt, system.unbounded), explicit_step))
 
 
-def _spectral_peak_period(x: np.ndarray, dt: float, unbounded=()) -> float:
-    """Period of the highest non-zero-frequency peak of the Hann-windowed power spectrum, summed over the
-    standardized variables. Constant variables are ignored; drifting (``unbounded``) ones enter through their
-    increments, so that the drift does not mask the oscillation."""
+def _radau_probe(system, rhs, jac, u, t0, n_steps):
+    """``(t, u, mean step)`` after ``n_steps`` steps of scipy's Radau (rtol 1e-6) from ``(t0, u)``."""
+    from scipy.integrate import Radau as RadauStepper
+
+    p = system._p
+
+    def fun(t, y):
+        du = np.empty(y.size)
+        rhs(t, np.ascontiguousarray(y, dtype=float), p, du)
+        return du
+
+    def jacobian(t, y):
+        J = np.empty((y.size, y.size))
+        jac(t, np.ascontiguousarray(y, dtype=float), p, J)
+        return J
+
+    stepper = RadauStepper(fun, t0, u, t_bound=math.inf, rtol=1e-6, atol=1e-9, jac=jacobian)
+    for _ in range(n_steps):
+        if stepper.step() is not None or not np.isfinite(stepper.y).all():
+            raise IntegrationError(system.name, stepper.t, stepper.y, "stiff probe failed")
+    return stepper.t, np.ascontiguousarray(stepper.y), (stepper.t - t0) / n_steps
+
+
+def _spectral_peak_period(x: np.ndarray, dt: float, unbounded=(), min_cycles: int = 4) -> float:
+    """The shortest of the variables' dominant periods.
+
+    Each variable's dominant period is the highest peak of its Hann-windowed power spectrum among frequencies with
+    at least ``min_cycles`` cycles in the window (slower components are drift, not oscillation). Taking the
+    shortest keeps a slow variable from setting the time scale of a fast one. Constant variables are ignored;
+    drifting (``unbounded``) ones enter through their increments.
+    """
     if unbounded:
         drifting = list(unbounded)
         x = x.copy()
         x[1:, drifting] = np.diff(x[:, drifting], axis=0)
         x = x[1:]
-    std = x.std(axis=0)
-    x = (x[:, std > 0] - x[:, std > 0].mean(axis=0)) / std[std > 0]
-    power = (np.abs(np.fft.rfft(x * np.hanning(len(x))[:, None], axis=0)) ** 2).sum(axis=1)
+    x = x[:, x.std(axis=0) > 0]
+    if x.shape[1] == 0:
+        raise InvalidParameterError("cannot estimate a period: every variable is constant (a fixed point?)")
+    power = np.abs(np.fft.rfft((x - x.mean(axis=0)) * np.hanning(len(x))[:, None], axis=0)) ** 2
     freqs = np.fft.rfftfreq(len(x), d=dt)
-    return float(1.0 / freqs[1 + int(np.argmax(power[1:]))])
+    peaks = min_cycles + np.argmax(power[min_cycles:], axis=0)
+    return float(1.0 / freqs[peaks].max())
 
 
 def lyapunov_spectrum(
@@ -77,7 +117,8 @@ def lyapunov_spectrum(
     """Lyapunov exponents by Benettin's method with Gram-Schmidt re-orthonormalisation.
 
     The state and ``k`` tangent vectors evolve under the variational equations (exact Jacobian), integrated with
-    compiled RK4 at ``steps_per_period`` steps per characteristic period; the log stretch factors are accumulated
+    compiled RK4 at ``steps_per_period`` steps per characteristic period (or a quarter of the natural step of an
+    explicit solver, if smaller); the log stretch factors are accumulated
     over ``n_periods`` periods after ``transient`` periods (Benettin et al., Meccanica 15, 9-30, 1980). For a delay
     equation only the largest exponent is available (``k=1``): a perturbed solution is renormalised over the whole
     history segment, with at least 100 steps per delay.
@@ -105,9 +146,10 @@ def lyapunov_spectrum(
     steps_per_period = _positive_int(steps_per_period, "steps_per_period")
     renorm_every = _positive_int(renorm_every, "renorm_every")
     start = system.trajectory(1, ic=ic, seed=seed, transient=transient)
-    h = system.period / steps_per_period
+    period, natural_step = _time_scales(system)
     if system.delay is not None:
-        return _delay_lyapunov_max(system, start.x[0], h, n_periods, renorm_every)
+        return _delay_lyapunov_max(system, start.x[0], period / steps_per_period, n_periods, renorm_every)
+    h = min(period / steps_per_period, natural_step / 4)  # resolve the period, stay well inside RK4's stability
     n_steps = int(round(n_periods * steps_per_period))
     n_align = 10 * steps_per_period  # let the tangent vectors align before accumulating
     rhs, jac = system._compiled()
