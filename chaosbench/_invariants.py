@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _integrators as kernels
 from ._registry import System, _positive_float, _positive_int, get_system
-from ._solvers import DOP853, DelayRK4, Radau
+from ._solvers import DOP853, DelayRK4, Radau, scipy_callables
 from .exceptions import IntegrationError, InvalidParameterError
 
 __all__ = ["dominant_period", "lyapunov_spectrum", "kaplan_yorke_dimension"]
@@ -44,36 +44,25 @@ def _time_scales(system: System, probe_steps: int = 2000, n_samples: int = 2**14
         dt = system.delay / 20
         _, x = system._integrate(system.ic, t_first=50 * system.delay, dt=dt, n=n_samples, solver=DelayRK4())
         return _period_cache.setdefault(key, (_spectral_peak_period(x, dt, system.unbounded), system.delay / 100))
-    rhs, jac = system._compiled()
+    compiled = system._compiled()
     status, _, t_probe, u, _ = kernels.kernel("dop853")(
-        rhs, 0.0, system.ic, system._p, math.inf, 1.0, 1, 1e-6, 1e-9, system._divergence_bound(), probe_steps)
+        compiled.rhs, 0.0, system.ic, system._p, math.inf, 1.0, 1, 1e-6, 1e-9, system._divergence_bound(), probe_steps)
     if status != kernels.TOO_MANY_STEPS:
         raise IntegrationError(system.name, t_probe, u, kernels.STATUS_MESSAGES.get(status, "probe ended early"))
     explicit_step = t_probe / probe_steps
     solver, sample_step = DOP853(rtol=1e-8, atol=1e-10), explicit_step
     if "stiff" in system.tags:
-        solver, (t_probe, u, sample_step) = Radau(), _radau_probe(system, rhs, jac, u, t_probe, probe_steps // 10)
+        solver, (t_probe, u, sample_step) = Radau(), _radau_probe(system, compiled, u, t_probe, probe_steps // 10)
     dt = sample_step / 4
     _, x = system._integrate(u, t0=t_probe, t_first=t_probe, dt=dt, n=n_samples, solver=solver)
     return _period_cache.setdefault(key, (_spectral_peak_period(x, dt, system.unbounded), explicit_step))
 
 
-def _radau_probe(system, rhs, jac, u, t0, n_steps):
+def _radau_probe(system, compiled, u, t0, n_steps):
     """``(t, u, mean step)`` after ``n_steps`` steps of scipy's Radau (rtol 1e-6) from ``(t0, u)``."""
     from scipy.integrate import Radau as RadauStepper
 
-    p = system._p
-
-    def fun(t, y):
-        du = np.empty(y.size)
-        rhs(t, np.ascontiguousarray(y, dtype=float), p, du)
-        return du
-
-    def jacobian(t, y):
-        J = np.empty((y.size, y.size))
-        jac(t, np.ascontiguousarray(y, dtype=float), p, J)
-        return J
-
+    fun, jacobian = scipy_callables(compiled, system._p)
     stepper = RadauStepper(fun, t0, u, t_bound=math.inf, rtol=1e-6, atol=1e-9, jac=jacobian)
     for _ in range(n_steps):
         if stepper.step() is not None or not np.isfinite(stepper.y).all():
@@ -152,10 +141,10 @@ def lyapunov_spectrum(
     h = min(period / steps_per_period, natural_step / 4)  # resolve the period, stay well inside RK4's stability
     n_steps = int(round(n_periods * steps_per_period))
     n_align = 10 * steps_per_period  # let the tangent vectors align before accumulating
-    rhs, jac = system._compiled()
+    compiled = system._compiled()
     bound = 1e8 * max(1.0, float(np.abs(start.x).max()))
     status, logs, t, u, _ = kernels.kernel("benettin")(
-        rhs, jac, float(start.t[0]), np.ascontiguousarray(start.x[0]), system._p, h, n_align, n_steps, k,
+        compiled.rhs, compiled.jac, float(start.t[0]), np.ascontiguousarray(start.x[0]), system._p, h, n_align, n_steps, k,
         renorm_every, bound)
     if status != kernels.OK:
         raise IntegrationError(system.name, t, u, kernels.STATUS_MESSAGES[status])
@@ -166,9 +155,8 @@ def _delay_lyapunov_max(system, hist, h, n_periods, renorm_every) -> np.ndarray:
     m = max(100, math.ceil(system.delay / h))
     h = system.delay / m
     n_steps = int(round(n_periods * system.period / h))
-    rhs, _ = system._compiled()
     status, logs, t, u, _ = kernels.kernel("dde_lyapunov")(
-        rhs, 0.0, np.ascontiguousarray(hist), system._p, h, m, 20 * m, n_steps, renorm_every, 1e-8,
+        system._compiled().rhs, 0.0, np.ascontiguousarray(hist), system._p, h, m, 20 * m, n_steps, renorm_every, 1e-8,
         system._divergence_bound())
     if status != kernels.OK:
         raise IntegrationError(system.name, t, u, kernels.STATUS_MESSAGES[status])

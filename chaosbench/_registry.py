@@ -68,8 +68,8 @@ class _Definition:
             )
         return self._traced
 
-    def compiled(self):
-        """``(rhs, jac)`` numba functions, generated and compiled (or loaded from cache) on first use."""
+    def compiled(self) -> _symbolic.Compiled:
+        """The generated module of compiled functions (``.rhs``, ``.jac``), created on first use."""
         if self._compiled is None:
             with _lock:
                 if self._compiled is None:
@@ -206,7 +206,7 @@ class System:
         """Time derivative du/dt at state ``u`` and time ``t``; for a delay equation, ``delayed`` is the state one
         delay earlier (default: ``u``, as on a constant history)."""
         du = np.empty(self.dim)
-        self._compiled()[0](float(t), self._arguments(u, delayed), self._p, du)
+        self._compiled().rhs(float(t), self._arguments(u, delayed), self._p, du)
         return du
 
     def jac(self, u, t: float = 0.0, delayed=None) -> np.ndarray:
@@ -214,7 +214,7 @@ class System:
         current state, the delayed one held fixed)."""
         args = self._arguments(u, delayed)
         J = np.empty((self.dim, args.size))
-        self._compiled()[1](float(t), args, self._p, J)
+        self._compiled().jac(float(t), args, self._p, J)
         return J[:, :self.dim].copy()
 
     def equations(self) -> list[str]:
@@ -258,9 +258,8 @@ class System:
         return DIVERGENCE_FACTOR * max(1.0, scale)
 
     def _integrate(self, u0, *, t_first, dt, n, solver, t0=0.0, user_ic=None):
-        rhs, jac = self._compiled()
         extra = {} if self._definition.delay is None else {"delay": self.delay}
-        return solver.solve(rhs, jac, system=self.name, u0=u0, p=self._p, t0=t0, t_first=t_first, dt=dt, n=n,
+        return solver.solve(self._compiled(), system=self.name, u0=u0, p=self._p, t0=t0, t_first=t_first, dt=dt, n=n,
                             bound=self._divergence_bound(user_ic), **extra)
 
     def trajectory(

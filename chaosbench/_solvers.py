@@ -21,8 +21,10 @@ class Solver:
 
     name = "solver"
 
-    def solve(self, rhs, jac, *, system, u0, p, t0, t_first, dt, n, bound):
+    def solve(self, compiled, *, system, u0, p, t0, t_first, dt, n, bound):
         """Integrate from ``(t0, u0)`` and return ``(t, x)`` sampled at ``t_first + k*dt`` for ``k < n``.
+
+        ``compiled`` holds the system's compiled ``rhs`` and ``jac`` (see :class:`chaosbench._symbolic.Compiled`).
 
         ``t_first`` may be moved forward slightly by fixed-step solvers so that samples fall on steps; the returned
         ``t`` is exact. Raises :class:`IntegrationError` on divergence.
@@ -59,8 +61,9 @@ class _ExplicitRK(Solver):
         if not (self.rtol > 0 and self.atol >= 0):
             raise InvalidParameterError(f"{self.name}: need rtol > 0 and atol >= 0, got {self.rtol!r}, {self.atol!r}")
 
-    def solve(self, rhs, jac, *, system, u0, p, t0, t_first, dt, n, bound):
+    def solve(self, compiled, *, system, u0, p, t0, t_first, dt, n, bound):
         self._check()
+        rhs = compiled.rhs
         if self.dt is None and self.adaptive_kernel is not None:
             run = kernels.kernel(self.adaptive_kernel)
             status, x, t, u, _ = run(rhs, t0, u0, p, t_first, dt, n, self.rtol, self.atol, bound, self.max_steps)
@@ -111,19 +114,10 @@ class _Scipy(Solver):
     def __init__(self, rtol: float = 1e-8, atol: float = 1e-10):
         self.rtol, self.atol = rtol, atol
 
-    def solve(self, rhs, jac, *, system, u0, p, t0, t_first, dt, n, bound):
+    def solve(self, compiled, *, system, u0, p, t0, t_first, dt, n, bound):
         from scipy.integrate import solve_ivp
 
-        def fun(t, u):
-            du = np.empty_like(u)
-            rhs(t, np.ascontiguousarray(u, dtype=float), p, du)
-            return du
-
-        def jacobian(t, u):
-            J = np.empty((u.size, u.size))
-            jac(t, np.ascontiguousarray(u, dtype=float), p, J)
-            return J
-
+        fun, jacobian = scipy_callables(compiled, p)
         t_eval = t_first + dt * np.arange(n)
         sol = solve_ivp(fun, (t0, t_eval[-1]), u0, method=self.scipy_method, t_eval=t_eval, rtol=self.rtol,
                         atol=self.atol, jac=jacobian)
@@ -135,6 +129,22 @@ class _Scipy(Solver):
             reason = kernels.STATUS_MESSAGES[kernels.NON_FINITE] if bad.any() else sol.message
             raise IntegrationError(system, sol.t[i] if len(sol.t) else t0, state, reason)
         return t_eval, x
+
+
+def scipy_callables(compiled, p):
+    """``(fun, jac)`` in scipy's calling convention for a system's compiled functions and parameters ``p``."""
+
+    def fun(t, u):
+        du = np.empty(u.size)
+        compiled.rhs(t, np.ascontiguousarray(u, dtype=float), p, du)
+        return du
+
+    def jac(t, u):
+        J = np.empty((u.size, u.size))
+        compiled.jac(t, np.ascontiguousarray(u, dtype=float), p, J)
+        return J
+
+    return fun, jac
 
 
 class Radau(_Scipy):
@@ -173,9 +183,9 @@ class DelayRK4(Solver):
             raise InvalidParameterError(f"the delay must be a positive number, got {delay!r}")
         return 100 if self.dt is None else max(1, math.ceil(delay / self.dt - 1e-9))
 
-    def solve(self, rhs, jac, *, system, u0, p, t0, t_first, dt, n, bound, delay):
+    def solve(self, compiled, *, system, u0, p, t0, t_first, dt, n, bound, delay):
         m = self.steps_per_delay(delay)
-        status, x, t, u, _ = kernels.kernel("dde_rk4")(rhs, t0, u0, p, delay / m, m, t_first, dt, n, bound,
+        status, x, t, u, _ = kernels.kernel("dde_rk4")(compiled.rhs, t0, u0, p, delay / m, m, t_first, dt, n, bound,
                                                        self.max_steps)
         _raise_on_failure(status, system, t, u)
         return t_first + dt * np.arange(n), x

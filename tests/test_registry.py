@@ -202,3 +202,14 @@ def test_delay_declaration(register):
         chaosbench.system(lambda x, xd, *, a=1.0: -xd, name="NoTau", delay="tau", ic=[1.0], citation="c")
     with pytest.raises(SystemDefinitionError, match="then, in the same order, their delayed values"):
         chaosbench.system(lambda x, y, xd, *, tau=1.0: (-xd, -y), name="Odd", delay="tau", ic=[1.0], citation="c")
+
+
+def test_integrating_does_not_compile_the_jacobian(register):
+    @register(ic=[1.0, 0.0], citation="test", tags=["nonchaotic"])
+    def Spiral(x, y):
+        return -0.1 * x - y, x - 0.1 * y
+
+    Spiral.trajectory(50, dt=0.1)
+    assert set(Spiral._definition.compiled()._functions) == {"rhs"}
+    Spiral.jac([1.0, 1.0])
+    assert set(Spiral._definition.compiled()._functions) == {"rhs", "jac"}
