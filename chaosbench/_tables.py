@@ -9,6 +9,7 @@ import numpy as np
 
 from ._invariants import kaplan_yorke_dimension, lyapunov_spectrum
 from ._registry import format_params, get_system, list_systems
+from ._datafile import computed_invariants
 from .exceptions import IntegrationError
 
 __all__ = ["systems_table", "system_info", "lyapunov_table"]
@@ -29,8 +30,21 @@ def systems_table(tag: str | None = None, dim: int | None = None):
 
 
 def system_info(name: str) -> dict:
-    """Everything declared about a system, its traced equations and its characteristic period."""
+    """Everything declared about a system, its traced equations, characteristic period and a comparison of
+    literature invariants with the computed ones (``comparison``: rows of quantity, literature, computed,
+    relative difference, flagged when it exceeds 10 %)."""
     s = get_system(name)
+    computed = computed_invariants(name) or {}
+    comparison = []
+    for key, lit in s.literature.items():
+        value = computed.get(key)
+        if key == "lyapunov_spectrum" and value is not None:
+            value = [float(v) for v in str(value).split()]
+        rel = None
+        if np.ndim(lit) == 0 and value is not None and lit != 0:
+            rel = (float(value) - lit) / abs(lit)
+        comparison.append({"quantity": key, "literature": lit, "computed": value, "rel_diff": rel,
+                           "flag": rel is not None and abs(rel) > 0.10})
     return {
         "name": s.name, "dim": s.dim, "variables": list(s.variables),
         "params": {k: np.asarray(v).tolist() for k, v in s.params.items()},
@@ -38,6 +52,7 @@ def system_info(name: str) -> dict:
         "equations": s.equations(), "period": s.period,
         "period_source": "declared" if s._definition.period is not None else "estimated (power spectrum)",
         "literature": dict(s.literature), "unbounded": list(s.unbounded), "deviation_from_dysts": s.deviation,
+        "computed": computed, "comparison": comparison,
     }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from ._datafile import AGREEMENT, DEFAULT_SETTINGS, invariants_table, write_invariants
 from ._registry import get_system, list_systems
 from ._tables import lyapunov_table, system_info, systems_table
 from ._trajectory import SAVE_FORMATS
@@ -104,6 +105,21 @@ def info(name, as_json):
     click.echo(f"period: {data['period']:.6g} ({data['period_source']})")
     for key, value in data["literature"].items():
         click.echo(f"literature {key}: {value}")
+    computed = data["computed"]
+    if computed:
+        click.echo(f"computed (chaosbench {computed['chaosbench_version']}, {computed['computed_utc']}): "
+                   f"lyapunov_max {computed['lyapunov_max']:.4g} (reference {computed['lyapunov_max_reference']:.4g}), "
+                   f"spectrum [{computed['lyapunov_spectrum']}], Kaplan-Yorke {computed['kaplan_yorke_dimension']}, "
+                   f"correlation dimension {computed['correlation_dimension']:.3g}")
+        if computed.get("notes"):
+            click.echo(f"computed notes: {computed['notes']}")
+    else:
+        click.echo("computed: not in the invariants file (run `chaosbench invariants --systems NAME`)")
+    for row in data["comparison"]:
+        if row["rel_diff"] is not None:
+            flag = "  <-- differs by more than 10%" if row["flag"] else ""
+            click.echo(f"{row['quantity']}: literature {row['literature']:.4g}, computed {float(row['computed']):.4g} "
+                       f"({row['rel_diff']:+.1%}){flag}")
     click.echo(f"citation: {data['citation']}")
     if data["deviation_from_dysts"]:
         click.echo(f"differs from dysts: {data['deviation_from_dysts']}")
@@ -171,6 +187,32 @@ def lyapunov(names, all_, spectrum, n_periods, seed, out, fmt):
     for message in failed.get("error", []):
         click.echo(f"failed: {message}", err=True)
     if len(failed):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--systems", help="Comma-separated systems (default: all); other rows of the file are kept.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Data file to update (default: the shipped one).")
+@click.option("--n-periods", type=float, default=DEFAULT_SETTINGS["n_periods"], show_default=True,
+              help="Averaging length of the Lyapunov spectrum, in periods.")
+@click.option("--reference-periods", type=float, default=DEFAULT_SETTINGS["reference_periods"], show_default=True,
+              help="Length of the independent two-trajectory reference for lambda_max, in periods.")
+@click.option("--seed", type=int, default=DEFAULT_SETTINGS["seed"], show_default=True)
+def invariants(systems, out, n_periods, reference_periods, seed):
+    """Recompute invariants (Lyapunov spectrum and an independent lambda_max reference, Kaplan-Yorke and
+    correlation dimensions, period, mean and std) and write them, with provenance, to the data file."""
+    names = [s.strip() for s in systems.split(",")] if systems else list_systems()
+    for name in names:
+        get_system(name)  # unknown names fail before any work
+    frame = invariants_table(names, n_periods=n_periods, reference_periods=reference_periods, seed=seed)
+    path = write_invariants(frame, out)
+    failed = frame["notes"].fillna("").str.startswith("failed")
+    disagree = (frame["rel_diff"].abs() > AGREEMENT).sum()
+    click.echo(f"wrote {len(frame)} rows to {path}: {int(failed.sum())} failed, {int(disagree)} with lambda_max "
+               f"more than {AGREEMENT:.0%} from the reference")
+    for message in frame.loc[failed, "notes"]:
+        click.echo(message, err=True)
+    if failed.any():
         sys.exit(1)
 
 

@@ -1,0 +1,64 @@
+"""Computed invariants: estimators against exact answers, and the data file with its provenance."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import chaosbench
+from chaosbench import _datafile
+from chaosbench._invariants import correlation_dimension, lyapunov_max_reference
+from chaosbench.cli import main
+
+
+@pytest.mark.parametrize("dim", [1, 2])
+def test_correlation_dimension_of_uniform_sets(dim):
+    rng = np.random.default_rng(0)
+    if dim == 1:  # a circle embedded in three dimensions
+        angle = rng.uniform(0, 2 * np.pi, 3000)
+        points = np.column_stack([np.cos(angle), np.sin(angle), 0.5 * np.cos(angle)])
+    else:
+        points = np.column_stack([rng.uniform(size=3000), rng.uniform(size=3000), np.zeros(3000)])
+    assert correlation_dimension(points, theiler=0) == pytest.approx(dim, abs=0.1)
+
+
+def test_lorenz_correlation_dimension_matches_literature():
+    points = chaosbench.get_system("Lorenz").trajectory(4000, pts_per_period=10).x
+    assert correlation_dimension(points) == pytest.approx(2.05, abs=0.1)  # Grassberger & Procaccia (1983)
+
+
+def test_two_trajectory_reference_agrees_with_benettin():
+    reference = lyapunov_max_reference("Lorenz", n_periods=2000)
+    assert reference == pytest.approx(0.9056, rel=0.03)
+
+
+def test_data_file_round_trip_keeps_other_rows(tmp_path):
+    path = tmp_path / "inv.csv"
+    settings = {"n_periods": 200.0, "reference_periods": 200.0, "corrdim_points": 1000}
+    first = _datafile.invariants_table(["Lorenz", "Rossler"], progress=False, **settings)
+    _datafile.write_invariants(first, path)
+    update = _datafile.invariants_table(["Rossler"], progress=False, **settings | {"seed": 7})
+    _datafile.write_invariants(update, path)
+    text = path.read_text()
+    assert text.startswith("# Invariants computed by chaosbench")
+    frame = _datafile.read_invariants(path)
+    assert list(frame["system"]) == ["Lorenz", "Rossler"]
+    assert json.loads(frame.set_index("system").loc["Rossler", "settings"])["seed"] == 7
+    assert json.loads(frame.set_index("system").loc["Lorenz", "settings"])["seed"] == 1
+    row = frame.set_index("system").loc["Lorenz"]
+    assert row["chaosbench_version"] == chaosbench.__version__ and row["computed_utc"].endswith("Z")
+    assert len(str(row["lyapunov_spectrum"]).split()) == 3 and row["lyapunov_max"] > 0.8
+
+
+def test_invariants_command(tmp_path):
+    out = tmp_path / "inv.csv"
+    result = CliRunner().invoke(main, ["invariants", "--systems", "Chen", "--out", str(out), "--n-periods", "200",
+                                       "--reference-periods", "200"])
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 rows" in result.output
+    frame = pd.read_csv(out, comment="#")
+    assert frame.loc[0, "system"] == "Chen" and frame.loc[0, "lyapunov_max"] > 1.5
+    bad = CliRunner().invoke(main, ["invariants", "--systems", "Chn", "--out", str(out)])
+    assert bad.exit_code == 2 and "Did you mean 'Chen'" in bad.output
