@@ -10,6 +10,7 @@ from ._solvers import BDF, DOP853, LSODA, RK4, DelayRK4, Dopri5, Radau, Solver, 
 from ._trajectory import Trajectory
 from .exceptions import (
     ChaosbenchError,
+    ChaosbenchWarning,
     IntegrationError,
     InvalidParameterError,
     UnknownSystemError,
@@ -20,5 +21,5 @@ __all__ = [
     "system", "get_system", "list_systems", "System", "Trajectory", "check_system",
     "lyapunov_spectrum", "kaplan_yorke_dimension", "dominant_period",
     "Solver", "RK4", "Dopri5", "DOP853", "Radau", "BDF", "LSODA", "DelayRK4", "get_solver",
-    "exceptions", "ChaosbenchError", "IntegrationError", "InvalidParameterError", "UnknownSystemError",
+    "exceptions", "ChaosbenchError", "ChaosbenchWarning", "IntegrationError", "InvalidParameterError", "UnknownSystemError",
 ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
 from . import _integrators as kernels
 from ._registry import System, _positive_float, _positive_int, get_system
 from ._solvers import DOP853, DelayRK4, Radau, scipy_callables
-from .exceptions import IntegrationError, InvalidParameterError
+from .exceptions import ChaosbenchWarning, IntegrationError, InvalidParameterError
 
 __all__ = ["dominant_period", "lyapunov_spectrum", "kaplan_yorke_dimension"]
 
@@ -126,6 +127,10 @@ def lyapunov_spectrum(
         Exponents in descending order, per unit time.
     """
     system = _as_system(system_or_name)
+    if "discontinuous" in system.tags:
+        warnings.warn(f"{system.name} has a discontinuous right-hand side: the tangent-space method ignores the "
+                      "jumps; lyapunov_max_reference gives the largest exponent reliably", ChaosbenchWarning,
+                      stacklevel=2)
     k = system.dim if k is None else _positive_int(k, "k")
     if k > system.dim:
         raise InvalidParameterError(f"{system.name}: k={k} exceeds the dimension {system.dim}")

@@ -439,7 +439,9 @@ def system(
         Analytic Jacobian with the same arguments, returning a dim x dim nested sequence; by default it is derived
         symbolically.
     tags : iterable of str
-        E.g. ``polynomial``, ``stiff`` (integrated with Radau by default), ``high_dim``.
+        E.g. ``polynomial``, ``stiff`` (integrated with Radau by default), ``high_dim``, ``discontinuous`` (the
+        right-hand side jumps, e.g. through ``np.sign``: Lyapunov exponents then come from two trajectories),
+        ``nonchaotic`` (not chaotic at the default parameters: exempt from the positive-exponent check).
     unbounded : iterable of int
         Indices of state variables that drift without bound by design (angles, positions on a periodic domain);
         they are exempt from the boundedness check.

@@ -17,6 +17,7 @@ __all__ = [
     "SystemDefinitionError",
     "InvalidParameterError",
     "IntegrationError",
+    "ChaosbenchWarning",
 ]
 
 
@@ -62,6 +63,10 @@ class SystemDefinitionError(ChaosbenchError):
 
 class InvalidParameterError(ChaosbenchError, ValueError):
     """An argument is out of range, of the wrong shape, or not finite."""
+
+
+class ChaosbenchWarning(UserWarning):
+    """A result that is computed but may be unreliable (the message says why)."""
 
 
 class IntegrationError(ChaosbenchError, ArithmeticError):

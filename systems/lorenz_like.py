@@ -305,3 +305,45 @@ def LorenzCoupled(x1, y1, z1, x2, y2, z2, *, beta=2.667, eps=2.85, rho=28.0, rho
         rho2 * x2 - x2 * z2 - y2,
         x2 * y2 - beta * z2,
     )
+
+
+@system(
+    ic=[1.061, 0.5713, -1.661],
+    citation="C. Li, I. Pehlivan, J. C. Sprott and A. Akgul, A novel four-wing strange attractor born in bistability, "
+    "IEICE Electron. Express 12(4), 20141116 (2015) (equations as quoted from the paper in GilpinLab/dysts issue #10; "
+    "parameter values a = b = m = 1 as in PredefinedDynamicalSystems.jl's sakarya).",
+    tags=["polynomial"],
+    deviation="dysts' Sakarya evaluates the earlier Sakarya flow x' = ax + hy + syz, y' = -by - px + qxz, "
+    "z' = cz - rxy while citing Li et al. (2015); this declaration follows that paper, y' = z(y - x) and "
+    "z' = -z - mxy + b with a constant drive b (reported in GilpinLab/dysts issue #10). Only a and r (the paper's m) "
+    "keep dysts' meaning; b is the paper's constant, not dysts' y damping.",
+)
+def Sakarya(x, y, z, *, a=1.0, b=1.0, r=1.0):
+    """A Sakarya-derived quadratic flow whose two coexisting attractors merge into one four-wing attractor.
+
+    r is the paper's m; dysts uses a = -1 (in its different equations).
+    """
+    return a * x + y + y * z, z * (y - x), -z - r * x * y + b
+
+
+@system(
+    ic=[1.0, 1.0, 1.0],
+    citation="W. Liu and G. Chen, Can a three-dimensional smooth autonomous quadratic chaotic system generate a "
+    "single four-scroll attractor?, Int. J. Bifurcation Chaos 14(4), 1395-1403 (2004).",
+    tags=["polynomial"],
+)
+def LiuChen(x, y, z, *, a=0.4, b=12.0, c=-5.0, h=0.0, p=0.0, q=-1.0, r=1.0, s=1.0):
+    """A quadratic flow with a single four-scroll attractor, in dysts' general quadratic form; the paper's
+    x' = ax - yz, y' = -by + xz, z' = -cz + xy is the same flow after y -> -y."""
+    return a * x + h * y + s * y * z, -b * y - p * x + q * x * z, c * z - r * x * y
+
+
+@system(
+    ic=[36.68, 29.34, 18.66],
+    citation="D. Li, A three-scroll chaotic attractor, Phys. Lett. A 372(4), 387-393 (2008).",
+    tags=["polynomial", "nonchaotic"],
+)
+def DequanLi(x, y, z, *, a=40.0, c=1.833, d=0.16, eps=0.65, f=20.0, k=55.0):
+    """The three-scroll unified system. At the paper's (and dysts') parameters the orbit found here is a long
+    periodic one (spectrum about (0, -0.17, -1.53) from six starts over up to 40,000 periods), hence nonchaotic."""
+    return a * (y - x) + d * x * z, k * x + f * y - x * z, c * z + x * y - eps * x**2

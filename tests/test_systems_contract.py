@@ -1,5 +1,6 @@
 """The contract check over every registered system: adding a system needs no new test."""
 
+import numpy as np
 import pytest
 
 import chaosbench
@@ -31,3 +32,13 @@ def test_check_system_catches_a_non_chaotic_system(register):
 
     with pytest.raises(AssertionError, match="Lyapunov exponent"):
         chaosbench.check_system(DampedOscillator)
+
+
+def test_discontinuous_systems_use_the_two_trajectory_estimate(register):
+    @register(ic=[0.1, 0.0, 0.0], citation="test: SprottMore's form", tags=["discontinuous"])
+    def JumpingJerk(x, y, z):
+        return y, -x - np.sign(z) * y, y**2 - np.exp(-(x**2))
+
+    with pytest.warns(chaosbench.ChaosbenchWarning, match="discontinuous"):
+        chaosbench.lyapunov_spectrum(JumpingJerk, 1, n_periods=50)
+    chaosbench.check_system(JumpingJerk)  # passes through lyapunov_max_reference, without a warning
