@@ -56,7 +56,7 @@ _D8_E3, _D8_E5, _D8_D = _d8.E3.copy(), _d8.E5.copy(), np.ascontiguousarray(_d8.D
 DOP853_TABLEAU = (_D8_A[:12, :12].copy(), _D8_B, _D8_C[:12].copy())
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _stages(f, t, u, h, p, A, C, K, first, last, tmp):
     """Evaluate stages ``first..last-1`` into rows of ``K`` (earlier rows must be filled)."""
     d = u.size
@@ -69,7 +69,7 @@ def _stages(f, t, u, h, p, A, C, K, first, last, tmp):
         f(t + C[s] * h, tmp, p, K[s])
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _combine(u, h, b, K, n_stages, out):
     for j in range(u.size):
         acc = 0.0
@@ -78,7 +78,7 @@ def _combine(u, h, b, K, n_stages, out):
         out[j] = u[j] + h * acc
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _check(u, bound):
     for v in u:
         if not np.isfinite(v):
@@ -88,7 +88,7 @@ def _check(u, bound):
     return OK
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _rms(err, u, u_new, rtol, atol):
     acc = 0.0
     for j in range(u.size):
@@ -97,7 +97,7 @@ def _rms(err, u, u_new, rtol, atol):
     return np.sqrt(acc / u.size)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _initial_step(f, t, u, f0, p, order, rtol, atol, tmp, f1):
     """Starting step size (Hairer, Nørsett & Wanner 1993, Sec. II.4)."""
     d0 = _rms(u, u, u, rtol, atol)
@@ -351,7 +351,7 @@ def _benettin(f, jac, t0, u0, p, h, n_transient, n_steps, k, renorm_every, bound
     return OK, logs, t, u, n_transient + n_steps
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _hermite(Y, F, j, theta, h, hist, out):
     """Cubic Hermite value at grid index ``j + theta`` of the ring buffers ``Y``/``F`` (constant history for j<0)."""
     d = hist.size
@@ -370,7 +370,7 @@ def _hermite(Y, F, j, theta, h, hist, out):
         out[i] = h00 * Y[a, i] + h * h10 * F[a, i] + h01 * Y[b, i] + h * h11 * F[b, i]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _dde_step(f, t, k, h, m, p, Y, F, hist, uc, kk, tmp):
     """One RK4 step of x' = f(t, x(t), x(t - m*h)) from grid index ``k`` to ``k + 1``; fills Y and F at ``k + 1``."""
     d = hist.size
@@ -400,7 +400,7 @@ def _dde_step(f, t, k, h, m, p, Y, F, hist, uc, kk, tmp):
         F[nxt, i] = kk[0, i]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def _dde_init(f, t0, hist, p, m):
     d = hist.size
     Y = np.empty((m + 1, d))
@@ -512,5 +512,5 @@ def kernel(name: str):
     fn = _compiled.get(name)
     if fn is None:
         pyfunc, signature = _SPECS[name]
-        fn = _compiled[name] = numba.njit(signature, cache=True, nogil=True)(pyfunc)
+        fn = _compiled[name] = numba.njit(signature, cache=True, nogil=True, error_model="numpy")(pyfunc)
     return fn

@@ -107,7 +107,7 @@ def lyapunov_spectrum(
     """Lyapunov exponents by Benettin's method with Gram-Schmidt re-orthonormalisation.
 
     The state and ``k`` tangent vectors evolve under the variational equations (exact Jacobian), integrated with
-    compiled RK4 at ``steps_per_period`` steps per characteristic period (or a quarter of the natural step of an
+    compiled RK4 at ``steps_per_period`` steps per characteristic period (or a tenth of the natural step of an
     explicit solver, if smaller); the log stretch factors are accumulated
     over ``n_periods`` periods after ``transient`` periods (Benettin et al., Meccanica 15, 9-30, 1980). For a delay
     equation only the largest exponent is available (``k=1``): a perturbed solution is renormalised over the whole
@@ -143,7 +143,7 @@ def lyapunov_spectrum(
     period, natural_step = _time_scales(system)
     if system.delay is not None:
         return _delay_lyapunov_max(system, start.x[0], period / steps_per_period, n_periods, renorm_every)
-    h = min(period / steps_per_period, natural_step / 4)  # resolve the period, stay well inside RK4's stability
+    h = min(period / steps_per_period, natural_step / 10)  # resolve the period; stay inside RK4's stability
     n_steps = int(round(n_periods * steps_per_period))
     n_align = 10 * steps_per_period  # let the tangent vectors align before accumulating
     compiled = system._compiled()

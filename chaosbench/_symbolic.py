@@ -30,7 +30,7 @@ import numpy as np
 
 from .exceptions import SystemDefinitionError
 
-CODEGEN_VERSION = 2  # bump whenever generate_source changes, so that cached modules are regenerated
+CODEGEN_VERSION = 3  # bump whenever generate_source changes, so that cached modules are regenerated
 RHS_SIGNATURE = "void(float64, float64[::1], float64[::1], float64[::1])"
 JAC_SIGNATURE = "void(float64, float64[::1], float64[::1], float64[:, ::1])"
 
@@ -304,7 +304,8 @@ class Compiled:
         if fn is None:
             import numba
 
-            fn = self._functions[name] = numba.njit(signature, cache=True, nogil=True)(getattr(self._module, name))
+            fn = self._functions[name] = numba.njit(signature, cache=True, nogil=True, error_model="numpy")(
+                getattr(self._module, name))
         return fn
 
     @property

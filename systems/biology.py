@@ -240,3 +240,21 @@ def TurchinHanski(n, p, *, t, a=8.0, d=0.04, e=0.5, g=0.1, h=0.8, lamb=1.0, r=8.
     ndot = r * season * n - r * n**2 - g * n**2 / (n**2 + h**2) - a * n * p / (n + d)
     pdot = s * season * p - s * p**2 / n
     return ndot, pdot
+
+
+@system(
+    ic=[0.3, 0.4, 0.3, 0.5],
+    citation="J. A. Vano, J. C. Wildenberg, M. B. Anderson, J. K. Noel and J. C. Sprott, Chaos in low-dimensional "
+    "Lotka-Volterra models of competition, Nonlinearity 19(10), 2391-2404 (2006), doi:10.1088/0951-7715/19/10/006.",
+    tags=["polynomial", "ecology"],
+    lyapunov_max=0.0203,
+)
+def CompetitiveLotkaVolterra(
+    x1, x2, x3, x4, *,
+    r=(1.0, 0.72, 1.53, 1.27),
+    a=((1.0, 1.09, 1.52, 0.0), (0.0, 1.0, 0.44, 1.36), (2.33, 0.0, 1.0, 0.47), (1.21, 0.51, 0.35, 1.0)),
+):
+    """Four species competing for resources, x_i' = r_i x_i (1 - sum_j a_ij x_j): the smallest chaotic
+    competitive Lotka-Volterra system. Not in dysts."""
+    x = np.array([x1, x2, x3, x4])
+    return tuple(np.asarray(r) * x * (1 - np.asarray(a) @ x))

@@ -56,3 +56,23 @@ def KawczynskiStrizhak(x, y, z, *, beta=-0.4, gamma=0.49, kappa=0.2, mu=2.1):
     ydot = -2 * mu * x - y - z + beta
     zdot = kappa * (x - z)
     return xdot, ydot, zdot
+
+
+@system(
+    ic=[0.1, 0.86, 0.85],
+    citation="L. Gyorgyi, R. J. Field, A three-variable model of deterministic chaos in the Belousov-Zhabotinsky "
+    "reaction, Nature 355, 808-810 (1992), doi:10.1038/355808a0.",
+)
+def BelousovZhabotinsky(x, z, v, *, c1=-8.03474, c10=0.0223915, c11=7.53559e-05, c12=8.07384e-06,
+                        c13=-0.000499825, c2=0.05408, c3=-0.0115886, c4=832.587, c5=-0.029155, c6=0.00321617,
+                        c7=-0.01352, c8=-0.0831709, c9=-0.0199985, ci=0.000833, kf=0.00035, t0=2308.62,
+                        y0=7.72571e-06, yb1=6.92813e-07, yb2=2.00869, yb3=0.01352, z0=8.33e-06):
+    """Gyorgyi-Field reduced model of the Belousov-Zhabotinsky reaction in a flow reactor: scaled HBrO2 x,
+    catalyst z and bromomalonic acid v, with bromide eliminated adiabatically."""
+    ybar = yb1 * z * v / (y0 * (yb2 * x + yb3 + kf))
+    xp = max(x, 0.0)
+    rf = (ci - z0 * z) * np.sqrt(xp)
+    xdot = c1 * xp * ybar + c2 * ybar + c3 * xp**2 + c4 * rf + c5 * xp * z - kf * xp
+    zdot = c6 / z0 * rf + c7 * xp * z + c8 * z * v + c9 * z - kf * z
+    vdot = c10 * xp * ybar + c11 * ybar + c12 * xp**2 + c13 * z * v - kf * v
+    return t0 * xdot, t0 * zdot, t0 * vdot

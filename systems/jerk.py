@@ -19,7 +19,7 @@ def SprottJerk(x, y, z, *, mu=2.017):
 @system(
     ic=[2.027, 1.16, -2.249],
     citation="J. C. Sprott, Do we need more chaos examples?, Chaos Theory and Applications 2(2), 49-51 (2020).",
-    tags=["sprott"],
+    tags=["sprott", "discontinuous"],
 )
 def SprottMore(x, y, z):
     """Oscillator whose damping switches sign with z, driven by a Gaussian feedback; its strange attractor is

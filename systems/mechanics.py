@@ -123,3 +123,16 @@ def GuckenheimerHolmes(x, y, z, *, a=0.4, b=20.25, c=3.0, d=1.6, e=1.7, f=0.44):
     return (a * x - b * y + c * z * x + d * z * (x**2 + y**2),
             a * y + b * x + c * z * y,
             e - z**2 - f * (x**2 + y**2) - a * z**3)
+
+
+@system(
+    ic=[0.0, 0.0],
+    period=3 * np.pi,
+    citation="G. L. Baker and J. P. Gollub, Chaotic Dynamics: An Introduction, 2nd ed., Cambridge University Press "
+    "(1996), Ch. 4 (q = 2, g = 1.5, forcing frequency 2/3).",
+    unbounded=[0],
+)
+def ForcedPendulum(theta, omega, *, t, q=2.0, g=1.5, omega_d=2 / 3):
+    """Damped pendulum driven by a periodic torque: omega' = -omega/q - sin(theta) + g cos(omega_d t). Not in dysts;
+    the angle theta rotates without bound when the pendulum goes over the top."""
+    return omega, -omega / q - np.sin(theta) + g * np.cos(omega_d * t)
