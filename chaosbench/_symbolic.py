@@ -239,23 +239,29 @@ def cache_dir() -> Path:
 
 
 def declaration_key(name, *functions, extra="") -> str | None:
-    """A digest of what determines a system's generated code: the functions' source, the values of the constants
-    they refer to, and the versions of chaosbench and sympy. None when the source cannot be read (e.g. a REPL)."""
+    """A digest of what determines a system's generated code: the source of the functions and of the Python helpers
+    they call, the values of the constants they refer to, and the versions of the code generator, chaosbench and
+    sympy. None when a source cannot be read (e.g. a REPL)."""
     from importlib.metadata import version
 
     from . import __version__
 
     parts = [name, extra, str(CODEGEN_VERSION), __version__, version("sympy")]
-    for fn in functions:
-        if fn is None:
+    pending, seen = [fn for fn in functions if fn is not None], set()
+    while pending:  # the declaration and, recursively, the Python helpers it calls
+        fn = pending.pop()
+        if id(fn) in seen:
             continue
+        seen.add(id(fn))
         try:
             parts.append(inspect.getsource(fn))
         except (OSError, TypeError):
             return None
         for ref in fn.__code__.co_names:
             value = fn.__globals__.get(ref)
-            if isinstance(value, (int, float, complex, str, tuple)):
+            if isinstance(value, types.FunctionType):
+                pending.append(value)
+            elif isinstance(value, (int, float, complex, str, tuple)):
                 parts.append(f"{ref}={value!r}")
             elif callable(value) and not isinstance(value, type):
                 parts.append(f"{ref}:{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}")

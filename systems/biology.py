@@ -11,17 +11,22 @@ _HOUART = (
 )
 
 
-@system(ic=[0.2315, 1.277, 0.147], citation=_HOUART)
-def CaTwoPlus(z, y, a, *, K2=0.1, K5=0.3194, Ka=0.1, Kd=1.0, Ky=0.3, Kz=0.6, V0=2.0, V1=2.0, V4=3.0, Vm2=6.0,
-              Vm3=30.0, Vm5=50.0, beta=0.65, eps=13.0, k=10.0, kf=1.0, m=2.0, n=4.0, p=1.0):
-    """Intracellular Ca2+ oscillations (cytosolic Ca2+ z, stored Ca2+ y, IP3 a) with Ca2+-activated IP3
-    degradation feeding back on Ca2+-induced Ca2+ release: chaotic bursting."""
+def _houart(z, y, a, K2, K5, Ka, Kd, Ky, Kz, V0, V1, V4, Vm2, Vm3, Vm5, beta, eps, k, kf, m, n, p):
+    """Houart, Dupont & Goldbeter's Ca2+/IP3 equations: cytosolic Ca2+ z, stored Ca2+ y, IP3 a."""
     pump = Vm2 * z**2 / (K2**2 + z**2)
     release = Vm3 * z**m / (Kz**m + z**m) * y**2 / (Ky**2 + y**2) * a**4 / (Ka**4 + a**4)
     ip3_loss = Vm5 * a**p / (K5**p + a**p) * z**n / (Kd**n + z**n)
     return (V0 + V1 * beta - pump + release + kf * y - k * z,
             pump - release - kf * y,
             beta * V4 - ip3_loss - eps * a)
+
+
+@system(ic=[0.2315, 1.277, 0.147], citation=_HOUART)
+def CaTwoPlus(z, y, a, *, K2=0.1, K5=0.3194, Ka=0.1, Kd=1.0, Ky=0.3, Kz=0.6, V0=2.0, V1=2.0, V4=3.0, Vm2=6.0,
+              Vm3=30.0, Vm5=50.0, beta=0.65, eps=13.0, k=10.0, kf=1.0, m=2.0, n=4.0, p=1.0):
+    """Intracellular Ca2+ oscillations (cytosolic Ca2+ z, stored Ca2+ y, IP3 a) with Ca2+-activated IP3
+    degradation feeding back on Ca2+-induced Ca2+ release: chaotic bursting."""
+    return _houart(z, y, a, K2, K5, Ka, Kd, Ky, Kz, V0, V1, V4, Vm2, Vm3, Vm5, beta, eps, k, kf, m, n, p)
 
 
 @system(ic=[0.2212, 1.152, 0.7029], citation=_HOUART, tags=["nonchaotic"])
@@ -34,12 +39,7 @@ def CaTwoPlusQuasiperiodic(z, y, a, *, K2=0.1, K5=0.3, Ka=0.2, Kd=0.5, Ky=0.2, K
     exponents that shrink towards zero as the averaging time grows (about 3e-5 and -3e-4 over 20000 periods) and
     a third of about -0.036, and successive IP3 maxima trace a closed invariant curve.
     """
-    pump = Vm2 * z**2 / (K2**2 + z**2)
-    release = Vm3 * z**m / (Kz**m + z**m) * y**2 / (Ky**2 + y**2) * a**4 / (Ka**4 + a**4)
-    ip3_loss = Vm5 * a**p / (K5**p + a**p) * z**n / (Kd**n + z**n)
-    return (V0 + V1 * beta - pump + release + kf * y - k * z,
-            pump - release - kf * y,
-            beta * V4 - ip3_loss - eps * a)
+    return _houart(z, y, a, K2, K5, Ka, Kd, Ky, Kz, V0, V1, V4, Vm2, Vm3, Vm5, beta, eps, k, kf, m, n, p)
 
 
 @system(

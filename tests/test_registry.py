@@ -213,3 +213,20 @@ def test_integrating_does_not_compile_the_jacobian(register):
     assert set(Spiral._definition.compiled()._functions) == {"rhs"}
     Spiral.jac([1.0, 1.0])
     assert set(Spiral._definition.compiled()._functions) == {"rhs", "jac"}
+
+
+def test_editing_a_helper_invalidates_the_compiled_cache(tmp_path, monkeypatch):
+    import importlib.util
+
+    from chaosbench import _symbolic
+
+    def key_for(helper_body):
+        path = tmp_path / f"decl_{abs(hash(helper_body))}.py"
+        path.write_text(f"def helper(x):\n    return {helper_body}\n\n\ndef Decl(x):\n    return helper(x)\n")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return _symbolic.declaration_key("Decl", module.Decl)
+
+    assert key_for("-x") == key_for("-x")
+    assert key_for("-x") != key_for("-2 * x")
