@@ -3,7 +3,9 @@
 __version__ = "0.1.0"
 
 from . import exceptions
-from ._checks import check_system
+from ._checks import check_forecaster, check_system
+from ._forecaster import Forecaster, forecaster, get_forecaster, list_forecasters
+from ._task import Task, TaskData, Window
 from ._invariants import dominant_period, kaplan_yorke_dimension, lyapunov_spectrum
 from ._registry import System, get_system, list_systems, system
 from ._solvers import BDF, DOP853, LSODA, RK4, DelayRK4, Dopri5, Radau, Solver, get_solver
@@ -11,6 +13,8 @@ from ._trajectory import Trajectory
 from .exceptions import (
     ChaosbenchError,
     ChaosbenchWarning,
+    NotFittedError,
+    UnknownForecasterError,
     IntegrationError,
     InvalidParameterError,
     UnknownSystemError,
@@ -19,7 +23,9 @@ from .exceptions import (
 __all__ = [
     "__version__",
     "system", "get_system", "list_systems", "System", "Trajectory", "check_system",
+    "Forecaster", "forecaster", "get_forecaster", "list_forecasters", "check_forecaster", "Task", "TaskData", "Window",
     "lyapunov_spectrum", "kaplan_yorke_dimension", "dominant_period",
     "Solver", "RK4", "Dopri5", "DOP853", "Radau", "BDF", "LSODA", "DelayRK4", "get_solver",
     "exceptions", "ChaosbenchError", "ChaosbenchWarning", "IntegrationError", "InvalidParameterError", "UnknownSystemError",
+    "UnknownForecasterError", "NotFittedError",
 ]

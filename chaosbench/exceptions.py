@@ -13,6 +13,8 @@ __all__ = [
     "ChaosbenchError",
     "UnknownNameError",
     "UnknownSystemError",
+    "UnknownForecasterError",
+    "NotFittedError",
     "DuplicateSystemError",
     "SystemDefinitionError",
     "InvalidParameterError",
@@ -51,6 +53,16 @@ class UnknownSystemError(UnknownNameError):
     """No system is registered under this name."""
 
     kind = "system"
+
+
+class UnknownForecasterError(UnknownNameError):
+    """No forecaster is registered under this name."""
+
+    kind = "forecaster"
+
+
+class NotFittedError(ChaosbenchError, AttributeError):
+    """A forecaster was asked to predict before it was fitted."""
 
 
 class DuplicateSystemError(ChaosbenchError):

@@ -1,1 +1,3 @@
-"""Forecaster implementations, installed as ``chaosbench.forecasters`` (filled by the forecasting issues)."""
+"""Forecaster implementations, installed as ``chaosbench.forecasters``; importing registers them all."""
+
+from . import baselines, reservoir  # noqa: F401

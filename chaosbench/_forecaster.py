@@ -1,0 +1,175 @@
+"""The forecaster protocol: a base class that validates input, a registry, and a class decorator.
+
+An author subclasses :class:`Forecaster`, stores hyper-parameters in ``__init__``, and writes ``_fit(train, dt)``
+and ``_predict(n_steps, context)``; the public :meth:`Forecaster.fit` and :meth:`Forecaster.predict` check
+everything else.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections.abc import Mapping
+
+import numpy as np
+
+from .exceptions import InvalidParameterError, NotFittedError, UnknownForecasterError
+
+__all__ = ["Forecaster", "forecaster", "get_forecaster", "list_forecasters"]
+
+_registry: dict[str, type] = {}
+_builtins_loaded = False
+_lock = threading.Lock()
+
+
+def _as_series(data, what: str, dim: int | None = None, min_length: int = 1) -> np.ndarray:
+    try:
+        arr = np.asarray(data, dtype=float)
+    except (TypeError, ValueError):
+        raise InvalidParameterError(f"{what} must be a 2-D array of numbers") from None
+    if arr.ndim != 2:
+        raise InvalidParameterError(f"{what} must be 2-D (n_steps, dim), got shape {arr.shape}")
+    if dim is not None and arr.shape[1] != dim:
+        raise InvalidParameterError(f"{what} has {arr.shape[1]} variables, the forecaster was fitted on {dim}")
+    if len(arr) < min_length:
+        raise InvalidParameterError(f"{what} has {len(arr)} time steps; at least {min_length} are needed")
+    if not np.isfinite(arr).all():
+        raise InvalidParameterError(f"{what} contains NaN or infinite values")
+    return np.ascontiguousarray(arr)
+
+
+class Forecaster:
+    """Base class of forecasters.
+
+    Subclasses store their hyper-parameters in ``__init__`` (one attribute per argument, nothing else), implement
+    ``_fit(train, dt)`` and ``_predict(n_steps, context)``, and name fitted state with a trailing underscore.
+
+    Class attributes
+    ----------------
+    min_train : int
+        Fewest training steps accepted.
+    tags : dict
+        Capabilities: ``needs_context`` (predicting needs a context window, e.g. to warm up a reservoir),
+        ``stochastic`` (depends on ``random_state``), ``requires`` (an optional dependency, or None).
+    search_space : dict
+        A small default hyper-parameter grid: name -> list of candidate values.
+    """
+
+    min_train: int = 2
+    tags: dict = {"needs_context": False, "stochastic": False, "requires": None}
+    search_space: dict = {}
+
+    # --- scikit-learn style parameters ----------------------------------------------------------------------
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return [p.name for p in sig.parameters.values()
+                if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
+
+    def get_params(self) -> dict:
+        """Hyper-parameters as given to ``__init__``."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params) -> Forecaster:
+        """Set hyper-parameters (unknown names are errors); returns self."""
+        known = self._param_names()
+        for key, value in params.items():
+            if key not in known:
+                from .exceptions import did_you_mean
+
+                raise InvalidParameterError(f"{type(self).__name__} has no hyper-parameter {key!r}."
+                                            f"{did_you_mean(key, known) or ' Known: ' + ', '.join(known)}")
+            setattr(self, key, value)
+        return self
+
+    def clone(self) -> Forecaster:
+        """An unfitted copy with the same hyper-parameters."""
+        return type(self)(**self.get_params())
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    # --- the protocol ---------------------------------------------------------------------------------------
+    def fit(self, train, dt: float) -> Forecaster:
+        """Learn from ``train`` (n_steps, dim), sampled every ``dt`` time units; returns self."""
+        train = _as_series(train, "training data", min_length=self.min_train)
+        if not (np.isscalar(dt) and np.isfinite(dt) and dt > 0):
+            raise InvalidParameterError(f"dt must be a positive number, got {dt!r}")
+        self.n_features_ = train.shape[1]
+        self.dt_ = float(dt)
+        self.last_window_ = train
+        self._fit(train, float(dt))
+        return self
+
+    def predict(self, n_steps: int, context=None) -> np.ndarray:
+        """Forecast ``n_steps`` steps after the end of the training data, or after ``context`` (n, dim) if given.
+
+        Returns an array of shape (n_steps, dim).
+        """
+        if not hasattr(self, "n_features_"):
+            raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(train, dt) first")
+        if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps <= 0:
+            raise InvalidParameterError(f"n_steps must be a positive integer, got {n_steps!r}")
+        if context is not None:
+            context = _as_series(context, "context", dim=self.n_features_)
+        elif self.tags.get("needs_context"):
+            context = self.last_window_
+        out = np.asarray(self._predict(int(n_steps), context), dtype=float)
+        if out.shape != (n_steps, self.n_features_):
+            raise RuntimeError(f"{type(self).__name__}._predict returned shape {out.shape}, "
+                               f"expected {(n_steps, self.n_features_)}")
+        return out
+
+    def _fit(self, train: np.ndarray, dt: float) -> None:
+        raise NotImplementedError
+
+    def _predict(self, n_steps: int, context: np.ndarray | None) -> np.ndarray:
+        raise NotImplementedError
+
+
+def forecaster(name: str, *, replace: bool = False):
+    """Class decorator registering a :class:`Forecaster` subclass under ``name``."""
+
+    def register(cls):
+        if not (isinstance(cls, type) and issubclass(cls, Forecaster)):
+            raise TypeError(f"@forecaster({name!r}) must decorate a subclass of chaosbench.Forecaster")
+        with _lock:
+            if name in _registry and not replace and _registry[name] is not cls:
+                raise InvalidParameterError(f"A forecaster named {name!r} is already registered; pass replace=True")
+            _registry[name] = cls
+        cls.name = name
+        return cls
+
+    return register
+
+
+def _load_builtins() -> None:
+    global _builtins_loaded
+    if not _builtins_loaded:
+        _builtins_loaded = True
+        import chaosbench.forecasters  # noqa: F401  (registers the built-in forecasters)
+
+
+def get_forecaster(name: str, **params) -> Forecaster:
+    """A new, unfitted instance of the forecaster registered as ``name`` with the given hyper-parameters."""
+    _load_builtins()
+    cls = _registry.get(name)
+    if cls is None:
+        raise UnknownForecasterError(str(name), _registry)
+    instance = cls()
+    return instance.set_params(**params)
+
+
+def list_forecasters(tag: str | None = None) -> list[str]:
+    """Sorted names of registered forecasters, optionally only those whose capability ``tag`` is true."""
+    _load_builtins()
+    return sorted(n for n, cls in _registry.items() if tag is None or cls.tags.get(tag))
+
+
+def forecaster_class(name: str) -> type:
+    """The registered class (for introspection: tags, search space, docstring)."""
+    _load_builtins()
+    if name not in _registry:
+        raise UnknownForecasterError(str(name), _registry)
+    return _registry[name]

@@ -1,0 +1,1 @@
+"""Reservoir computers: echo state network and next-generation reservoir computing."""
