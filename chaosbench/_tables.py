@@ -12,7 +12,7 @@ from ._registry import format_params, get_system, list_systems
 from ._datafile import computed_invariants
 from .exceptions import IntegrationError
 
-__all__ = ["systems_table", "system_info", "lyapunov_table"]
+__all__ = ["systems_table", "system_info", "lyapunov_table", "forecasters_table"]
 
 
 def systems_table(tag: str | None = None, dim: int | None = None):
@@ -27,6 +27,25 @@ def systems_table(tag: str | None = None, dim: int | None = None):
             "tags": ",".join(sorted(s.tags)), "lyapunov_max_lit": s.lyapunov_max, "citation": s.citation,
         })
     return pd.DataFrame(rows, columns=["name", "dim", "params", "tags", "lyapunov_max_lit", "citation"])
+
+
+def forecasters_table():
+    """One row per registered forecaster: name, summary, capability tags and default hyper-parameters."""
+    import pandas as pd
+
+    from ._forecaster import forecaster_class, list_forecasters
+
+    rows = []
+    for name in list_forecasters():
+        cls = forecaster_class(name)
+        doc = (cls.__doc__ or "").strip().splitlines()
+        rows.append({
+            "name": name, "summary": doc[0] if doc else "",
+            "tags": ",".join(k for k, v in cls.tags.items() if v is True) or "",
+            "requires": cls.tags.get("requires") or "",
+            "defaults": ", ".join(f"{k}={v!r}" for k, v in cls().get_params().items()),
+        })
+    return pd.DataFrame(rows, columns=["name", "summary", "tags", "requires", "defaults"])
 
 
 def system_info(name: str) -> dict:

@@ -14,7 +14,7 @@ import click
 from . import __version__
 from ._datafile import AGREEMENT, DEFAULT_SETTINGS, invariants_table, write_invariants
 from ._registry import get_system, list_systems
-from ._tables import lyapunov_table, system_info, systems_table
+from ._tables import forecasters_table, lyapunov_table, system_info, systems_table
 from ._trajectory import SAVE_FORMATS
 from .exceptions import ChaosbenchError, InvalidParameterError
 
@@ -83,6 +83,13 @@ def list_systems_cmd(tag, dim, fmt):
     if fmt == "table":
         frame = frame.drop(columns=["citation"])
     _emit(frame, fmt)
+
+
+@list_.command(name="forecasters")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def list_forecasters_cmd(fmt):
+    """List the registered forecasters with their capabilities and default hyper-parameters."""
+    _emit(forecasters_table(), fmt)
 
 
 @main.command()

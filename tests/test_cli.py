@@ -98,3 +98,8 @@ def test_console_script_is_installed():
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 2 and len(lines) == 1
     assert lines[0].startswith("Error: Unknown system 'Lornz'. Did you mean 'Lorenz'")
+
+
+def test_list_forecasters():
+    code, out = run("list", "forecasters", "--format", "csv")
+    assert code == 0 and "naive" in out and "Persistence" in out
