@@ -69,19 +69,22 @@ class _Definition:
         return self._traced
 
     def compiled(self) -> _symbolic.Compiled:
-        """The generated module of compiled functions (``.rhs``, ``.jac``), created on first use."""
+        """The compiled functions ``.rhs`` and ``.jac``, each generated and compiled on first use."""
         if self._compiled is None:
-            with _lock:
-                if self._compiled is None:
-                    key = _symbolic.declaration_key(self.name, self.function, self.jac_function,
-                                                    extra=repr((self.variables, self.param_names,
-                                                                [np.shape(v) for v in self.defaults])))
-                    path = _symbolic.cached_module(key)
-                    if path is None:
-                        source = _symbolic.generate_source(self.traced(), self.name)
-                        path = _symbolic.write_module(source, self.name, key)
-                    self._compiled = _symbolic.load_compiled(path)
+            self._compiled = _symbolic.Compiled(self._module_path)
         return self._compiled
+
+    def _module_path(self, kind: str):
+        """Path of the generated module of ``kind`` ("rhs" or "jac"), from the cache or generated now."""
+        with _lock:
+            key = _symbolic.declaration_key(self.name, self.function, self.jac_function,
+                                            extra=repr((kind, self.variables + self.delayed_variables,
+                                                        self.param_names, [np.shape(v) for v in self.defaults])))
+            path = _symbolic.cached_module(key)
+            if path is None:
+                source = _symbolic.generate_source(self.traced(), self.name, kind)
+                path = _symbolic.write_module(source, f"{self.name}_{kind}", key)
+            return path
 
 
 def _as_state(values, dim: int, what: str, name: str) -> np.ndarray:

@@ -3,7 +3,8 @@
 A system is declared as a plain Python function. To compile it once, cache it on disk and differentiate it exactly,
 chaosbench calls that function a single time with sympy symbols instead of numbers (numpy and math functions are
 swapped for their sympy counterparts while tracing), differentiates the resulting expressions, and writes a small
-Python module holding two functions that numba compiles, each on first use, with fixed explicit signatures:
+Python module for each of two functions, generated and compiled by numba on first use, with fixed explicit
+signatures:
 
 ``rhs(t, u, p, du)``  writes du/dt into ``du``;
 ``jac(t, u, p, J)``   writes the Jacobian d(du/dt)/du into ``J``.
@@ -23,27 +24,35 @@ import re
 import sys
 import tempfile
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .exceptions import SystemDefinitionError
 
-CODEGEN_VERSION = 3  # bump whenever generate_source changes, so that cached modules are regenerated
+CODEGEN_VERSION = 4  # bump whenever generate_source changes, so that cached modules are regenerated
 RHS_SIGNATURE = "void(float64, float64[::1], float64[::1], float64[::1])"
 JAC_SIGNATURE = "void(float64, float64[::1], float64[::1], float64[:, ::1])"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Traced:
-    """Equations of one system as sympy expressions, in its own variable and parameter names."""
+    """Equations of one system as sympy expressions, in its own variable and parameter names; the Jacobian is
+    derived (or the analytic one traced) on first access."""
 
-    states: tuple  # sympy Symbols, one per state variable
-    params: tuple  # sympy Symbols, one per parameter
+    states: tuple  # sympy Symbols, one per state variable (for a delay equation: current, then delayed)
+    params: tuple  # sympy Symbols, one per parameter entry
     time: object  # sympy Symbol for t
     rhs: tuple  # expressions for du/dt
-    jac: tuple  # rows of expressions for d(du/dt)/du
+    _jacobian: object = field(repr=False)  # () -> rows of expressions for d(du/dt)/d(states)
+    _jac: tuple | None = field(default=None, repr=False)
+
+    @property
+    def jac(self) -> tuple:
+        if self._jac is None:
+            self._jac = self._jacobian()
+        return self._jac
 
 
 def _sympy_namespace():
@@ -152,22 +161,31 @@ def trace(fn, *, name, state_names, param_shapes, vector, nonautonomous, jac_fn=
     rhs, shape = _call_symbolically(fn, **call)
     if len(rhs) != dim:
         raise SystemDefinitionError(f"{name}: the equations return {len(rhs)} derivatives for {dim} state variables")
-    n_in = len(states)
-    if jac_fn is None:
-        jac = [[sp.diff(f, s) for s in states] for f in rhs]
-    else:
-        flat, shape = _call_symbolically(jac_fn, **call)
-        if len(flat) != dim * n_in:
-            raise SystemDefinitionError(f"{name}: the Jacobian has shape {shape}, expected ({dim}, {n_in})")
-        jac = [flat[i * n_in:(i + 1) * n_in] for i in range(dim)]
-    # Derivatives of abs/heaviside/max produce DiracDelta terms that vanish almost everywhere.
-    jac = tuple(tuple(sp.sympify(e).replace(sp.DiracDelta, lambda *a: sp.S.Zero) for e in row) for row in jac)
     known = set(states) | set(params) | {time}
-    for expr in list(rhs) + [e for row in jac for e in row]:
-        unknown = expr.free_symbols - known
-        if unknown:
-            raise SystemDefinitionError(f"{name}: equations use undeclared symbols {sorted(map(str, unknown))}")
-    return Traced(states, params, time, tuple(rhs), jac)
+
+    def check_symbols(exprs):
+        for expr in exprs:
+            unknown = expr.free_symbols - known
+            if unknown:
+                raise SystemDefinitionError(f"{name}: equations use undeclared symbols {sorted(map(str, unknown))}")
+
+    check_symbols(rhs)
+
+    def jacobian():
+        n_in = len(states)
+        if jac_fn is None:
+            jac = [[sp.diff(f, s) for s in states] for f in rhs]
+        else:
+            flat, shape = _call_symbolically(jac_fn, **call)
+            if len(flat) != dim * n_in:
+                raise SystemDefinitionError(f"{name}: the Jacobian has shape {shape}, expected ({dim}, {n_in})")
+            jac = [flat[i * n_in:(i + 1) * n_in] for i in range(dim)]
+        # Derivatives of abs/heaviside/max produce DiracDelta terms that vanish almost everywhere.
+        jac = tuple(tuple(sp.sympify(e).replace(sp.DiracDelta, lambda *a: sp.S.Zero) for e in row) for row in jac)
+        check_symbols([e for row in jac for e in row])
+        return jac
+
+    return Traced(states, params, time, tuple(rhs), jacobian)
 
 
 def _printer():
@@ -191,8 +209,8 @@ def _assignments(exprs, targets, printer, indent="    "):
     return lines
 
 
-def generate_source(traced: Traced, name: str) -> str:
-    """Source of a module defining the numba-compiled ``rhs`` and ``jac`` of a traced system."""
+def generate_source(traced: Traced, name: str, kind: str) -> str:
+    """Source of a module defining the function ``kind`` (``"rhs"`` or ``"jac"``) of a traced system."""
     import sympy as sp
 
     dim = len(traced.states)
@@ -201,25 +219,17 @@ def generate_source(traced: Traced, name: str) -> str:
     rename = dict(zip(traced.states, u)) | dict(zip(traced.params, p)) | {traced.time: sp.Symbol("t", real=True)}
     printer = _printer()
     prologue = [f"    _u{i} = u[{i}]" for i in range(dim)] + [f"    _p{j} = p[{j}]" for j in range(len(p))]
-    rhs = [e.xreplace(rename) for e in traced.rhs]
-    entries = [(i, j, e.xreplace(rename)) for i, row in enumerate(traced.jac) for j, e in enumerate(row) if e != 0]
-    lines = [
-        f'"""Generated by chaosbench from the declaration of {name}; do not edit."""',
-        "import math",
-        "",
-        "",
-        "def rhs(t, u, p, du):",
-        *prologue,
-        *_assignments(rhs, [f"du[{i}]" for i in range(len(rhs))], printer),
-        "",
-        "",
-        "def jac(t, u, p, J):",
-        *prologue,
-        "    J[:, :] = 0.0",
-        *_assignments([e for _, _, e in entries], [f"J[{i}, {j}]" for i, j, _ in entries], printer),
-        "",
-    ]
-    return "\n".join(lines)
+    header = [f'"""Generated by chaosbench from the declaration of {name}; do not edit."""', "import math", "", ""]
+    if kind == "rhs":
+        rhs = [e.xreplace(rename) for e in traced.rhs]
+        body = ["def rhs(t, u, p, du):", *prologue,
+                *_assignments(rhs, [f"du[{i}]" for i in range(len(rhs))], printer)]
+    else:
+        entries = [(i, j, e.xreplace(rename)) for i, row in enumerate(traced.jac) for j, e in enumerate(row)
+                   if e != 0]
+        body = ["def jac(t, u, p, J):", *prologue, "    J[:, :] = 0.0",
+                *_assignments([e for _, _, e in entries], [f"J[{i}, {j}]" for i, j, _ in entries], printer)]
+    return "\n".join(header + body + [""])
 
 
 def cache_dir() -> Path:
@@ -298,11 +308,14 @@ def write_module(source: str, name: str, key: str | None = None) -> Path:
 
 
 class Compiled:
-    """A system's compiled right-hand side ``rhs`` and Jacobian ``jac``, each compiled (or loaded from numba's disk
-    cache) when first used: integrating with an explicit solver never compiles the Jacobian."""
+    """A system's compiled right-hand side ``rhs`` and Jacobian ``jac``, each generated, compiled (or loaded from
+    numba's disk cache) when first used: integrating with an explicit solver never derives the Jacobian.
 
-    def __init__(self, module):
-        self._module = module
+    ``module_path(kind)`` returns the path of the generated module for ``kind`` (``"rhs"`` or ``"jac"``).
+    """
+
+    def __init__(self, module_path):
+        self._module_path = module_path
         self._functions = {}
 
     def _get(self, name: str, signature: str):
@@ -310,8 +323,9 @@ class Compiled:
         if fn is None:
             import numba
 
+            module = load_module(self._module_path(name))
             fn = self._functions[name] = numba.njit(signature, cache=True, nogil=True, error_model="numpy")(
-                getattr(self._module, name))
+                getattr(module, name))
         return fn
 
     @property
@@ -323,8 +337,8 @@ class Compiled:
         return self._get("jac", JAC_SIGNATURE)
 
 
-def load_compiled(path: Path) -> Compiled:
-    """Import a generated module; its functions compile on first use."""
+def load_module(path: Path):
+    """Import a generated module by path (once per process)."""
     module_name = f"_chaosbench_compiled_{path.stem}"
     module = sys.modules.get(module_name)
     if module is None:
@@ -336,4 +350,4 @@ def load_compiled(path: Path) -> Compiled:
         except BaseException:
             del sys.modules[module_name]
             raise
-    return Compiled(module)
+    return module

@@ -13,6 +13,7 @@ __all__ = [
     "ChaosbenchError",
     "UnknownNameError",
     "UnknownSystemError",
+    "UnknownMetricError",
     "UnknownForecasterError",
     "NotFittedError",
     "DuplicateSystemError",
@@ -53,6 +54,12 @@ class UnknownSystemError(UnknownNameError):
     """No system is registered under this name."""
 
     kind = "system"
+
+
+class UnknownMetricError(UnknownNameError):
+    """No metric is registered under this name."""
+
+    kind = "metric"
 
 
 class UnknownForecasterError(UnknownNameError):

@@ -204,13 +204,14 @@ def test_delay_declaration(register):
         chaosbench.system(lambda x, y, xd, *, tau=1.0: (-xd, -y), name="Odd", delay="tau", ic=[1.0], citation="c")
 
 
-def test_integrating_does_not_compile_the_jacobian(register):
+def test_integrating_neither_derives_nor_compiles_the_jacobian(register):
     @register(ic=[1.0, 0.0], citation="test", tags=["nonchaotic"])
     def Spiral(x, y):
         return -0.1 * x - y, x - 0.1 * y
 
     Spiral.trajectory(50, dt=0.1)
     assert set(Spiral._definition.compiled()._functions) == {"rhs"}
+    assert Spiral._definition._traced._jac is None  # not even derived
     Spiral.jac([1.0, 1.0])
     assert set(Spiral._definition.compiled()._functions) == {"rhs", "jac"}
 
