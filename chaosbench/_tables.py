@@ -12,7 +12,7 @@ from ._registry import format_params, get_system, list_systems
 from ._datafile import computed_invariants
 from .exceptions import IntegrationError
 
-__all__ = ["systems_table", "system_info", "lyapunov_table", "forecasters_table"]
+__all__ = ["systems_table", "system_info", "lyapunov_table", "forecasters_table", "metrics_table"]
 
 
 def systems_table(tag: str | None = None, dim: int | None = None):
@@ -46,6 +46,21 @@ def forecasters_table():
             "defaults": ", ".join(f"{k}={v!r}" for k, v in cls().get_params().items()),
         })
     return pd.DataFrame(rows, columns=["name", "summary", "tags", "requires", "defaults"])
+
+
+def metrics_table(kind: str | None = None):
+    """One row per registered metric: name, kind, whether greater is better, and its summary line."""
+    import pandas as pd
+
+    from ._metrics import get_metric, list_metrics
+
+    rows = []
+    for name in list_metrics(kind):
+        fn = get_metric(name)
+        doc = (fn.__doc__ or "").strip().splitlines()
+        rows.append({"name": name, "kind": fn.kind, "greater_is_better": fn.greater_is_better,
+                     "summary": doc[0] if doc else ""})
+    return pd.DataFrame(rows, columns=["name", "kind", "greater_is_better", "summary"])
 
 
 def system_info(name: str) -> dict:

@@ -14,7 +14,7 @@ import click
 from . import __version__
 from ._datafile import AGREEMENT, DEFAULT_SETTINGS, invariants_table, write_invariants
 from ._registry import get_system, list_systems
-from ._tables import forecasters_table, lyapunov_table, system_info, systems_table
+from ._tables import forecasters_table, lyapunov_table, metrics_table, system_info, systems_table
 from ._trajectory import SAVE_FORMATS
 from .exceptions import ChaosbenchError, InvalidParameterError
 
@@ -90,6 +90,14 @@ def list_systems_cmd(tag, dim, fmt):
 def list_forecasters_cmd(fmt):
     """List the registered forecasters with their capabilities and default hyper-parameters."""
     _emit(forecasters_table(), fmt)
+
+
+@list_.command(name="metrics")
+@click.option("--kind", type=click.Choice(["pointwise", "horizon", "long_term"]), help="Only metrics of this kind.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def list_metrics_cmd(kind, fmt):
+    """List the registered metrics with their kind and the first line of their definition."""
+    _emit(metrics_table(kind), fmt)
 
 
 @main.command()

@@ -103,3 +103,8 @@ def test_console_script_is_installed():
 def test_list_forecasters():
     code, out = run("list", "forecasters", "--format", "csv")
     assert code == 0 and "naive" in out and "Persistence" in out
+
+
+def test_list_metrics():
+    code, out = run("list", "metrics", "--kind", "horizon", "--format", "csv")
+    assert code == 0 and "vpt_nrmse" in out and "mse" not in out.split()
