@@ -77,16 +77,20 @@ def compute_invariants(name: str, **settings) -> dict:
         warnings.simplefilter("ignore", ChaosbenchWarning)  # recorded in the notes below instead
         spectrum = lyapunov_spectrum(system, 1 if system.delay is not None else None, n_periods=cfg["n_periods"],
                                      seed=cfg["seed"])
-    reference = lyapunov_max_reference(system, n_periods=cfg["reference_periods"], seed=cfg["seed"] + 1)
+    notes = []
+    try:
+        reference = lyapunov_max_reference(system, n_periods=cfg["reference_periods"], seed=cfg["seed"] + 1)
+    except ChaosbenchError as exc:
+        reference = None
+        notes.append(f"reference run failed: {exc}")
     traj = system.trajectory(cfg["corrdim_points"], pts_per_period=10, seed=cfg["seed"])
     points = traj.x if system.dim > 1 or system.delay is None else _delay_embedding(system, cfg)
     lam = float(spectrum[0])
-    rel = (lam - reference) / abs(reference) if reference != 0 else math.inf
-    notes = []
+    rel = None if not reference else (lam - reference) / abs(reference)
     if "discontinuous" in system.tags:
         notes.append("discontinuous right-hand side: the tangent-space spectrum ignores the jumps, so "
                      "lyapunov_max_reference is the reliable estimate of the largest exponent")
-    elif abs(rel) > AGREEMENT:
+    elif rel is not None and abs(rel) > AGREEMENT:
         notes.append(_disagreement_note(lam, reference, system.period))
     return {
         "system": name, "dim": system.dim, "period": system.period, "lyapunov_max": lam,

@@ -163,6 +163,7 @@ def OscillatingFlow(x, y, *, t, b=0.48, k=1.0, omega=0.49, u=0.72):
     citation="T. Gilet, J. W. M. Bush, The fluid trampoline: droplets bouncing on a soap film, J. Fluid Mech. 625, "
     "167-203 (2009), doi:10.1017/S0022112008005442.",
     deviation=_PHASE.format("th", "w", "w t"),
+    tags=["discontinuous"],
 )
 def FluidTrampoline(x, y, *, t, gamma=1.82, psi=0.01019, w=1.21):
     """Droplet bouncing on a vibrated soap film: free flight under gravity above the film (x > 0), a nonlinear
