@@ -46,9 +46,10 @@ def short_mse(pairs):
     return float(np.median([np.mean((p[:SHORT] - t[:SHORT]) ** 2) for p, t in pairs]))
 
 
-@pytest.mark.parametrize("name", NEW)
-def test_contract(name):
-    chaosbench.check_forecaster(name)
+def test_new_forecasters_are_registered_for_the_contract_check():
+    # tests/test_forecasters_contract.py runs check_forecaster on every registered name (ARIMA's fit is too slow
+    # to repeat here); this only guards that the new ones are among them.
+    assert set(NEW) <= set(chaosbench.list_forecasters())
 
 
 def test_naive_has_near_zero_valid_prediction_time(data, forecasts):
