@@ -1,0 +1,139 @@
+"""Reservoir computers: the echo state network (``esn``) and next-generation reservoir computing (``ngrc``)."""
+
+import time
+
+import numpy as np
+import pytest
+
+import chaosbench
+from chaosbench.exceptions import InvalidParameterError
+from chaosbench.forecasters.reservoir import NGRC, EchoStateNetwork
+
+
+def valid_prediction_time(pred, true, scale, lyapunov_max, dt, threshold=0.5):
+    """First time the RMS over variables of (pred - true) / scale exceeds ``threshold``, in Lyapunov times."""
+    err = np.sqrt(np.mean(((pred - true) / scale) ** 2, axis=1))
+    over = np.nonzero(err > threshold)[0]
+    return (over[0] if len(over) else len(err)) * dt * lyapunov_max
+
+
+def nrmse(pred, true):
+    """sqrt(sum over variables of the MSE / sum over variables of the variance of the true data)."""
+    return np.sqrt(((pred - true) ** 2).mean(axis=0).sum() / true.var(axis=0).sum())
+
+
+@pytest.fixture(scope="module")
+def lorenz_raw():
+    dt = 0.025
+    return chaosbench.Task("Lorenz", pts_per_period=chaosbench.get_system("Lorenz").period / dt, n_train=400,
+                           n_context=10, horizon=100, n_test=5, standardize=False, seed=0).generate()
+
+
+# --- NG-RC ---------------------------------------------------------------------------------------------------------
+def test_ngrc_lorenz_published_setting(lorenz_raw):
+    """Gauthier et al. (2021): raw Lorenz, dt = 0.025, k = 2, s = 1, 400 training points; NRMSE over one Lyapunov
+    time, median over 5 initial conditions, with the default regularisation."""
+    data = lorenz_raw
+    assert data.context["dt"] == pytest.approx(0.025)
+    n_steps = round(1 / (data.context["lyapunov_max"] * data.context["dt"]))
+    model = NGRC(k=2, s=1).fit(data.train, data.context["dt"])
+    errors = [nrmse(model.predict(n_steps, context=w.context), w.target[:n_steps]) for w in data.test]
+    print(f"NG-RC median NRMSE over {n_steps} steps (one Lyapunov time): {np.median(errors):.2e}, "
+          f"per window {', '.join(f'{e:.1e}' for e in errors)}")
+    assert np.median(errors) <= 1e-2
+
+
+def test_ngrc_features_and_weights(lorenz_raw):
+    model = NGRC(k=2, s=1).fit(lorenz_raw.train, 0.025)
+    assert model.coef_.shape == (6 + 21, 3)  # linear part (k * dim) and its unique quadratic monomials
+    assert model.intercept_.shape == (3,)
+    model = NGRC(k=3, s=2).fit(lorenz_raw.train, 0.025)
+    assert model.coef_.shape == (9 + 45, 3)
+
+
+def test_ngrc_recovers_a_quadratic_map_exactly():
+    """Data from a forward-Euler Lorenz map lie exactly in NG-RC's model class (k = 1): it is recovered to rounding."""
+    h, n = 0.005, 600
+
+    def step(u):
+        x, y, z = u
+        return u + h * np.array([10 * (y - x), x * (28 - z) - y, x * y - 8 / 3 * z])
+
+    x = np.empty((n, 3))
+    x[0] = [1.0, 1.0, 20.0]
+    for i in range(n - 1):
+        x[i + 1] = step(x[i])
+    model = NGRC(k=1, ridge=0.0).fit(x[:500], h)
+    pred = model.predict(100, context=x[:500])
+    np.testing.assert_allclose(pred, x[500:], rtol=0, atol=1e-6 * np.abs(x).max())
+
+
+def test_ngrc_context_and_parameter_errors(lorenz_raw):
+    model = NGRC(k=3, s=2).fit(lorenz_raw.train, 0.025)
+    assert model.predict(5, context=lorenz_raw.train[-5:]).shape == (5, 3)  # (k-1)s + 1 = 5 points suffice
+    with pytest.raises(InvalidParameterError, match="at least 5"):
+        model.predict(5, context=lorenz_raw.train[-4:])
+    for bad in ({"k": 0}, {"s": 1.5}, {"ridge": -1.0}):
+        with pytest.raises(InvalidParameterError):
+            NGRC(**bad).fit(lorenz_raw.train, 0.025)
+    with pytest.raises(InvalidParameterError, match="at least"):
+        NGRC(k=4, s=5).fit(lorenz_raw.train[:10], 0.025)
+
+
+# --- ESN -----------------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def lorenz_small():
+    return chaosbench.get_system("Lorenz").trajectory(1200, pts_per_period=50, seed=1, standardize=True).x
+
+
+def test_esn_reservoir_is_scaled_and_seeded(lorenz_small):
+    model = EchoStateNetwork(n_units=200, spectral_radius=0.8, density=0.05, random_state=7)
+    model.fit(lorenz_small, 0.02)
+    n = model.n_units
+    dense = np.zeros((n, n))
+    rows = np.repeat(np.arange(n), np.diff(model.w_indptr_))
+    dense[rows, model.w_indices_] = model.w_data_
+    assert np.abs(np.linalg.eigvals(dense)).max() == pytest.approx(0.8, rel=1e-6)
+    assert np.count_nonzero(dense) == round(0.05 * n * n)
+    assert np.abs(model.w_in_).max() <= model.input_scaling
+    other = EchoStateNetwork(n_units=200, spectral_radius=0.8, density=0.05, random_state=8).fit(lorenz_small, 0.02)
+    assert not np.array_equal(other.w_in_, model.w_in_)
+
+
+def test_esn_prediction_without_context_continues_the_training_data(lorenz_small):
+    model = EchoStateNetwork(n_units=150).fit(lorenz_small, 0.02)
+    # the cached final training state and a fresh teacher-forced drive over the training data agree
+    np.testing.assert_allclose(model.predict(30), model.predict(30, context=lorenz_small.copy()), atol=1e-10)
+
+
+def test_esn_short_horizon_is_accurate(lorenz_small):
+    train, truth = lorenz_small[:1000], lorenz_small[1000:]
+    model = EchoStateNetwork(n_units=300).fit(train, 0.02)
+    pred = model.predict(20, context=train)
+    assert np.sqrt(np.mean((pred - truth[:20]) ** 2)) < 0.05
+
+
+def test_esn_parameter_errors(lorenz_small):
+    for bad in ({"leak_rate": 0.0}, {"leak_rate": 1.5}, {"density": 0.0}, {"n_units": 0}, {"ridge": -1.0},
+                {"warmup": -1}):
+        with pytest.raises(InvalidParameterError):
+            EchoStateNetwork(**({"n_units": 20} | bad)).fit(lorenz_small, 0.02)
+    with pytest.raises(InvalidParameterError, match="warmup"):
+        EchoStateNetwork(n_units=20, warmup=100).fit(lorenz_small[:50], 0.02)
+
+
+def test_esn_lorenz_valid_prediction_time_with_defaults():
+    """(About 5-15 s: 20,000 steps through 1,000 units.) Default ESN on standardized Lorenz, dt = 0.01, 20,000 training points, 500-point contexts: the median VPT over
+    5 test initial conditions is at least 7 Lyapunov times."""
+    data = chaosbench.Task("Lorenz", pts_per_period=77.146, n_train=20000, n_context=500, horizon=1500,
+                           n_test=5, seed=0).generate()
+    assert data.context["dt"] == pytest.approx(0.01, rel=1e-4)
+    start = time.perf_counter()
+    model = EchoStateNetwork().fit(data.train, data.context["dt"])
+    fit_time = time.perf_counter() - start
+    scale = data.train.std(axis=0)
+    vpts = [valid_prediction_time(model.predict(len(w.target), context=w.context), w.target, scale,
+                                  data.context["lyapunov_max"], data.context["dt"]) for w in data.test]
+    print(f"ESN (defaults) median VPT {np.median(vpts):.2f} Lyapunov times, per window {np.round(vpts, 2).tolist()}; "
+          f"fit {fit_time:.1f} s")
+    assert np.median(vpts) >= 7
