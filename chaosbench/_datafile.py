@@ -55,6 +55,18 @@ def data_path() -> Path:
     return Path(chaosbench.systems.__file__).parent / "invariants.csv"
 
 
+def review_notes() -> dict:
+    """Human explanations of computed values (``systems/invariants_review.csv``: system, note), which
+    :func:`write_invariants` adds to the notes of the systems' rows."""
+    import pandas as pd
+
+    path = data_path().with_name("invariants_review.csv")
+    if not path.exists():
+        return {}
+    frame = pd.read_csv(path, comment="#")
+    return dict(zip(frame["system"], frame["note"]))
+
+
 def _git_commit() -> str:
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
@@ -158,6 +170,13 @@ def write_invariants(frame, path=None) -> Path:
     old = read_invariants(path)
     merged = pd.concat([old[~old["system"].isin(frame["system"])], frame], ignore_index=True)
     merged = merged.sort_values("system").reset_index(drop=True)[COLUMNS]
+    reviewed = review_notes()
+    for i, name in enumerate(merged["system"]):
+        if name in reviewed:
+            notes = merged.at[i, "notes"]
+            automatic = [n for n in (notes if isinstance(notes, str) else "").split("; ")
+                         if n and not n.startswith("reviewed:") and "under review" not in n]
+            merged.at[i, "notes"] = "; ".join(automatic + [f"reviewed: {reviewed[name]}"])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w") as fh:

@@ -62,3 +62,15 @@ def test_invariants_command(tmp_path):
     assert frame.loc[0, "system"] == "Chen" and frame.loc[0, "lyapunov_max"] > 1.5
     bad = CliRunner().invoke(main, ["invariants", "--systems", "Chn", "--out", str(out)])
     assert bad.exit_code == 2 and "Did you mean 'Chen'" in bad.output
+
+
+def test_review_notes_replace_the_automatic_flag(tmp_path, monkeypatch):
+    review = tmp_path / "invariants_review.csv"
+    review.write_text("# reviewed explanations\nsystem,note\nLorenz,checked by hand\n")
+    monkeypatch.setattr(_datafile, "data_path", lambda: tmp_path / "invariants.csv")
+    frame = pd.DataFrame([{"system": "Lorenz", "lyapunov_max": 1.0, "notes": "x differ by 9%: under review"},
+                          {"system": "Rossler", "lyapunov_max": 0.07, "notes": float("nan")}],
+                         columns=_datafile.COLUMNS)
+    _datafile.write_invariants(frame)
+    notes = _datafile.read_invariants().set_index("system")["notes"]
+    assert notes["Lorenz"] == "reviewed: checked by hand" and pd.isna(notes["Rossler"])
