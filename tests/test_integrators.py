@@ -146,3 +146,18 @@ def test_delay_systems_reject_ode_methods_and_vice_versa(register):
         chaosbench.get_system("Lorenz").trajectory(10, method="dde_rk4")
     with pytest.raises(chaosbench.InvalidParameterError, match="only its largest exponent"):
         chaosbench.lyapunov_spectrum(TwoDelayed, 2)
+
+
+def test_stiff_systems_use_radau_and_a_stiff_time_scale_probe(register):
+    @register(ic=[2.0, 0.0], citation="B. van der Pol (1926); relaxation period (3 - 2 ln 2) mu for large mu",
+              tags=["stiff", "nonchaotic"])
+    def StiffVanDerPol(x, y, *, mu=100.0):
+        return y, mu * (1 - x**2) * y - x
+
+    traj = StiffVanDerPol.trajectory(300, pts_per_period=50, transient=2.0)
+    assert traj.info["solver"]["method"] == "Radau"
+    assert np.abs(traj.x[:, 0]).max() == pytest.approx(2.0, rel=0.02)  # the relaxation cycle's amplitude
+    # Known limitation of the period rule (shortest of the variables' dominant periods): the spiky velocity y peaks
+    # at a harmonic of the relaxation period, so the estimate is the fundamental divided by a small integer.
+    ratio = (3 - 2 * np.log(2)) * 100 / StiffVanDerPol.period
+    assert 1 <= round(ratio) <= 7 and ratio == pytest.approx(round(ratio), rel=0.1)
