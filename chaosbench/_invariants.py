@@ -199,15 +199,14 @@ def lyapunov_max_reference(
     Delay equations use the perturbed-history method with a four times finer step.
     """
     system = _as_system(system_or_name)
-    n = max(1, int(round(_positive_float(n_periods, "n_periods") / renorm_periods)))
+    n_periods = _positive_float(n_periods, "n_periods")
     if system.delay is not None:
         period = system.period
         return float(_delay_lyapunov_max(system, system.sample_ics(1, seed=seed)[0], period / 400, n_periods, 50)[0])
     start = system.trajectory(1, seed=seed, transient=transient)
     interval = system.period * renorm_periods
     while True:  # shorten the renormalisation interval until the separation stays small (linear regime)
-        rate = _two_trajectory_rate(system, start, interval, n * renorm_periods * system.period / interval, eps,
-                                    rtol)
+        rate = _two_trajectory_rate(system, start, interval, n_periods * system.period / interval, eps, rtol)
         if rate is not None:
             return rate
         interval /= 4
