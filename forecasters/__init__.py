@@ -1,3 +1,6 @@
-"""Forecaster implementations, installed as ``chaosbench.forecasters``; importing registers them all."""
+"""Forecaster implementations, installed as ``chaosbench.forecasters``; importing registers them all.
 
-from . import baselines, reservoir  # noqa: F401
+The neural forecasters (``plrnn``, ``transformer``) import torch only when fitted.
+"""
+
+from . import baselines, plrnn, reservoir, transformer  # noqa: F401

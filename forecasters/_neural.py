@@ -1,0 +1,208 @@
+"""Shared PyTorch plumbing of the neural forecasters: the optional import, seeding, thread limits, the budgeted
+training loop.
+
+Importing this module does not import torch: :func:`import_torch` does, when a neural forecaster is fitted, and
+raises :class:`MissingDependencyError` (a :class:`chaosbench.exceptions.ChaosbenchError`) when torch is not
+installed, so the forecasters stay registered and listed without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import math
+import time
+
+import numpy as np
+
+from chaosbench import Forecaster
+from chaosbench.exceptions import ChaosbenchError, InvalidParameterError
+
+__all__ = ["MissingDependencyError", "NeuralForecaster", "import_torch", "sample_windows"]
+
+
+class MissingDependencyError(ChaosbenchError, ImportError):
+    """An optional dependency of a forecaster is not installed; the message says how to install it."""
+
+
+def import_torch(forecaster_name: str):
+    """The ``torch`` module, or a :class:`MissingDependencyError` naming the forecaster and the extra to install."""
+    try:
+        import torch
+    except ImportError:
+        raise MissingDependencyError(f"forecaster {forecaster_name!r} needs PyTorch: "
+                                     f"pip install 'chaosbench[neural]'") from None
+    return torch
+
+
+def _check_positive_int(value, name: str, allow_none: bool = False) -> None:
+    if allow_none and value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise InvalidParameterError(f"{name} must be a positive integer{' or None' if allow_none else ''}, "
+                                    f"got {value!r}")
+
+
+def _check_positive_float(value, name: str, allow_none: bool = False) -> None:
+    if allow_none and value is None:
+        return
+    if isinstance(value, bool) or not (np.isscalar(value) and np.isfinite(value) and value > 0):
+        raise InvalidParameterError(f"{name} must be a positive number{' or None' if allow_none else ''}, "
+                                    f"got {value!r}")
+
+
+@contextlib.contextmanager
+def _torch_session(torch, seed: int, n_threads: int | None):
+    """Seed torch (its global generator, restored afterwards), switch on deterministic algorithms and, when
+    ``n_threads`` is given, limit torch's intra-op threads; every setting is restored on exit."""
+    threads_before = torch.get_num_threads()
+    deterministic_before = torch.are_deterministic_algorithms_enabled()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        torch.use_deterministic_algorithms(True)
+        if n_threads is not None:
+            torch.set_num_threads(int(n_threads))
+        try:
+            yield
+        finally:
+            torch.use_deterministic_algorithms(deterministic_before)
+            torch.set_num_threads(threads_before)
+
+
+class NeuralForecaster(Forecaster):
+    """Base class of the PyTorch forecasters: seeding, thread limits and a training loop with a budget.
+
+    Subclasses store their own hyper-parameters and the common ones below in ``__init__`` and implement
+    ``_build(train, rng)`` (create the network, return its parameters to optimise), ``_train_batch(rng)`` (one
+    gradient step's loss, a scalar tensor) and ``_finish()`` (fitted state for prediction, after training).
+
+    Training runs epochs of ``batches_per_epoch`` optimiser steps with RAdam (Liu et al. 2020) until ``max_epochs``
+    epochs are done or ``time_budget_s`` seconds have passed since ``fit`` began, whichever comes first; the budget
+    is checked after every step. The learning rate decays exponentially from ``learning_rate`` to
+    ``final_learning_rate`` over the run's progress, the larger of the fractions of epochs and of the time budget
+    used, so a budget-limited run still anneals. A step whose loss is not finite stops training and restores the
+    parameters at the end of the last complete epoch.
+
+    Common parameters
+    -----------------
+    max_epochs : int
+        Most epochs of training.
+    batches_per_epoch : int
+        Optimiser steps per epoch.
+    learning_rate, final_learning_rate : float
+        RAdam's learning rate at the start and at the end of training (exponential decay in between).
+    time_budget_s : float or None
+        Wall-clock limit of ``fit`` in seconds (None: no limit). Stopping on time makes the result depend on the
+        machine's speed; bound training by ``max_epochs`` for reproducible results.
+    random_state : int or None
+        Seeds torch (parameter initialisation, dropout) and numpy (batch sampling).
+    n_threads : int or None
+        Torch intra-op threads while fitting and predicting; None leaves torch's setting (e.g. what the worker
+        set) as it is.
+    verbose : bool
+        Show a progress bar over epochs with the loss (on stderr).
+
+    Attributes
+    ----------
+    fit_info_ : dict
+        JSON-serialisable record of training: ``epochs`` (completed), ``steps`` (optimiser steps), ``seconds``
+        (the whole fit), ``stopped_by`` (``"max_epochs"``, ``"time_budget"`` or ``"non_finite_loss"``) and
+        ``final_loss`` (mean training loss of the last epoch, None if no epoch completed).
+    """
+
+    min_train = 10
+    tags = {"needs_context": True, "stochastic": True, "requires": "torch"}
+
+    def _check_common_params(self) -> None:
+        _check_positive_int(self.max_epochs, "max_epochs")
+        _check_positive_int(self.batches_per_epoch, "batches_per_epoch")
+        _check_positive_float(self.time_budget_s, "time_budget_s", allow_none=True)
+        _check_positive_int(self.n_threads, "n_threads", allow_none=True)
+        _check_positive_float(self.learning_rate, "learning_rate")
+        _check_positive_float(self.final_learning_rate, "final_learning_rate")
+        if self.random_state is not None and (isinstance(self.random_state, bool)
+                                              or not isinstance(self.random_state, (int, np.integer))):
+            raise InvalidParameterError(f"random_state must be an integer or None, got {self.random_state!r}")
+
+    def _check_params(self) -> None:
+        """Validate the subclass's own hyper-parameters (override)."""
+
+    def _seed(self) -> int:
+        if self.random_state is None:
+            return int(np.random.SeedSequence().generate_state(1)[0])
+        return int(self.random_state)
+
+    def _session(self, torch, seed: int = 0):
+        return _torch_session(torch, seed, self.n_threads)
+
+    def _fit(self, train, dt):
+        start = time.perf_counter()
+        torch = import_torch(self.name)
+        self._check_common_params()
+        self._check_params()
+        seed = self._seed()
+        rng = np.random.default_rng(seed)
+        with self._session(torch, seed):
+            parameters = list(self._build(train, rng))
+            optimizer = torch.optim.RAdam(parameters, lr=float(self.learning_rate))
+            self._train(torch, optimizer, rng, start)
+            self._finish()
+
+    def _train(self, torch, optimizer, rng, start: float) -> None:
+        from tqdm.auto import tqdm
+
+        max_epochs, per_epoch = int(self.max_epochs), int(self.batches_per_epoch)
+        budget = math.inf if self.time_budget_s is None else float(self.time_budget_s)
+        lr_ratio = float(self.final_learning_rate) / float(self.learning_rate)
+        good_state = copy.deepcopy(self.module_.state_dict())
+        epochs = steps = 0
+        final_loss, stopped_by = None, "max_epochs"
+        bar = tqdm(total=max_epochs, desc=f"{self.name} epochs", unit="epoch", disable=not self.verbose,
+                   leave=False)
+        try:
+            while epochs < max_epochs and stopped_by == "max_epochs":
+                losses = []
+                for _ in range(per_epoch):
+                    elapsed = time.perf_counter() - start
+                    if elapsed >= budget:
+                        stopped_by = "time_budget"
+                        break
+                    progress = max((epochs + len(losses) / per_epoch) / max_epochs, elapsed / budget)
+                    for group in optimizer.param_groups:
+                        group["lr"] = float(self.learning_rate) * lr_ratio ** min(progress, 1.0)
+                    optimizer.zero_grad(set_to_none=True)
+                    loss = self._train_batch(rng)
+                    if not torch.isfinite(loss):
+                        self.module_.load_state_dict(good_state)
+                        stopped_by = "non_finite_loss"
+                        break
+                    loss.backward()
+                    optimizer.step()
+                    steps += 1
+                    losses.append(float(loss.detach()))
+                if len(losses) == per_epoch:
+                    epochs += 1
+                    final_loss = float(np.mean(losses))
+                    good_state = copy.deepcopy(self.module_.state_dict())
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{final_loss:.3g}", refresh=False)
+        finally:
+            bar.close()
+        self.fit_info_ = {"epochs": epochs, "steps": steps, "seconds": round(time.perf_counter() - start, 3),
+                          "stopped_by": stopped_by, "final_loss": final_loss}
+
+    def _build(self, train: np.ndarray, rng: np.random.Generator):
+        raise NotImplementedError
+
+    def _train_batch(self, rng: np.random.Generator):
+        raise NotImplementedError
+
+    def _finish(self) -> None:
+        """Derive the state prediction needs once training is over (override if needed)."""
+
+
+def sample_windows(data: np.ndarray, length: int, n_windows: int, rng: np.random.Generator) -> np.ndarray:
+    """``n_windows`` windows of ``length`` consecutive rows of ``data`` at uniform random starts,
+    shape (n_windows, length, dim)."""
+    starts = rng.integers(0, len(data) - length + 1, size=n_windows)
+    return data[starts[:, None] + np.arange(length)]

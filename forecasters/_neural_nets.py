@@ -1,0 +1,131 @@
+"""PyTorch modules of the neural forecasters; imported only when one is fitted (this module imports torch)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+
+def _uniform(shape, bound: float) -> nn.Parameter:
+    return nn.Parameter(torch.empty(shape).uniform_(-bound, bound))
+
+
+def _normalized_positive_definite_diagonal(m: int) -> nn.Parameter:
+    """Diagonal of K / λ_max(K), K = RᵀR / m + I with R standard normal (Talathi & Vartak 2016): values in (0, 1]."""
+    r = torch.randn(m, m)
+    k = r.T @ r / m + torch.eye(m)
+    return nn.Parameter(torch.diagonal(k) / torch.linalg.eigvalsh(k).max())
+
+
+class LatentRNN(nn.Module):
+    """A latent recurrence whose first ``n_obs`` of ``n_latent`` units are read out as the observation (identity
+    observation model); the other units start from ``L x`` with a learned matrix ``L``."""
+
+    def __init__(self, n_obs: int, n_latent: int):
+        super().__init__()
+        self.n_obs, self.n_latent = n_obs, n_latent
+        self.L = _uniform((n_latent - n_obs, n_obs), 1 / math.sqrt(n_obs)) if n_latent > n_obs else None
+
+    def init_state(self, x: torch.Tensor) -> torch.Tensor:
+        """Latent state (..., n_latent) for observations (..., n_obs)."""
+        return x if self.L is None else torch.cat([x, x @ self.L.T], dim=-1)
+
+    def step(self, z: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+
+class ShallowPLRNN(LatentRNN):
+    """z_{t+1} = A ⊙ z_t + W1 ReLU(W2 z_t + h2) + h1 with diagonal A (Hess et al. 2023)."""
+
+    def __init__(self, n_obs: int, n_latent: int, n_hidden: int):
+        super().__init__(n_obs, n_latent)
+        self.A = _normalized_positive_definite_diagonal(n_latent)
+        self.W1 = _uniform((n_latent, n_hidden), 1 / math.sqrt(n_hidden))
+        self.W2 = _uniform((n_hidden, n_latent), 1 / math.sqrt(n_latent))
+        self.h1 = nn.Parameter(torch.zeros(n_latent))
+        self.h2 = nn.Parameter(torch.zeros(n_hidden))
+
+    def step(self, z):
+        return self.A * z + torch.relu(z @ self.W2.T + self.h2) @ self.W1.T + self.h1
+
+    def jacobian_norms(self, z: torch.Tensor) -> torch.Tensor:
+        """Spectral norms of the Jacobians diag(A) + W1 diag(1[W2 z + h2 > 0]) W2 at states z (..., n_latent)."""
+        active = (z @ self.W2.T + self.h2 > 0).to(z.dtype)
+        jac = torch.diag(self.A) + (self.W1 * active.unsqueeze(-2)) @ self.W2
+        return torch.linalg.matrix_norm(jac, ord=2)
+
+
+class AlmostLinearRNN(LatentRNN):
+    """z_{t+1} = A ⊙ z_t + W Φ*(z_t) + h, Φ* the identity on the first n_latent - n_relu units and ReLU on the last
+    n_relu (Brenner et al. 2024)."""
+
+    def __init__(self, n_obs: int, n_latent: int, n_relu: int):
+        super().__init__(n_obs, n_latent)
+        self.n_relu = n_relu
+        self.A = _normalized_positive_definite_diagonal(n_latent)
+        self.W = nn.Parameter(0.01 * torch.randn(n_latent, n_latent))
+        self.h = nn.Parameter(torch.zeros(n_latent))
+
+    def phi(self, z: torch.Tensor) -> torch.Tensor:
+        n_linear = self.n_latent - self.n_relu
+        return torch.cat([z[..., :n_linear], torch.relu(z[..., n_linear:])], dim=-1)
+
+    def step(self, z):
+        return self.A * z + self.phi(z) @ self.W.T + self.h
+
+
+class _EncoderLayer(nn.Module):
+    """Post-norm transformer encoder layer with batch normalisation over the model dimension (as in PatchTST)."""
+
+    def __init__(self, d_model: int, n_heads: int, d_ff: int, dropout: float):
+        super().__init__()
+        self.attention = nn.MultiheadAttention(d_model, n_heads, dropout=dropout, batch_first=True)
+        self.norm_attention = nn.BatchNorm1d(d_model)
+        self.feed_forward = nn.Sequential(nn.Linear(d_model, d_ff), nn.GELU(), nn.Dropout(dropout),
+                                          nn.Linear(d_ff, d_model))
+        self.norm_feed_forward = nn.BatchNorm1d(d_model)
+        self.dropout = nn.Dropout(dropout)
+
+    @staticmethod
+    def _norm(norm: nn.BatchNorm1d, x: torch.Tensor) -> torch.Tensor:
+        return norm(x.transpose(1, 2)).transpose(1, 2)
+
+    def forward(self, x):
+        x = self._norm(self.norm_attention, x + self.dropout(self.attention(x, x, x, need_weights=False)[0]))
+        return self._norm(self.norm_feed_forward, x + self.dropout(self.feed_forward(x)))
+
+
+class PatchTST(nn.Module):
+    """PatchTST (Nie et al. 2023): each channel of a (batch, lookback, channels) window separately, instance
+    normalised (RevIN), cut into overlapping patches, embedded, encoded by a transformer, and mapped by a linear
+    head on the flattened encoding to the next ``horizon`` values."""
+
+    def __init__(self, n_channels: int, lookback: int, horizon: int, patch_len: int, stride: int, d_model: int,
+                 n_heads: int, n_layers: int, d_ff: int, dropout: float):
+        super().__init__()
+        self.patch_len, self.stride, self.horizon = patch_len, stride, horizon
+        n_patches = (lookback - patch_len) // stride + 2  # the series is padded with `stride` copies of its end
+        self.revin_weight = nn.Parameter(torch.ones(n_channels))
+        self.revin_bias = nn.Parameter(torch.zeros(n_channels))
+        self.embed = nn.Linear(patch_len, d_model)
+        self.position = _uniform((n_patches, d_model), 0.02)
+        self.dropout = nn.Dropout(dropout)
+        self.layers = nn.ModuleList(_EncoderLayer(d_model, n_heads, d_ff, dropout) for _ in range(n_layers))
+        self.head = nn.Linear(n_patches * d_model, horizon)
+
+    def forward(self, x):
+        batch, _, channels = x.shape
+        mean = x.mean(dim=1, keepdim=True)
+        std = torch.sqrt(x.var(dim=1, keepdim=True, unbiased=False) + 1e-5)
+        x = (x - mean) / std * self.revin_weight + self.revin_bias
+        series = x.permute(0, 2, 1).reshape(batch * channels, -1)
+        series = torch.cat([series, series[:, -1:].expand(-1, self.stride)], dim=1)
+        patches = series.unfold(1, self.patch_len, self.stride)
+        h = self.dropout(self.embed(patches) + self.position)
+        for layer in self.layers:
+            h = layer(h)
+        y = self.head(h.flatten(1)).reshape(batch, channels, self.horizon).permute(0, 2, 1)
+        y = (y - self.revin_bias) / (self.revin_weight + 1e-10)
+        return y * std + mean

@@ -1,0 +1,337 @@
+"""Piecewise-linear recurrent networks for dynamical systems reconstruction, in PyTorch (``pip install
+'chaosbench[neural]'``).
+
+* :class:`ShallowPLRNN` (``"shplrnn"``): the shallow PLRNN trained with generalized teacher forcing and an adaptive
+  forcing strength (Hess, Monfared, Brenner & Durstewitz, ICML 2023).
+* :class:`AlmostLinearRNN` (``"alrnn"``): the almost-linear RNN, only a few ReLU units, trained with sparse identity
+  teacher forcing (Brenner, Hemmer, Monfared & Durstewitz, NeurIPS 2024).
+
+Both read the observation out of their first latent units (identity observation model), forecast by driving the
+latent state through the context window (observed units set to the data at each step) and then running freely.
+Prediction runs in numpy (float64) on the trained weights; training needs torch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from chaosbench import forecaster
+from chaosbench.exceptions import InvalidParameterError
+
+from ._neural import NeuralForecaster, _check_positive_int, sample_windows
+
+__all__ = ["ShallowPLRNN", "AlmostLinearRNN"]
+
+
+class _LatentRNNForecaster(NeuralForecaster):
+    """Training on random sub-sequences and numpy prediction for a latent RNN with identity read-out."""
+
+    def _n_latent(self, n_obs: int) -> int:
+        n_latent = n_obs if self.n_latent is None else self.n_latent
+        _check_positive_int(n_latent, "n_latent")
+        if n_latent < n_obs:
+            raise InvalidParameterError(f"n_latent={n_latent} is smaller than the number of observed variables "
+                                        f"({n_obs}); the identity read-out needs n_latent >= {n_obs}")
+        return int(n_latent)
+
+    def _check_sequence_params(self) -> None:
+        _check_positive_int(self.sequence_length, "sequence_length")
+        _check_positive_int(self.batch_size, "batch_size")
+        if not (np.isscalar(self.noise) and np.isfinite(self.noise) and self.noise >= 0):
+            raise InvalidParameterError(f"noise must be a non-negative number, got {self.noise!r}")
+
+    def _prepare_data(self, train: np.ndarray) -> None:
+        self._train_data = train.astype(np.float32)
+        self._noise_scale = (float(self.noise) * train.std(axis=0)).astype(np.float32)
+        self._window = min(int(self.sequence_length) + 1, len(train))
+
+    def _sample_batch(self, rng):
+        """A (batch, sequence_length + 1, dim) float32 tensor of training windows, observation noise added."""
+        import torch
+
+        batch = sample_windows(self._train_data, self._window, int(self.batch_size), rng)
+        if self.noise > 0:
+            batch = batch + self._noise_scale * rng.standard_normal(batch.shape).astype(np.float32)
+        return torch.from_numpy(batch)
+
+    def _finish(self):
+        self.weights_ = {name: p.detach().double().numpy().copy() for name, p in self.module_.named_parameters()}
+        del self._train_data
+
+    def _step_numpy(self, z: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _predict(self, n_steps, context):
+        n_obs = self.n_features_
+        w = self.weights_
+        z = context[0].copy() if "L" not in w else np.concatenate([context[0], w["L"] @ context[0]])
+        for x in context[1:]:
+            z = self._step_numpy(z)
+            z[:n_obs] = x
+        out = np.empty((n_steps, n_obs))
+        with np.errstate(all="ignore"):  # a diverging model gives inf/nan, reported as such
+            for t in range(n_steps):
+                z = self._step_numpy(z)
+                out[t] = z[:n_obs]
+        return out
+
+
+@forecaster("shplrnn")
+class ShallowPLRNN(_LatentRNNForecaster):
+    """Shallow piecewise-linear RNN trained with adaptive generalized teacher forcing (Hess et al. 2023).
+
+    The latent state ``z`` (``n_latent`` units, the first ``N`` read out as the ``N`` observed variables) evolves as
+
+    .. math:: z_{t+1} = A z_t + W_1 \\mathrm{ReLU}(W_2 z_t + h_2) + h_1,
+
+    ``A`` diagonal, ``W_1`` (n_latent × n_hidden), ``W_2`` (n_hidden × n_latent). Training draws ``batch_size``
+    random windows of ``sequence_length + 1`` points; the first point sets the initial state (``[x; L x]``, ``L``
+    learned, when ``n_latent > N``), and at every later step the model's prediction ``z_t`` is pulled towards the
+    data: its observed units become ``(1 - α) z_t + α x_t`` (generalized teacher forcing, GTF). The loss is the mean
+    squared error of the observed units' predictions before forcing. The forcing strength ``α`` is adapted as in the
+    paper's "product upper bound" rule: every ``alpha_update_interval`` steps, the spectral norms of the model's
+    Jacobians at the data-inferred states (the data in the observed units, zero elsewhere) are averaged
+    geometrically along each sequence; with ``G`` the largest such mean in the batch, the estimate is
+    ``α* = max(0, 1 - 1/G)``, which keeps the bound ``(1 - α) G`` on the growth per step of the forced Jacobian
+    product, hence of the gradients, at most one. ``α`` jumps up to ``α*`` when larger, else decays towards it,
+    ``α ← γ α + (1 - γ) α*`` with ``γ = alpha_decay``. It starts at the first estimate (the paper starts at 1 and
+    trains for about 250,000 steps; a CPU budget of a few thousand steps leaves no time for that annealing).
+
+    Initialisation as in the paper: ``A`` the diagonal of a normalised positive-definite matrix (Talathi & Vartak
+    2016), ``W_1``, ``W_2`` uniform on ±1/sqrt(fan-in), biases zero, ``L`` uniform on ±1/sqrt(N). Optimiser RAdam.
+    Forecasting drives the latent state through the context, observed units set to the data (α = 1), then runs
+    freely.
+
+    Parameters
+    ----------
+    n_latent : int or None
+        Latent units (at least the number of observed variables; None: equal to it, as in the paper for Lorenz).
+    n_hidden : int
+        Hidden ReLU units.
+    sequence_length : int
+        Steps per training window (shortened to the training length when that is shorter).
+    batch_size : int
+        Windows per optimiser step.
+    alpha_update_interval : int
+        Optimiser steps between updates of ``α``.
+    alpha_decay : float
+        ``γ`` in (0, 1] of the decay of ``α`` towards a smaller estimate.
+    noise : float
+        Gaussian noise added to each training window, in units of each variable's standard deviation.
+    learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
+verbose
+        See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
+
+    Attributes
+    ----------
+    alpha_trace_ : ndarray
+        The forcing strength after each update.
+    weights_ : dict of ndarray
+        Trained parameters (float64) used for prediction.
+    fit_info_ : dict
+        Training record; ``alpha`` is the final forcing strength.
+
+    References
+    ----------
+    F. Hess, Z. Monfared, M. Brenner, D. Durstewitz, "Generalized Teacher Forcing for Learning Chaotic Dynamics",
+    ICML 2023, PMLR 202:13017-13049. S. Talathi, A. Vartak, "Improving performance of recurrent neural network with
+    ReLU nonlinearity", ICLR workshop (2016). L. Liu et al., "On the variance of the adaptive learning rate and
+    beyond" (RAdam), ICLR 2020.
+    """
+
+    search_space = {
+        "n_hidden": [50, 100, 200],
+        "sequence_length": [50, 200],
+        "learning_rate": [3e-4, 1e-3, 3e-3],
+    }
+
+    def __init__(self, n_latent=None, n_hidden=50, sequence_length=200, batch_size=16, alpha_update_interval=5,
+                 alpha_decay=0.999, noise=0.0, learning_rate=1e-3, final_learning_rate=1e-5, batches_per_epoch=50,
+                 max_epochs=100, time_budget_s=None, random_state=0, n_threads=None, verbose=True):
+        self.n_latent = n_latent
+        self.n_hidden = n_hidden
+        self.sequence_length = sequence_length
+        self.batch_size = batch_size
+        self.alpha_update_interval = alpha_update_interval
+        self.alpha_decay = alpha_decay
+        self.noise = noise
+        self.learning_rate = learning_rate
+        self.final_learning_rate = final_learning_rate
+        self.batches_per_epoch = batches_per_epoch
+        self.max_epochs = max_epochs
+        self.time_budget_s = time_budget_s
+        self.random_state = random_state
+        self.n_threads = n_threads
+        self.verbose = verbose
+
+    def _check_params(self):
+        self._check_sequence_params()
+        _check_positive_int(self.n_hidden, "n_hidden")
+        _check_positive_int(self.alpha_update_interval, "alpha_update_interval")
+        if not (np.isscalar(self.alpha_decay) and 0 < self.alpha_decay <= 1):
+            raise InvalidParameterError(f"alpha_decay must be in (0, 1], got {self.alpha_decay!r}")
+
+    def _build(self, train, rng):
+        from ._neural_nets import ShallowPLRNN as Net
+
+        n_obs = train.shape[1]
+        self.module_ = Net(n_obs, self._n_latent(n_obs), int(self.n_hidden))
+        self._prepare_data(train)
+        self._alpha = None
+        self._alphas = []
+        self._n_batches = 0
+        return self.module_.parameters()
+
+    def _update_alpha(self, batch) -> None:
+        import torch
+
+        with torch.no_grad():
+            n_pad = self.module_.n_latent - self.module_.n_obs
+            states = torch.nn.functional.pad(batch[:, 1:], (0, n_pad))
+            growth = self.module_.jacobian_norms(states).log().mean(dim=1).exp().max().item()
+        estimate = max(0.0, 1.0 - 1.0 / growth) if math.isfinite(growth) and growth > 0 else 1.0
+        if self._alpha is None or estimate > self._alpha:
+            self._alpha = estimate
+        else:
+            self._alpha = float(self.alpha_decay) * self._alpha + (1.0 - float(self.alpha_decay)) * estimate
+        self._alphas.append(self._alpha)
+
+    def _train_batch(self, rng):
+        import torch
+
+        batch = self._sample_batch(rng)
+        if self._n_batches % int(self.alpha_update_interval) == 0:
+            self._update_alpha(batch)
+        self._n_batches += 1
+        net, n_obs, alpha = self.module_, self.module_.n_obs, self._alpha
+        z = net.init_state(batch[:, 0])
+        predictions = []
+        for t in range(1, batch.shape[1]):
+            z = net.step(z)
+            predictions.append(z[:, :n_obs])
+            forced = torch.lerp(z[:, :n_obs], batch[:, t], alpha)
+            z = forced if net.L is None else torch.cat([forced, z[:, n_obs:]], dim=1)
+        return torch.nn.functional.mse_loss(torch.stack(predictions, dim=1), batch[:, 1:])
+
+    def _finish(self):
+        super()._finish()
+        self.alpha_trace_ = np.array(self._alphas)
+        self.fit_info_["alpha"] = float(self._alpha)
+        del self._alphas
+
+    def _step_numpy(self, z):
+        w = self.weights_
+        return w["A"] * z + w["W1"] @ np.maximum(w["W2"] @ z + w["h2"], 0.0) + w["h1"]
+
+
+@forecaster("alrnn")
+class AlmostLinearRNN(_LatentRNNForecaster):
+    """Almost-linear RNN trained with sparse identity teacher forcing (Brenner et al. 2024).
+
+    The latent state ``z`` (``n_latent`` units, the first ``N`` read out as the observed variables) evolves as
+
+    .. math:: z_{t+1} = A z_t + W \\Phi^*(z_t) + h,
+
+    ``A`` diagonal, ``W`` (n_latent × n_latent), and ``Φ*`` the identity on the first ``n_latent - n_relu`` units and
+    a ReLU on the last ``n_relu``: the map is linear within each of at most 2^n_relu regions, which makes the
+    reconstruction interpretable as a small symbolic code. Training draws ``batch_size`` random windows of
+    ``sequence_length + 1`` points (Gaussian noise of ``noise`` standard deviations added), sets the initial state
+    from the first point (``[x; L x]``, ``L`` learned), and every ``forcing_interval`` steps replaces the observed
+    units of the state by the data (sparse identity teacher forcing); the loss is the mean squared error of the
+    observed units' predictions before forcing. Defaults follow the paper's Lorenz-63 setting (20 latent units,
+    2 ReLUs, τ = 16, windows of 200 with batches of 16, noise 0.05, RAdam from 1e-3 to 1e-5). Initialisation: ``A``
+    the diagonal of a normalised positive-definite matrix, ``W`` normal with standard deviation 0.01, ``h`` zero.
+    Forecasting drives the latent state through the context, observed units set to the data, then runs freely.
+
+    Parameters
+    ----------
+    n_latent : int
+        Latent units (at least the number of observed variables).
+    n_relu : int
+        Units passed through a ReLU (the last ``n_relu`` of ``n_latent``).
+    forcing_interval : int
+        Steps between identity forcings (τ).
+    sequence_length : int
+        Steps per training window (shortened to the training length when that is shorter).
+    batch_size : int
+        Windows per optimiser step.
+    noise : float
+        Gaussian noise added to each training window, in units of each variable's standard deviation.
+    learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
+verbose
+        See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
+
+    Attributes
+    ----------
+    weights_ : dict of ndarray
+        Trained parameters (float64) used for prediction.
+
+    References
+    ----------
+    M. Brenner, C. J. Hemmer, Z. Monfared, D. Durstewitz, "Almost-Linear RNNs Yield Highly Interpretable Symbolic
+    Codes in Dynamical Systems Reconstruction", NeurIPS 2024. M. Brenner et al., "Tractable dendritic RNNs for
+    reconstructing nonlinear dynamical systems", ICML 2022 (sparse teacher forcing).
+    """
+
+    search_space = {
+        "n_latent": [10, 20, 50],
+        "n_relu": [1, 2, 5],
+        "forcing_interval": [8, 16, 32],
+    }
+
+    def __init__(self, n_latent=20, n_relu=2, forcing_interval=16, sequence_length=200, batch_size=16, noise=0.05,
+                 learning_rate=1e-3, final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=100,
+                 time_budget_s=None, random_state=0, n_threads=None, verbose=True):
+        self.n_latent = n_latent
+        self.n_relu = n_relu
+        self.forcing_interval = forcing_interval
+        self.sequence_length = sequence_length
+        self.batch_size = batch_size
+        self.noise = noise
+        self.learning_rate = learning_rate
+        self.final_learning_rate = final_learning_rate
+        self.batches_per_epoch = batches_per_epoch
+        self.max_epochs = max_epochs
+        self.time_budget_s = time_budget_s
+        self.random_state = random_state
+        self.n_threads = n_threads
+        self.verbose = verbose
+
+    def _check_params(self):
+        self._check_sequence_params()
+        _check_positive_int(self.forcing_interval, "forcing_interval")
+        if isinstance(self.n_relu, bool) or not isinstance(self.n_relu, (int, np.integer)) or self.n_relu < 0:
+            raise InvalidParameterError(f"n_relu must be a non-negative integer, got {self.n_relu!r}")
+
+    def _build(self, train, rng):
+        from ._neural_nets import AlmostLinearRNN as Net
+
+        n_obs = train.shape[1]
+        n_latent = self._n_latent(n_obs)
+        if self.n_relu > n_latent:
+            raise InvalidParameterError(f"n_relu={self.n_relu} exceeds n_latent={n_latent}")
+        self.module_ = Net(n_obs, n_latent, int(self.n_relu))
+        self._prepare_data(train)
+        return self.module_.parameters()
+
+    def _train_batch(self, rng):
+        import torch
+
+        batch = self._sample_batch(rng)
+        net, n_obs, tau = self.module_, self.module_.n_obs, int(self.forcing_interval)
+        z = net.init_state(batch[:, 0])
+        predictions = []
+        for t in range(1, batch.shape[1]):
+            z = net.step(z)
+            predictions.append(z[:, :n_obs])
+            if t % tau == 0:
+                z = torch.cat([batch[:, t], z[:, n_obs:]], dim=1)
+        return torch.nn.functional.mse_loss(torch.stack(predictions, dim=1), batch[:, 1:])
+
+    def _step_numpy(self, z):
+        w = self.weights_
+        n_linear = len(z) - int(self.n_relu)
+        phi = np.concatenate([z[:n_linear], np.maximum(z[n_linear:], 0.0)])
+        return w["A"] * z + w["W"] @ phi + w["h"]

@@ -1,0 +1,140 @@
+"""A PatchTST-style transformer forecaster in PyTorch (``pip install 'chaosbench[neural]'``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chaosbench import forecaster
+from chaosbench.exceptions import InvalidParameterError
+
+from ._neural import NeuralForecaster, _check_positive_int, import_torch, sample_windows
+
+__all__ = ["PatchTransformer"]
+
+
+@forecaster("transformer")
+class PatchTransformer(NeuralForecaster):
+    """PatchTST (Nie, Nguyen, Sinthong & Kalagnanam 2023), small enough to train on a CPU, run autoregressively.
+
+    Each variable is forecast separately by one shared network (channel independence): its last ``lookback``
+    values are normalised by their own mean and standard deviation with a learned per-variable affine map
+    (reversible instance normalisation, RevIN: Kim et al. 2022), padded at the end with ``stride`` copies of the
+    last value, cut into patches of ``patch_len`` values every ``stride`` steps, linearly embedded in ``d_model``
+    dimensions with a learned positional encoding, passed through ``n_layers`` transformer encoder layers
+    (``n_heads``-head self-attention and a GELU feed-forward layer of width ``d_ff``, each with a residual
+    connection and batch normalisation, dropout ``dropout``), and a linear head on the flattened encoding gives the
+    next ``output_length`` values, de-normalised. Training minimises the mean squared error on ``batch_size``
+    random windows of ``lookback + output_length`` training points per step (RAdam; the paper used Adam).
+    Forecasts longer than ``output_length`` feed the forecast back as input, ``output_length`` steps at a time.
+    A context shorter than ``lookback`` is padded at the start with copies of its first value.
+
+    Parameters
+    ----------
+    lookback : int
+        Input length ``L``.
+    output_length : int
+        Steps predicted per forward pass.
+    patch_len, stride : int
+        Patch length and the step between patch starts.
+    d_model, n_heads, n_layers, d_ff : int
+        Transformer width, attention heads, encoder layers, feed-forward width.
+    dropout : float
+        Dropout probability in training.
+    batch_size : int
+        Training windows per optimiser step.
+    learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
+verbose
+        See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
+
+    Attributes
+    ----------
+    module_ : torch.nn.Module
+        The trained network (in evaluation mode).
+
+    References
+    ----------
+    Y. Nie, N. H. Nguyen, P. Sinthong, J. Kalagnanam, "A Time Series is Worth 64 Words: Long-term Forecasting with
+    Transformers", ICLR 2023. T. Kim et al., "Reversible Instance Normalization for Accurate Time-Series
+    Forecasting against Distribution Shift", ICLR 2022.
+    """
+
+    search_space = {
+        "lookback": [128, 336, 512],
+        "patch_len": [8, 16, 32],
+        "d_model": [32, 64, 128],
+    }
+
+    def __init__(self, lookback=336, output_length=32, patch_len=16, stride=8, d_model=64, n_heads=4, n_layers=3,
+                 d_ff=128, dropout=0.1, batch_size=64, learning_rate=1e-3, final_learning_rate=1e-5,
+                 batches_per_epoch=50, max_epochs=100, time_budget_s=None, random_state=0, n_threads=None,
+                 verbose=True):
+        self.lookback = lookback
+        self.output_length = output_length
+        self.patch_len = patch_len
+        self.stride = stride
+        self.d_model = d_model
+        self.n_heads = n_heads
+        self.n_layers = n_layers
+        self.d_ff = d_ff
+        self.dropout = dropout
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.final_learning_rate = final_learning_rate
+        self.batches_per_epoch = batches_per_epoch
+        self.max_epochs = max_epochs
+        self.time_budget_s = time_budget_s
+        self.random_state = random_state
+        self.n_threads = n_threads
+        self.verbose = verbose
+
+    def _check_params(self):
+        for name in ("lookback", "output_length", "patch_len", "stride", "d_model", "n_heads", "n_layers", "d_ff",
+                     "batch_size"):
+            _check_positive_int(getattr(self, name), name)
+        if self.patch_len > self.lookback:
+            raise InvalidParameterError(f"patch_len={self.patch_len} exceeds lookback={self.lookback}")
+        if self.d_model % self.n_heads:
+            raise InvalidParameterError(f"d_model={self.d_model} is not a multiple of n_heads={self.n_heads}")
+        if not (np.isscalar(self.dropout) and 0 <= self.dropout < 1):
+            raise InvalidParameterError(f"dropout must be in [0, 1), got {self.dropout!r}")
+
+    def _build(self, train, rng):
+        from ._neural_nets import PatchTST
+
+        window = int(self.lookback) + int(self.output_length)
+        if len(train) < window:
+            raise InvalidParameterError(f"training data has {len(train)} steps; the transformer needs at least "
+                                        f"lookback + output_length = {window}")
+        self.module_ = PatchTST(train.shape[1], int(self.lookback), int(self.output_length), int(self.patch_len),
+                                int(self.stride), int(self.d_model), int(self.n_heads), int(self.n_layers),
+                                int(self.d_ff), float(self.dropout))
+        self.module_.train()
+        self._train_data = train.astype(np.float32)
+        return self.module_.parameters()
+
+    def _train_batch(self, rng):
+        import torch
+
+        batch = torch.from_numpy(sample_windows(self._train_data, int(self.lookback) + int(self.output_length),
+                                                int(self.batch_size), rng))
+        inputs, targets = batch[:, :self.lookback], batch[:, self.lookback:]
+        return torch.nn.functional.mse_loss(self.module_(inputs), targets)
+
+    def _finish(self):
+        self.module_.eval()
+        del self._train_data
+
+    def _predict(self, n_steps, context):
+        torch = import_torch(self.name)
+        lookback = int(self.lookback)
+        if len(context) < lookback:
+            context = np.concatenate([np.repeat(context[:1], lookback - len(context), axis=0), context])
+        history = torch.from_numpy(context[-lookback:].astype(np.float32))[None]
+        pieces, produced = [], 0
+        with self._session(torch), torch.no_grad():
+            while produced < n_steps:
+                step = self.module_(history)
+                pieces.append(step[0])
+                produced += step.shape[1]
+                history = torch.cat([history, step], dim=1)[:, -lookback:]
+        return torch.cat(pieces)[:n_steps].double().numpy()
