@@ -8,6 +8,7 @@ from ._forecaster import Forecaster, forecaster, get_forecaster, list_forecaster
 from ._task import Task, TaskData, Window
 from ._invariants import dominant_period, kaplan_yorke_dimension, lyapunov_spectrum
 from ._metrics import error_curve, get_metric, list_metrics, metric
+from ._runner import Results, load_results, run
 from ._registry import System, get_system, list_systems, system
 from ._solvers import BDF, DOP853, LSODA, RK4, DelayRK4, Dopri5, Radau, Solver, get_solver
 from ._trajectory import Trajectory
@@ -27,7 +28,7 @@ __all__ = [
     "system", "get_system", "list_systems", "System", "Trajectory", "check_system",
     "Forecaster", "forecaster", "get_forecaster", "list_forecasters", "check_forecaster", "Task", "TaskData", "Window",
     "lyapunov_spectrum", "kaplan_yorke_dimension", "dominant_period",
-    "metric", "get_metric", "list_metrics", "error_curve",
+    "metric", "get_metric", "list_metrics", "error_curve", "run", "load_results", "Results",
     "Solver", "RK4", "Dopri5", "DOP853", "Radau", "BDF", "LSODA", "DelayRK4", "get_solver",
     "exceptions", "ChaosbenchError", "ChaosbenchWarning", "IntegrationError", "InvalidParameterError", "UnknownSystemError",
     "UnknownForecasterError", "NotFittedError", "UnknownMetricError",

@@ -149,6 +149,9 @@ def _load_builtins() -> None:
     if not _builtins_loaded:
         _builtins_loaded = True
         import chaosbench.forecasters  # noqa: F401  (registers the built-in forecasters)
+        from ._plugins import load_entry_points
+
+        load_entry_points("chaosbench.forecasters")  # third-party packages' registrations
 
 
 def get_forecaster(name: str, **params) -> Forecaster:

@@ -503,6 +503,9 @@ def _load_builtins() -> None:
     if not _builtins_loaded:
         _builtins_loaded = True
         import chaosbench.systems  # noqa: F401  (registers the catalogue)
+        from ._plugins import load_entry_points
+
+        load_entry_points("chaosbench.systems")  # third-party packages' registrations
 
 
 def get_system(name: str) -> System:

@@ -65,6 +65,9 @@ def main():
       chaosbench info Lorenz
       chaosbench simulate Lorenz --n 1000 --out lorenz.csv
       chaosbench lyapunov Lorenz --spectrum
+      chaosbench run --preset quick --out results/quick
+      chaosbench leaderboard results/quick --metric vpt_nrmse
+      chaosbench report results/quick
     """
 
 
@@ -229,6 +232,97 @@ def invariants(systems, out, n_periods, reference_periods, seed):
         click.echo(message, err=True)
     if failed.any():
         sys.exit(1)
+
+
+def _parse_forecaster_params(pairs) -> dict:
+    params: dict = {}
+    for pair in pairs:
+        target, sep, value = pair.partition("=")
+        name, dot, key = target.partition(".")
+        if not (sep and dot and name.strip() and key.strip()):
+            raise InvalidParameterError(f"--set expects FORECASTER.NAME=VALUE, got {pair!r}")
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError:
+            parsed = value
+        params.setdefault(name.strip(), {})[key.strip()] = parsed
+    return params
+
+
+@main.command(name="run")
+@click.option("--preset", help="quick (about 10 systems x the fast forecasters, 1 seed; the default), standard "
+              "(all systems x all forecasters) or full (adds seeds and noise levels).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="TOML file with the same options (keys as below, '-' or '_'); command-line options win.")
+@click.option("--systems", help="Comma-separated system names (overrides the preset's).")
+@click.option("--tag", help="All systems with this tag (e.g. polynomial, delay, high_dim).")
+@click.option("--forecasters", help="Comma-separated forecaster names ('@all' for every registered one).")
+@click.option("--metrics", help="Comma-separated metrics (default: vpt_nrmse,vpt_smape,rmse,nrmse,smape,d_stsp,d_h).")
+@click.option("--n-train", type=int, help="Training points per cell (default 1000 = 10 periods).")
+@click.option("--horizon", type=int, help="Forecast length of each test window (default 200 points).")
+@click.option("--noise", help="Comma-separated observation-noise levels, in units of each variable's std.")
+@click.option("--seeds", help="Comma-separated run seeds (each cell's seeds derive from its names and these).")
+@click.option("--set", "fparams", multiple=True, metavar="FORECASTER.NAME=VALUE",
+              help="Set a forecaster hyper-parameter, e.g. --set esn.n_units=500 (repeatable).")
+@click.option("--out", help="Results directory (default results/run-DATE-TIME).")
+@click.option("--workers", type=int, help="Parallel cells (default: the number of cores).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), help="local process pool (default) or dask.")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler to connect to (tcp://HOST:PORT); without it "
+              "--executor dask starts a LocalCluster.")
+@click.option("--cell-timeout", type=float, help="Seconds before a cell is stopped and recorded as timeout.")
+@click.option("--tune", is_flag=True, default=None, help="Search each forecaster's hyper-parameter space on the "
+              "validation split (same seeded budget per cell).")
+@click.option("--resume", is_flag=True, help="Continue the run in --out with its stored settings.")
+@click.option("--force", is_flag=True, help="If --out holds a run with other settings, archive it and start over.")
+@click.option("--plugin", "plugins", multiple=True, type=click.Path(dir_okay=False),
+              help="Python file whose decorated systems/forecasters join the run (repeatable).")
+@click.option("--quiet", is_flag=True, default=None, help="No progress output.")
+def run_cmd(preset, config_file, fparams, resume, force, **options):
+    """Run the benchmark grid: every system x forecaster x seed x noise level is one cell, stored in
+    OUT/results.sqlite as soon as it finishes. Re-running the same command (or --resume) skips finished cells.
+    Writes OUT/cells.csv and OUT/leaderboard.csv at the end."""
+    from ._runner import run
+
+    options["plugins"] = options["plugins"] or None
+    if fparams:
+        options["forecaster_params"] = _parse_forecaster_params(fparams)
+    results = run(preset, config_file=config_file, resume=resume, force=force, **options)
+    if not options.get("quiet"):
+        _print_leaderboard(results.leaderboard())
+    click.echo(f"wrote {results.path / 'leaderboard.csv'} and {results.path / 'cells.csv'}", err=True)
+
+
+def _print_leaderboard(board) -> None:
+    shown = board.copy()
+    for column in shown.columns:
+        if shown[column].dtype.kind == "f":
+            shown[column] = shown[column].map(lambda v: f"{v:.4g}")
+    click.echo(shown.to_string(index=False))
+
+
+@main.command(name="leaderboard")
+@click.argument("path", type=click.Path(file_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Leaderboard CSV (default PATH/leaderboard.csv).")
+@click.option("--metric", default="vpt_nrmse", show_default=True, help="Metric to rank by.")
+@click.option("--agg", type=click.Choice(["median", "mean"]), default="median", show_default=True)
+def leaderboard_cmd(path, output, metric, agg):
+    """Rank the forecasters of a run directory; also rewrites PATH/cells.csv."""
+    from ._runner import load_results
+
+    results = load_results(path)
+    target = results.write_tables(metric, agg, leaderboard_file=output)
+    _print_leaderboard(results.leaderboard(metric, agg))
+    click.echo(f"wrote {target}", err=True)
+
+
+@main.command(name="report")
+@click.argument("path", type=click.Path(file_okay=False))
+def report_cmd(path):
+    """Write plots (PNG) and a Markdown summary of a run directory into PATH/report/."""
+    from ._report import write_report
+
+    index = write_report(path)
+    click.echo(f"wrote {index}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,6 +20,11 @@ __all__ = [
     "SystemDefinitionError",
     "InvalidParameterError",
     "IntegrationError",
+    "ConfigError",
+    "UnknownPresetError",
+    "ResultsStoreError",
+    "PluginError",
+    "ExecutorError",
     "ChaosbenchWarning",
 ]
 
@@ -105,3 +110,26 @@ class IntegrationError(ChaosbenchError, ArithmeticError):
         self.system, self.t, self.state, self.reason = system, float(t), state, reason
         shown = ", ".join(f"{v:.6g}" for v in list(state)[:6]) + (", ..." if len(state) > 6 else "")
         super().__init__(f"{system}: integration failed at t={self.t:.6g} ({reason}); state=[{shown}]")
+
+
+class ConfigError(ChaosbenchError, ValueError):
+    """A run configuration (options or a TOML file) is malformed, has unknown keys or out-of-range values."""
+
+
+class UnknownPresetError(UnknownNameError):
+    """No run preset has this name."""
+
+    kind = "preset"
+
+
+class ResultsStoreError(ChaosbenchError):
+    """A results directory cannot be used: not a directory, unwritable, in use by another run, a corrupt or
+    foreign SQLite file, or settings that differ from those it was started with."""
+
+
+class PluginError(ChaosbenchError):
+    """A plugin file or entry point failed to import."""
+
+
+class ExecutorError(ChaosbenchError):
+    """The executor could not start (e.g. a Dask scheduler that cannot be reached)."""

@@ -1,0 +1,255 @@
+"""Run configuration: presets, TOML files and overrides resolved into one validated :class:`RunConfig`.
+
+Precedence: preset < config file < explicit options. The *settings* (everything that changes a cell's numbers)
+are hashed so that a results directory can refuse to be resumed with different ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .exceptions import ConfigError, UnknownPresetError
+
+__all__ = ["RunConfig", "PRESETS", "make_config"]
+
+QUICK_SYSTEMS = ("Lorenz", "Rossler", "Chen", "Thomas", "Halvorsen", "Aizawa", "SprottB", "Duffing", "Lorenz96",
+                 "MackeyGlass")
+FAST_FORECASTERS = ("naive", "mean", "linear", "var", "dmd", "esn", "ngrc")
+DEFAULT_METRICS = ("vpt_nrmse", "vpt_smape", "rmse", "nrmse", "smape", "d_stsp", "d_h")
+# CPU budgets that keep neural forecasters comparable with the others (seconds of training per cell).
+NEURAL_BUDGET = {"quick": 5.0, "standard": 120.0, "full": 240.0}
+
+PRESETS: dict[str, dict] = {
+    "quick": {"systems": QUICK_SYSTEMS, "forecasters": FAST_FORECASTERS + ("@neural",), "seeds": (0,),
+              "noise": (0.0,), "cell_timeout": 300.0},
+    "standard": {"systems": ("@all",), "forecasters": ("@all",), "seeds": (0,), "noise": (0.0,)},
+    "full": {"systems": ("@all",), "forecasters": ("@all",), "seeds": (0, 1, 2), "noise": (0.0, 0.05, 0.2)},
+}
+
+# Options that change how a run executes but never its numbers; all other fields are settings.
+EXECUTION_FIELDS = ("out", "workers", "executor", "scheduler", "quiet", "plugins")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """A fully resolved benchmark run (see ``chaosbench run --help`` for each option)."""
+
+    preset: str = "quick"
+    systems: tuple = QUICK_SYSTEMS
+    forecasters: tuple = FAST_FORECASTERS
+    forecaster_params: dict = field(default_factory=dict)
+    metrics: tuple = DEFAULT_METRICS
+    seeds: tuple = (0,)
+    noise: tuple = (0.0,)
+    pts_per_period: float = 100.0
+    n_train: int = 1000
+    horizon: int = 200
+    n_context: int = 100
+    n_test: int = 5
+    n_validation: int = 1
+    standardize: bool = True
+    cell_timeout: float = 900.0
+    tune: bool = False
+    tune_trials: int = 8
+    tune_seconds: float = 60.0
+    tune_metric: str = "vpt_nrmse"
+    out: str | None = None
+    workers: int | None = None
+    executor: str = "local"
+    scheduler: str | None = None
+    quiet: bool = False
+    plugins: tuple = ()
+
+    def settings(self) -> dict:
+        """Everything that determines the cells' numbers, as plain JSON-able values."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)
+                if f.name not in EXECUTION_FIELDS}
+
+    def settings_hash(self) -> str:
+        return hashlib.sha256(json.dumps(self.settings(), sort_keys=True).encode()).hexdigest()[:16]
+
+    def task_settings(self) -> dict:
+        """Keyword arguments of :class:`chaosbench.Task` shared by every cell (seed and noise vary per cell)."""
+        return {k: getattr(self, k) for k in ("pts_per_period", "n_train", "horizon", "n_context", "n_test",
+                                              "n_validation", "standardize")}
+
+
+def _plain(value):
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    return value
+
+
+FIELD_NAMES = {f.name for f in dataclasses.fields(RunConfig)}
+
+
+def read_config_file(path) -> dict:
+    """Options from a TOML file (same names as the command-line options, with ``_`` or ``-``)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    options = {key.replace("-", "_"): value for key, value in raw.items()}
+    unknown = sorted(set(options) - FIELD_NAMES - {"tag"})
+    if unknown:
+        from .exceptions import did_you_mean
+
+        hint = did_you_mean(unknown[0], sorted(FIELD_NAMES | {"tag"}))
+        raise ConfigError(f"config file {path}: unknown key {unknown[0]!r}.{hint}")
+    return options
+
+
+def make_config(preset: str | None = None, config_file=None, base: dict | None = None, **options) -> RunConfig:
+    """Resolve a preset (default ``quick``), a TOML file, and explicit options (``None`` = not given).
+
+    ``base`` (e.g. a stored run's settings) replaces the preset when given. ``tag`` selects the systems carrying a
+    tag. Names are validated against the registries (after plugins are loaded by the caller).
+    """
+    from_file = read_config_file(config_file) if config_file is not None else {}
+    preset = preset or from_file.pop("preset", None) or (base or {}).get("preset") or "quick"
+    from_file.pop("preset", None)
+    if preset not in PRESETS:
+        raise UnknownPresetError(str(preset), PRESETS)
+    merged = dict(base) if base is not None else {"preset": preset, **PRESETS[preset]}
+    merged["preset"] = preset
+    merged.update(from_file)
+    merged.update({k: v for k, v in options.items() if v is not None})
+    tag = merged.pop("tag", None)
+    unknown = sorted(set(merged) - FIELD_NAMES)
+    if unknown:
+        raise ConfigError(f"unknown option {unknown[0]!r}")
+    if tag is not None:
+        from ._registry import list_systems
+
+        tagged = list_systems(tag=str(tag))
+        if not tagged:
+            raise ConfigError(f"no system has the tag {tag!r}")
+        merged["systems"] = tuple(tagged)
+    return _validate(merged)
+
+
+def _names(value, what: str) -> tuple:
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, (list, tuple)) or not value or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{what} must be a non-empty list of names")
+    return tuple(dict.fromkeys(value))
+
+
+def _numbers(value, what: str, kind) -> tuple:
+    if isinstance(value, str):
+        value = [v for v in value.split(",") if v.strip()]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = [value]
+    try:
+        out = tuple(dict.fromkeys(kind(v) for v in value))
+    except (TypeError, ValueError):
+        raise ConfigError(f"{what} must be a comma-separated list of {kind.__name__}s, got {value!r}") from None
+    if not out:
+        raise ConfigError(f"{what} must not be empty")
+    return out
+
+
+def _positive(value, what: str, kind=int, allow_zero=False):
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if kind is int:
+        ok = ok and float(value).is_integer()
+    if not ok or value < 0 or (value == 0 and not allow_zero):
+        raise ConfigError(f"{what} must be a {'non-negative' if allow_zero else 'positive'} "
+                          f"{'integer' if kind is int else 'number'}, got {value!r}")
+    return kind(value)
+
+
+def _expand_forecasters(names: tuple, preset: str, params: dict) -> tuple[tuple, dict]:
+    from ._forecaster import forecaster_class, list_forecasters
+
+    expanded: list[str] = []
+    for name in names:
+        if name == "@all":
+            expanded += list_forecasters()
+        elif name == "@neural":
+            expanded += [n for n in list_forecasters() if forecaster_class(n).tags.get("requires") == "torch"
+                         and _torch_available()][:1]
+        else:
+            forecaster_class(name)  # raises UnknownForecasterError with suggestions
+            expanded.append(name)
+    expanded = list(dict.fromkeys(expanded))
+    params = {name: dict(p) for name, p in params.items()}
+    for name in expanded:
+        cls = forecaster_class(name)
+        if cls.tags.get("requires") == "torch" and "time_budget_s" in cls._param_names():
+            params.setdefault(name, {}).setdefault("time_budget_s", NEURAL_BUDGET[preset])
+    return tuple(expanded), params
+
+
+def _torch_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
+
+
+def _validate(m: dict) -> RunConfig:
+    from ._forecaster import forecaster_class
+    from ._metrics import get_metric
+    from ._registry import get_system, list_systems
+
+    systems = _names(m["systems"], "systems")
+    if "@all" in systems:
+        systems = tuple(list_systems())
+    for name in systems:
+        get_system(name)  # raises UnknownSystemError with suggestions
+    params = m.get("forecaster_params", {})
+    if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
+        raise ConfigError("forecaster_params must map forecaster names to tables of hyper-parameters")
+    forecasters, params = _expand_forecasters(_names(m["forecasters"], "forecasters"), m["preset"], params)
+    for name, values in params.items():
+        known = forecaster_class(name)._param_names()
+        for key in values:
+            if key not in known:
+                raise ConfigError(f"forecaster {name!r} has no hyper-parameter {key!r} (known: {', '.join(known)})")
+    metrics = _names(m.get("metrics", DEFAULT_METRICS), "metrics")
+    for name in metrics + (m.get("tune_metric", "vpt_nrmse"),):
+        get_metric(name)  # raises UnknownMetricError with suggestions
+    executor = m.get("executor", "local")
+    if executor not in ("local", "dask"):
+        raise ConfigError(f"executor must be 'local' or 'dask', got {executor!r}")
+    workers = m.get("workers")
+    if workers is not None:
+        workers = _positive(workers, "workers")
+    seeds = _numbers(m["seeds"], "seeds", int)
+    if any(s < 0 for s in seeds):
+        raise ConfigError("seeds must be non-negative integers")
+    noise = _numbers(m["noise"], "noise", float)
+    if any(not (math.isfinite(v) and v >= 0) for v in noise):
+        raise ConfigError("noise levels must be non-negative numbers")
+    if m.get("tune") and m.get("n_validation", 1) == 0:
+        raise ConfigError("tune needs validation windows: n_validation must be at least 1")
+    plugins = m.get("plugins", ())
+    plugins = (plugins,) if isinstance(plugins, str) else tuple(str(Path(p).expanduser().resolve()) for p in plugins)
+    return RunConfig(
+        preset=m["preset"], systems=systems, forecasters=forecasters, forecaster_params=params, metrics=metrics,
+        seeds=seeds, noise=noise,
+        pts_per_period=float(_positive(m.get("pts_per_period", 100.0), "pts_per_period", float)),
+        n_train=_positive(m.get("n_train", 1000), "n_train"), horizon=_positive(m.get("horizon", 200), "horizon"),
+        n_context=_positive(m.get("n_context", 100), "n_context"), n_test=_positive(m.get("n_test", 5), "n_test"),
+        n_validation=_positive(m.get("n_validation", 1), "n_validation", allow_zero=True),
+        standardize=bool(m.get("standardize", True)),
+        cell_timeout=float(_positive(m.get("cell_timeout", 900.0), "cell_timeout", float)),
+        tune=bool(m.get("tune", False)), tune_trials=_positive(m.get("tune_trials", 8), "tune_trials"),
+        tune_seconds=float(_positive(m.get("tune_seconds", 60.0), "tune_seconds", float)),
+        tune_metric=m.get("tune_metric", "vpt_nrmse"),
+        out=m.get("out"), workers=workers, executor=executor, scheduler=m.get("scheduler"),
+        quiet=bool(m.get("quiet", False)), plugins=plugins,
+    )

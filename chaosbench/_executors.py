@@ -1,0 +1,181 @@
+"""Executors run cells and yield ``(spec, record, arrays)`` as each one finishes, in any order.
+
+* :class:`LocalExecutor`: a pool of forked worker processes, one cell at a time each. A cell past its timeout has
+  its worker killed and replaced; a worker that dies is recorded as a failed cell.
+* :class:`DaskExecutor`: Dask ``distributed`` — a ``LocalCluster`` or a running scheduler. The client (this
+  process) stays the only writer of the store; cells of a worker that dies are rescheduled by Dask.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+
+from ._cell import CellSpec, run_cell
+from .exceptions import ExecutorError
+
+__all__ = ["LocalExecutor", "DaskExecutor", "timeout_record"]
+
+POLL_SECONDS = 0.5
+
+
+def timeout_record(spec: CellSpec, seconds: float) -> dict:
+    return {"key": spec.key, "system": spec.system, "forecaster": spec.forecaster, "seed": spec.seed,
+            "noise": spec.noise, "status": "timeout", "error": f"cell exceeded the timeout of {seconds:g} s",
+            "cell_seconds": seconds, "params": spec.params, "task_seed": spec.task_seed,
+            "random_state": spec.random_state}
+
+
+def failed_record(spec: CellSpec, message: str) -> dict:
+    return {"key": spec.key, "system": spec.system, "forecaster": spec.forecaster, "seed": spec.seed,
+            "noise": spec.noise, "status": "failed", "error": message, "params": spec.params,
+            "task_seed": spec.task_seed, "random_state": spec.random_state}
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (no orphaned workers after kill -9 of a run)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _worker_main(conn, inherited_fds: tuple) -> None:
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for fd in inherited_fds:  # e.g. the results directory's lock: it must die with the run, not with a worker
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    while True:
+        try:
+            spec = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(run_cell(spec))
+
+
+class _Worker:
+    def __init__(self, context, inherited_fds):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, inherited_fds), daemon=True)
+        self.process.start()
+        child.close()
+        self.spec: CellSpec | None = None
+        self.deadline = 0.0
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class LocalExecutor:
+    """Run cells in ``workers`` local processes with a per-cell wall-clock ``timeout`` (seconds)."""
+
+    def __init__(self, workers: int, timeout: float, inherited_fds: tuple = ()):
+        self.workers, self.timeout, self.inherited_fds = workers, timeout, inherited_fds
+        self._context = multiprocessing.get_context("fork")
+
+    def run(self, specs: list[CellSpec]) -> Iterator[tuple[CellSpec, dict, dict]]:
+        pending = deque(specs)
+        pool = [_Worker(self._context, self.inherited_fds) for _ in range(min(self.workers, len(specs)))]
+        try:
+            while pending or any(w.spec for w in pool):
+                for worker in pool:
+                    if worker.spec is None and pending:
+                        worker.spec = pending.popleft()
+                        worker.deadline = time.monotonic() + self.timeout
+                        worker.conn.send(worker.spec)
+                busy = [w for w in pool if w.spec is not None]
+                wait = min(POLL_SECONDS, max(0.0, min(w.deadline for w in busy) - time.monotonic()))
+                ready = multiprocessing.connection.wait([w.conn for w in busy], timeout=wait)
+                for index, worker in enumerate(pool):
+                    if worker.spec is None:
+                        continue
+                    spec = worker.spec
+                    if worker.conn in ready:
+                        try:
+                            record, arrays = worker.conn.recv()
+                        except (EOFError, OSError):
+                            code = worker.process.exitcode
+                            worker.stop()
+                            pool[index] = _Worker(self._context, self.inherited_fds)
+                            yield spec, failed_record(spec, f"worker process died (exit code {code})"), {}
+                            continue
+                        worker.spec = None
+                        yield spec, record, arrays
+                    elif time.monotonic() >= worker.deadline:
+                        worker.stop()
+                        pool[index] = _Worker(self._context, self.inherited_fds)
+                        yield spec, timeout_record(spec, self.timeout), {}
+        finally:
+            for worker in pool:
+                worker.stop()
+
+
+def _run_cell_with_timeout(spec: CellSpec, timeout: float):
+    """Run a cell in a thread of a Dask worker; past ``timeout`` return a timeout record (the thread is abandoned:
+    Dask cannot kill a running task, so the executor restarts that worker)."""
+    box = []
+    thread = threading.Thread(target=lambda: box.append(run_cell(spec)), daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if box:
+        return box[0]
+    return timeout_record(spec, timeout), {"_abandoned_thread": True}
+
+
+class DaskExecutor:
+    """Run cells on Dask: a new ``LocalCluster`` of ``workers`` single-threaded processes, or the scheduler at
+    ``scheduler`` (``tcp://HOST:PORT``)."""
+
+    def __init__(self, workers: int, timeout: float, scheduler: str | None = None):
+        self.workers, self.timeout, self.scheduler = workers, timeout, scheduler
+
+    def _client(self):
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            try:
+                return Client(self.scheduler, timeout="5s"), None
+            except (OSError, TimeoutError) as exc:
+                raise ExecutorError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+        cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=50)
+        return Client(cluster), cluster
+
+    def run(self, specs: list[CellSpec]) -> Iterator[tuple[CellSpec, dict, dict]]:
+        from distributed import as_completed
+
+        client, cluster = self._client()
+        try:
+            futures = {client.submit(_run_cell_with_timeout, spec, self.timeout, key=f"cell-{spec.key}",
+                                     pure=False): spec for spec in specs}
+            for future in as_completed(futures):
+                spec = futures[future]
+                try:
+                    record, arrays = future.result()
+                except Exception as exc:  # e.g. KilledWorker after Dask's retries
+                    yield spec, failed_record(spec, f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"), {}
+                    continue
+                if arrays.pop("_abandoned_thread", False):
+                    who = client.who_has(future).get(future.key) or ()
+                    try:
+                        client.restart_workers(list(who))
+                    except Exception:  # the worker may already be gone; its slot is then freed anyway
+                        pass
+                yield spec, record, arrays
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()

@@ -1,0 +1,214 @@
+"""The benchmark runner behind ``chaosbench run``: the system × forecaster × seed × noise grid, executed locally or
+on Dask, every finished cell stored at once, resumable, ending with ``cells.csv`` and ``leaderboard.csv``."""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from ._cell import cell_specs
+from ._config import RunConfig, make_config
+from ._leaderboard import cells_frame, leaderboard
+from ._plugins import load_plugin_file
+from ._store import ResultsStore
+from .exceptions import ResultsStoreError
+
+__all__ = ["run", "load_results", "Results"]
+
+PROGRESS_LINE_SECONDS = 10.0
+
+
+class Results:
+    """A run directory's results: ``.cells`` (one row per cell), ``.leaderboard()``, ``.manifest``."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        with ResultsStore(self.path) as store:
+            self.manifest = store.manifest()
+            self._rows = store.rows()
+        self.metrics = list(self.manifest.get("settings", {}).get("metrics", []))
+        self.cells = cells_frame(self._rows, self.metrics)
+
+    def leaderboard(self, metric: str = "vpt_nrmse", agg: str = "median") -> pd.DataFrame:
+        return leaderboard(self.cells, self.metrics, metric=metric, agg=agg)
+
+    def forecast(self, system: str, forecaster: str, seed: int = 0, noise: float = 0.0) -> dict:
+        """Stored arrays of one cell: ``forecast``, ``truth`` (n_test, horizon, dim) and ``error_curve``."""
+        match = [r for r in self._rows if (r["system"], r["forecaster"], r["seed"], r["noise"])
+                 == (system, forecaster, seed, noise)]
+        if not match:
+            return {}
+        with ResultsStore(self.path) as store:
+            return store.load_forecast(match[0])
+
+    def write_tables(self, metric: str = "vpt_nrmse", agg: str = "median", leaderboard_file=None) -> Path:
+        """Write ``cells.csv`` and the leaderboard (default ``leaderboard.csv``) into the run directory."""
+        self.cells.to_csv(self.path / "cells.csv", index=False)
+        target = Path(leaderboard_file) if leaderboard_file else self.path / "leaderboard.csv"
+        self.leaderboard(metric, agg).to_csv(target, index=False)
+        return target
+
+    def __repr__(self) -> str:
+        return f"Results({str(self.path)!r}, cells={len(self.cells)})"
+
+
+def load_results(path) -> Results:
+    """Open a finished (or interrupted) run directory."""
+    return Results(path)
+
+
+def _package_versions() -> dict:
+    out = {"python": platform.python_version()}
+    for name in ("chaosbench", "numpy", "scipy", "numba", "pandas", "statsmodels", "torch", "distributed"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def _git_commit() -> str | None:
+    here = Path(__file__).resolve().parent.parent
+    try:
+        done = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+class _Progress:
+    """A tqdm bar on a terminal, a plain line every few seconds otherwise, nothing when quiet."""
+
+    def __init__(self, total: int, done: int, quiet: bool):
+        self.total, self.done, self.failed, self.quiet = total, done, 0, quiet
+        self.started, self.last_line = time.monotonic(), 0.0
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=done, unit="cell", dynamic_ncols=True, file=sys.stderr)
+
+    def update(self, record: dict) -> None:
+        self.done += 1
+        self.failed += record["status"] not in ("ok",)
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"not ok: {self.failed}, last: {record['system']}/{record['forecaster']}")
+            self.bar.update(1)
+        elif not self.quiet and (time.monotonic() - self.last_line > PROGRESS_LINE_SECONDS
+                                 or self.done == self.total):
+            self.last_line = time.monotonic()
+            elapsed = time.monotonic() - self.started
+            print(f"[chaosbench] {self.done}/{self.total} cells, {self.failed} not ok, {elapsed:.0f} s elapsed",
+                  file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _default_out() -> str:
+    return os.path.join("results", time.strftime("run-%Y%m%d-%H%M%S"))
+
+
+def _archive(path: Path) -> Path:
+    """Move an existing store aside (nothing stored is ever deleted); returns where it went."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path / f"archive-{stamp}"
+    target.mkdir()
+    for name in ("results.sqlite", "results.sqlite-wal", "results.sqlite-shm", "forecasts", "cells.csv",
+                 "leaderboard.csv"):
+        if (path / name).exists():
+            shutil.move(str(path / name), str(target / name))
+    return target
+
+
+def run(preset: str | None = None, *, config_file=None, resume: bool = False, force: bool = False,
+        **options) -> Results:
+    """Run a benchmark and return its :class:`Results`.
+
+    Parameters
+    ----------
+    preset : {"quick", "standard", "full"}, optional
+        Base settings (default ``quick``, or the stored run's settings when resuming).
+    config_file : path, optional
+        A TOML file with the same option names.
+    resume : bool
+        Continue the run stored in ``out``: options not given are taken from it; given ones must match.
+    force : bool
+        Start over when the settings differ from those stored in ``out`` (the old results are archived).
+    **options
+        Any :class:`~chaosbench._config.RunConfig` field (``systems``, ``tag``, ``forecasters``, ``metrics``,
+        ``seeds``, ``noise``, ``n_train``, ``horizon``, ``out``, ``workers``, ``executor``, ``scheduler``,
+        ``cell_timeout``, ``tune``, ``plugins``, ``forecaster_params``, ``quiet``, ...).
+    """
+    out = options.get("out")
+    if resume and out is None:
+        raise ResultsStoreError("--resume needs --out: the directory of the run to continue")
+    base = None
+    if resume:
+        with ResultsStore(out) as stored:
+            manifest = stored.manifest()
+        base = manifest.get("settings")
+        if base is None:
+            raise ResultsStoreError(f"{out} has no run to resume")
+        if not options.get("plugins"):
+            options["plugins"] = manifest.get("plugins", [])
+    for path in options.get("plugins") or ():
+        load_plugin_file(path)
+    config = make_config(preset, config_file, base=base, **options)
+    config = replace(config, out=config.out or _default_out(), workers=config.workers or os.cpu_count() or 1)
+    return _execute(config, force)
+
+
+def _execute(config: RunConfig, force: bool) -> Results:
+    from ._executors import DaskExecutor, LocalExecutor
+
+    path = Path(config.out)
+    store = ResultsStore(path, lock=True, create=True)
+    try:
+        stored = store.manifest().get("settings_hash")
+        if stored is not None and stored != config.settings_hash():
+            if not force:
+                raise ResultsStoreError(f"{path} holds a run with different settings; use the same options (or "
+                                        "--resume alone), another --out, or --force to archive it and start over")
+            store.close()
+            _archive(path)
+            store = ResultsStore(path, lock=True, create=True)
+        specs = cell_specs(config)
+        finished = store.finished_keys()
+        todo = [s for s in specs if s.key not in finished]
+        store.update_manifest(settings=config.settings(), settings_hash=config.settings_hash(),
+                              plugins=list(config.plugins), versions=_package_versions(), git_commit=_git_commit(),
+                              host=socket.gethostname(), started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                              executor=config.executor, workers=config.workers, finished_at=None,
+                              tuning="searched per cell" if config.tune else "defaults (no tuning)")
+        progress = _Progress(len(specs), len(specs) - len(todo), config.quiet)
+        if config.executor == "dask":
+            executor = DaskExecutor(config.workers, config.cell_timeout, config.scheduler)
+        else:
+            executor = LocalExecutor(config.workers, config.cell_timeout, inherited_fds=(store.lock_fd,))
+        try:
+            if todo:
+                for _spec, record, arrays in executor.run(todo):
+                    store.write_cell(record, arrays)
+                    progress.update(record)
+        finally:
+            progress.close()
+        store.update_manifest(finished_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    finally:
+        store.close()
+    results = Results(path)
+    results.write_tables()
+    return results

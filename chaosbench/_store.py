@@ -1,0 +1,204 @@
+"""The results store: one SQLite file per run directory (WAL mode, one row per cell, written atomically), a run
+manifest, an exclusive lock held while a run writes, and compact per-cell forecast files (``.npz``, no pickles).
+
+Layout of ``results/NAME/``::
+
+    results.sqlite      cells + manifest
+    forecasts/KEY.npz   predictions, truth and error curves of one cell (float32)
+    .lock               held (flock) by the run writing to the directory
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .exceptions import ResultsStoreError
+
+__all__ = ["ResultsStore", "CELL_COLUMNS", "STATUSES"]
+
+APPLICATION_ID = 0x43424E43  # "CBNC": marks a SQLite file as a chaosbench results store
+SCHEMA_VERSION = 1
+STATUSES = ("ok", "diverged", "failed", "timeout")
+DB_NAME = "results.sqlite"
+
+# Column name -> SQLite type, in the order of cells.csv (metrics are expanded after the task settings).
+CELL_COLUMNS = {
+    "key": "TEXT PRIMARY KEY", "system": "TEXT NOT NULL", "forecaster": "TEXT NOT NULL", "seed": "INTEGER NOT NULL",
+    "status": "TEXT NOT NULL", "noise": "REAL NOT NULL", "pts_per_period": "REAL", "n_train": "INTEGER",
+    "horizon": "INTEGER", "n_context": "INTEGER", "n_test": "INTEGER", "standardize": "INTEGER", "dt": "REAL",
+    "lyapunov_max": "REAL", "metrics": "TEXT", "fit_seconds": "REAL", "predict_seconds": "REAL",
+    "cell_seconds": "REAL", "error": "TEXT", "params": "TEXT", "tuning": "TEXT", "fit_info": "TEXT",
+    "task_seed": "INTEGER", "random_state": "INTEGER", "forecast_file": "TEXT", "worker": "TEXT",
+    "finished_at": "TEXT",
+}
+
+
+def forecast_filename(key: str) -> str:
+    return hashlib.sha1(key.encode()).hexdigest()[:20] + ".npz"
+
+
+class ResultsStore:
+    """A results directory opened for reading (``lock=False``) or for writing by one run (``lock=True``).
+
+    Raises
+    ------
+    ResultsStoreError
+        The path is a file or unwritable, another run holds the lock, or ``results.sqlite`` is corrupt or not a
+        chaosbench store.
+    """
+
+    def __init__(self, path, *, lock: bool = False, create: bool = False):
+        self.path = Path(path)
+        self._lock_fd: int | None = None
+        if self.path.exists() and not self.path.is_dir():
+            raise ResultsStoreError(f"results directory {self.path} is a file")
+        if not self.path.exists():
+            if not create:
+                raise ResultsStoreError(f"no results directory at {self.path}")
+            try:
+                self.path.mkdir(parents=True)
+            except OSError as exc:
+                raise ResultsStoreError(f"cannot create results directory {self.path}: {exc.strerror}") from None
+        if not create and not (self.path / DB_NAME).exists():
+            raise ResultsStoreError(f"{self.path} holds no chaosbench results ({DB_NAME} is missing)")
+        if lock:
+            if not os.access(self.path, os.W_OK | os.X_OK):
+                raise ResultsStoreError(f"results directory {self.path} is not writable")
+            self._acquire_lock()
+        try:
+            self.db = sqlite3.connect(self.path / DB_NAME, timeout=30, isolation_level=None)
+            self._check_or_create(writable=lock)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise ResultsStoreError(f"{self.path / DB_NAME} is not a usable SQLite file ({exc})") from None
+
+    # --- lock ---------------------------------------------------------------------------------------------------
+    def _acquire_lock(self) -> None:
+        try:
+            fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise ResultsStoreError(f"results directory {self.path} is not writable: {exc.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise ResultsStoreError(f"{self.path} is in use by another chaosbench run (pid {holder}); wait for it "
+                                    "to finish or choose another --out") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._lock_fd = fd
+
+    @property
+    def lock_fd(self) -> int | None:
+        """File descriptor holding the lock (worker processes close their inherited copy)."""
+        return self._lock_fd
+
+    # --- schema -------------------------------------------------------------------------------------------------
+    def _check_or_create(self, writable: bool) -> None:
+        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if app_id != APPLICATION_ID:
+            if tables or app_id != 0:
+                raise ResultsStoreError(f"{self.path / DB_NAME} is a SQLite file but not a chaosbench results store")
+            if not writable:
+                raise ResultsStoreError(f"{self.path / DB_NAME} is empty")
+            columns = ", ".join(f"{name} {kind}" for name, kind in CELL_COLUMNS.items())
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(f"CREATE TABLE cells ({columns})")
+            self.db.execute("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            self.db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self.db.execute("COMMIT")
+            return
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION or not {"cells", "manifest"} <= tables:
+            raise ResultsStoreError(f"{self.path / DB_NAME} has store schema {version}; this chaosbench reads "
+                                    f"schema {SCHEMA_VERSION}")
+        if writable:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA quick_check").fetchone()
+
+    # --- manifest -----------------------------------------------------------------------------------------------
+    def manifest(self) -> dict:
+        return {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM manifest")}
+
+    def update_manifest(self, **entries) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?)",
+                            [(k, json.dumps(v, sort_keys=True)) for k, v in entries.items()])
+        self.db.execute("COMMIT")
+
+    # --- cells --------------------------------------------------------------------------------------------------
+    def finished_keys(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT key FROM cells")}
+
+    def n_cells(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM cells").fetchone()[0]
+
+    def write_cell(self, record: dict, arrays: dict | None = None) -> None:
+        """Store one finished cell: its forecast file first (atomic rename), then its row (one transaction)."""
+        row = dict(record)
+        if arrays:
+            folder = self.path / "forecasts"
+            folder.mkdir(exist_ok=True)
+            name = forecast_filename(row["key"])
+            tmp = folder / f".{name}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as fh, np.errstate(over="ignore"):  # a runaway forecast is stored as ±inf
+                np.savez_compressed(fh, **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, folder / name)
+            row["forecast_file"] = f"forecasts/{name}"
+        for key in ("metrics", "params", "tuning", "fit_info"):
+            if key in row and not isinstance(row[key], str) and row[key] is not None:
+                row[key] = json.dumps(row[key], sort_keys=True, default=_json_default)
+        row.setdefault("finished_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        names = [c for c in CELL_COLUMNS if c in row]
+        self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute(f"INSERT OR REPLACE INTO cells ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                        [row[c] for c in names])
+        self.db.execute("COMMIT")
+
+    def rows(self) -> list[dict]:
+        cursor = self.db.execute(f"SELECT {', '.join(CELL_COLUMNS)} FROM cells ORDER BY system, forecaster, seed, "
+                                 "noise")
+        return [dict(zip(CELL_COLUMNS, values)) for values in cursor]
+
+    def load_forecast(self, row: dict) -> dict[str, np.ndarray]:
+        """The arrays stored for a cell (empty when it has none)."""
+        if not row.get("forecast_file"):
+            return {}
+        with np.load(self.path / row["forecast_file"], allow_pickle=False) as data:
+            return {k: data[k] for k in data.files}
+
+    def close(self) -> None:
+        if getattr(self, "db", None) is not None:
+            self.db.close()
+            self.db = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> ResultsStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)

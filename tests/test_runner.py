@@ -1,0 +1,335 @@
+"""The benchmark runner: end to end, failures recorded, resume after kill -9, determinism, bad input."""
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import chaosbench
+from chaosbench.cli import main
+
+SMALL = {"systems": "Lorenz,Rossler", "forecasters": "naive,linear,esn", "n_test": 2, "horizon": 100,
+         "n_train": 500, "forecaster_params": {"esn": {"n_units": 100}}, "quiet": True}
+CHAOSBENCH = [sys.executable, "-m", "chaosbench.cli"]
+
+FAULTY_PLUGIN = textwrap.dedent('''
+    import time
+    import numpy as np
+    import chaosbench
+
+
+    @chaosbench.forecaster("test_raises", replace=True)
+    class Raises(chaosbench.Forecaster):
+        def _fit(self, train, dt):
+            raise RuntimeError("boom in fit")
+
+
+    @chaosbench.forecaster("test_nan", replace=True)
+    class ReturnsNaN(chaosbench.Forecaster):
+        tags = {"needs_context": True, "stochastic": False, "requires": None}
+
+        def _fit(self, train, dt):
+            pass
+
+        def _predict(self, n_steps, context):
+            out = np.repeat(context[-1:], n_steps, axis=0)  # persistence, then NaN
+            out[n_steps // 2:] = np.nan
+            return out
+
+
+    @chaosbench.forecaster("test_sleeps", replace=True)
+    class Sleeps(chaosbench.Forecaster):
+        def _fit(self, train, dt):
+            time.sleep(600)
+''')
+
+
+def _metrics(frame: pd.DataFrame) -> pd.DataFrame:
+    columns = ["system", "forecaster", "seed", "status", *chaosbench._config.DEFAULT_METRICS]
+    return frame[columns].sort_values(["system", "forecaster"]).reset_index(drop=True)
+
+
+def test_run_end_to_end_and_rerun_skips_finished_cells(tmp_path):
+    out = tmp_path / "run"
+    results = chaosbench.run(out=str(out), workers=2, **SMALL)
+    assert len(results.cells) == 6 and set(results.cells["status"]) <= {"ok", "diverged"}
+    cells = pd.read_csv(out / "cells.csv")
+    assert list(cells.columns[:4]) == ["system", "forecaster", "seed", "status"]
+    assert cells["vpt_nrmse"].dtype == float and cells["seed"].dtype == np.int64
+    board = pd.read_csv(out / "leaderboard.csv")
+    assert list(board.columns[:3]) == ["rank", "forecaster", "vpt_nrmse_median"]
+    assert board.loc[0, "forecaster"] == "esn"  # the reservoir beats persistence and the linear AR on chaos
+    assert (board["success_rate"] <= 1).all() and board["n_cells"].tolist() == [2, 2, 2]
+    arrays = results.forecast("Lorenz", "esn")
+    assert arrays["forecast"].shape == arrays["truth"].shape == (2, 100, 3)
+    manifest = results.manifest
+    assert manifest["settings"]["n_train"] == 500 and manifest["versions"]["chaosbench"] == chaosbench.__version__
+    assert manifest["tuning"] == "defaults (no tuning)" and manifest["finished_at"]
+
+    stamps = results.cells["finished_at"].tolist()
+    again = chaosbench.run(out=str(out), workers=1, **SMALL)  # same settings: nothing is recomputed
+    assert again.cells["finished_at"].tolist() == stamps
+
+
+def test_failures_are_recorded_and_the_run_finishes(tmp_path):
+    plugin = tmp_path / "faulty.py"
+    plugin.write_text(FAULTY_PLUGIN)
+    results = chaosbench.run(out=str(tmp_path / "run"), systems="Lorenz",
+                             forecasters="test_raises,test_nan,test_sleeps,naive", plugins=[str(plugin)],
+                             cell_timeout=3, workers=2, n_test=2, horizon=50, n_train=300, quiet=True)
+    status = dict(zip(results.cells["forecaster"], results.cells["status"]))
+    assert status == {"test_raises": "failed", "test_nan": "diverged", "test_sleeps": "timeout", "naive": "ok"}
+    error = dict(zip(results.cells["forecaster"], results.cells["error"]))
+    assert "boom in fit" in error["test_raises"] and "timeout of 3 s" in error["test_sleeps"]
+    nan_row = results.cells.set_index("forecaster").loc["test_nan"]
+    assert nan_row["vpt_nrmse"] > 0  # the forecast was valid for a few steps before the NaNs
+    board = results.leaderboard()
+    assert board.set_index("forecaster").loc["test_raises", "success_rate"] == 0
+
+
+def test_divergent_system_is_a_failed_cell(tmp_path):
+    plugin = tmp_path / "blowup.py"
+    plugin.write_text(textwrap.dedent('''
+        import chaosbench
+
+        @chaosbench.system(ic=[1.0], citation="test", period=1.0, replace=True, tags=("nonchaotic",))
+        def TestBlowUp(x, *, a=1.0):
+            return (a * x * x,)
+    '''))
+    results = chaosbench.run(out=str(tmp_path / "run"), systems="TestBlowUp,Lorenz", forecasters="naive",
+                             plugins=[str(plugin)], workers=1, n_test=1, horizon=20, n_train=100, quiet=True)
+    row = results.cells.set_index("system").loc["TestBlowUp"]
+    assert row["status"] == "failed" and row["error"].startswith("task:")
+    assert results.cells.set_index("system").loc["Lorenz", "status"] == "ok"
+
+
+def test_results_do_not_depend_on_worker_count_or_executor(tmp_path):
+    one = chaosbench.run(out=str(tmp_path / "one"), workers=1, **SMALL)
+    two = chaosbench.run(out=str(tmp_path / "two"), workers=2, **SMALL)
+    dask = chaosbench.run(out=str(tmp_path / "dask"), workers=2, executor="dask", **SMALL)
+    pd.testing.assert_frame_equal(_metrics(one.cells), _metrics(two.cells))
+    pd.testing.assert_frame_equal(_metrics(one.cells), _metrics(dask.cells))
+    np.testing.assert_array_equal(one.forecast("Lorenz", "esn")["forecast"], dask.forecast("Lorenz", "esn")["forecast"])
+
+
+def _wait_for_file(path: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} did not appear"
+        time.sleep(0.2)
+
+
+def test_real_dask_scheduler_and_two_workers_on_loopback(tmp_path):
+    pytest.importorskip("distributed")
+    bin_dir = Path(sys.executable).parent
+    scheduler_file = tmp_path / "scheduler.json"
+    procs = [subprocess.Popen([bin_dir / "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                               "--no-dashboard", "--scheduler-file", scheduler_file],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        _wait_for_file(scheduler_file, 60)
+        procs.append(subprocess.Popen([bin_dir / "dask", "worker", "--scheduler-file", scheduler_file, "--nworkers",
+                                       "2", "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        import json
+
+        address = json.loads(scheduler_file.read_text())["address"]
+        remote = chaosbench.run(out=str(tmp_path / "remote"), executor="dask", scheduler=address, **SMALL)
+        local = chaosbench.run(out=str(tmp_path / "local"), workers=2, **SMALL)
+        pd.testing.assert_frame_equal(_metrics(remote.cells), _metrics(local.cells))
+        assert remote.cells["worker"].str.startswith(os.uname().nodename).all()
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            proc.wait(30)
+
+
+def test_kill_minus_nine_then_resume_equals_an_uninterrupted_run(tmp_path):
+    args = ["run", "--systems", "Lorenz,Rossler,Thomas,Chen", "--forecasters", "naive,linear,dmd,esn",
+            "--set", "esn.n_units=100", "--n-train", "500", "--horizon", "100", "--workers", "2", "--quiet"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen(CHAOSBENCH + args + ["--out", str(killed)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    _wait_for_file(killed / "results.sqlite", 60)
+    # While the first run holds the directory, a second one is refused with one line.
+    second = subprocess.run(CHAOSBENCH + args + ["--out", str(killed)], env=env, capture_output=True, text=True)
+    assert second.returncode == 2 and "in use by another chaosbench run" in second.stderr
+    assert second.stderr.count("\n") == 1
+    time.sleep(random.uniform(0.0, 2.0))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with sqlite3.connect(killed / "results.sqlite") as db:  # readable and consistent after the kill
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored_before = db.execute("SELECT COUNT(*) FROM cells").fetchone()[0]
+    resumed = subprocess.run(CHAOSBENCH + ["run", "--resume", "--out", str(killed), "--quiet"], env=env,
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    clean = tmp_path / "clean"
+    done = subprocess.run(CHAOSBENCH + args + ["--out", str(clean)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    a, b = pd.read_csv(killed / "leaderboard.csv"), pd.read_csv(clean / "leaderboard.csv")
+    pd.testing.assert_frame_equal(a.drop(columns="fit_seconds_median"), b.drop(columns="fit_seconds_median"))
+    assert len(pd.read_csv(killed / "cells.csv")) == 16 and stored_before <= 16
+
+
+def test_tune_searches_the_declared_space_and_records_the_choice(tmp_path):
+    results = chaosbench.run(out=str(tmp_path / "run"), systems="Lorenz", forecasters="linear", tune=True,
+                             tune_trials=3, workers=1, n_test=1, horizon=50, n_train=300, quiet=True)
+    row = results.cells.iloc[0]
+    import json
+
+    tuning, params = json.loads(row["tuning"]), json.loads(row["params"])
+    space = chaosbench._forecaster.forecaster_class("linear").search_space
+    assert tuning["trials"] == 3 and tuning["metric"] == "vpt_nrmse"
+    assert all(params[k] in v for k, v in space.items())
+    assert results.manifest["tuning"] == "searched per cell"
+
+
+def test_entry_points_register_third_party_forecasters(tmp_path):
+    (tmp_path / "thirdparty_fc.py").write_text(textwrap.dedent('''
+        import chaosbench
+
+        @chaosbench.forecaster("thirdparty_zero")
+        class Zero(chaosbench.Forecaster):
+            def _fit(self, train, dt):
+                pass
+
+            def _predict(self, n_steps, context):
+                import numpy as np
+                return np.zeros((n_steps, self.n_features_))
+    '''))
+    dist = tmp_path / "thirdparty_fc-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: thirdparty-fc\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[chaosbench.forecasters]\nzero = thirdparty_fc\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    listed = subprocess.run(CHAOSBENCH + ["list", "forecasters", "--format", "csv"], env=env, capture_output=True,
+                            text=True)
+    assert listed.returncode == 0 and "thirdparty_zero" in listed.stdout
+
+
+# --- bad input: one line, exit 2, nothing stored lost ------------------------------------------------------------
+def _fails(args, expected: str):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error:") and expected in lines[0], result.output
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--systems", "Lorenzz"], "Did you mean 'Lorenz'"),
+    (["--forecasters", "esm"], "Did you mean 'esn'"),
+    (["--metrics", "vpt_nrms"], "Did you mean 'vpt_nrmse'"),
+    (["--preset", "quik"], "Did you mean 'quick'"),
+    (["--workers", "0"], "workers must be a positive integer"),
+    (["--seeds", "a,b"], "seeds must be"),
+    (["--noise", "-1"], "noise levels must be non-negative"),
+    (["--tag", "no_such_tag"], "no system has the tag"),
+    (["--set", "esn.no_such=1"], "has no hyper-parameter 'no_such'"),
+    (["--set", "esn"], "--set expects FORECASTER.NAME=VALUE"),
+    (["--out", "/proc/chaosbench-cannot-write"], "cannot create results directory"),
+    (["--resume"], "--resume needs --out"),
+])
+def test_bad_run_options(args, expected):
+    _fails(["run", "--systems", "Lorenz", "--forecasters", "naive", *args], expected)
+
+
+def test_bad_config_files(tmp_path):
+    bad_toml = tmp_path / "bad.toml"
+    bad_toml.write_text("systems = [Lorenz\n")
+    _fails(["run", "--config", str(bad_toml)], "is not valid TOML")
+    unknown = tmp_path / "unknown.toml"
+    unknown.write_text('systems = ["Lorenz"]\nforecaster = ["naive"]\n')
+    _fails(["run", "--config", str(unknown)], "unknown key 'forecaster'. Did you mean 'forecasters'")
+    _fails(["run", "--config", str(tmp_path / "missing.toml")], "does not exist")
+
+
+def test_config_file_drives_a_run(tmp_path):
+    config = tmp_path / "run.toml"
+    config.write_text(textwrap.dedent(f'''
+        systems = ["Lorenz"]
+        forecasters = ["naive", "esn"]
+        n-train = 300
+        horizon = 40
+        n_test = 1
+        workers = 1
+        quiet = true
+        out = "{tmp_path / 'run'}"
+        [forecaster_params.esn]
+        n_units = 50
+    '''))
+    result = CliRunner().invoke(main, ["run", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    cells = pd.read_csv(tmp_path / "run" / "cells.csv")
+    assert sorted(cells["forecaster"]) == ["esn", "naive"] and (cells["n_train"] == 300).all()
+    assert '"n_units": 50' in cells.set_index("forecaster").loc["esn", "params"]
+
+
+def test_unreachable_scheduler_fails_fast_with_the_address(tmp_path):
+    started = time.monotonic()
+    _fails(["run", "--systems", "Lorenz", "--forecasters", "naive", "--executor", "dask", "--scheduler",
+            "tcp://127.0.0.1:9", "--out", str(tmp_path / "run")], "tcp://127.0.0.1:9")
+    assert time.monotonic() - started < 30
+
+
+def test_bad_results_directories(tmp_path):
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    _fails(["run", "--systems", "Lorenz", "--forecasters", "naive", "--out", str(a_file)], "is a file")
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "results.sqlite").write_bytes(b"this is not a database" * 100)
+    _fails(["run", "--systems", "Lorenz", "--forecasters", "naive", "--out", str(corrupt)], "not a usable SQLite")
+    _fails(["leaderboard", str(corrupt)], "not a usable SQLite")
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    with sqlite3.connect(foreign / "results.sqlite") as db:
+        db.execute("CREATE TABLE other (x)")
+    _fails(["run", "--systems", "Lorenz", "--forecasters", "naive", "--out", str(foreign)],
+           "not a chaosbench results store")
+    _fails(["leaderboard", str(tmp_path / "nothing")], "no results directory")
+
+
+def test_plugin_that_raises_on_import(tmp_path):
+    plugin = tmp_path / "broken.py"
+    plugin.write_text("raise ValueError('broken plugin')\n")
+    _fails(["run", "--plugin", str(plugin)], "failed to import: ValueError: broken plugin")
+
+
+def test_changed_settings_are_refused_unless_forced(tmp_path):
+    out = tmp_path / "run"
+    base = ["run", "--systems", "Lorenz", "--forecasters", "naive", "--n-train", "200", "--horizon", "20",
+            "--workers", "1", "--quiet", "--out", str(out)]
+    assert CliRunner().invoke(main, base).exit_code == 0
+    _fails(base[:-2] + ["--horizon", "30", "--out", str(out)], "different settings")
+    _fails(["run", "--resume", "--out", str(out), "--horizon", "30"], "different settings")
+    assert len(pd.read_csv(out / "cells.csv")) == 1  # nothing lost
+    forced = CliRunner().invoke(main, base[:-2] + ["--horizon", "30", "--force", "--out", str(out)])
+    assert forced.exit_code == 0, forced.output
+    archives = list(out.glob("archive-*/results.sqlite"))
+    assert len(archives) == 1  # the old results are kept aside
+    assert pd.read_csv(out / "cells.csv")["horizon"].tolist() == [30]
+
+
+def test_leaderboard_command_options(tmp_path):
+    out = tmp_path / "run"
+    chaosbench.run(out=str(out), systems="Lorenz,Rossler", forecasters="naive,mean", workers=1, n_test=1,
+                   horizon=30, n_train=200, quiet=True)
+    target = tmp_path / "by_rmse.csv"
+    result = CliRunner().invoke(main, ["leaderboard", str(out), "-o", str(target), "--metric", "rmse", "--agg", "mean"])
+    assert result.exit_code == 0, result.output
+    board = pd.read_csv(target)
+    assert "rmse_mean" in board.columns and board["rank"].tolist() == sorted(board["rank"])
+    _fails(["leaderboard", str(out), "--metric", "mse"], "was not computed in this run")
