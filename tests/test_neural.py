@@ -1,0 +1,200 @@
+"""Neural forecasters (``shplrnn``, ``alrnn``, ``transformer``): budgets, determinism, the missing-torch error, the
+models' defining structure; one slow test of the issue's reconstruction protocol."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import chaosbench
+from chaosbench.exceptions import ChaosbenchError
+
+torch = pytest.importorskip("torch")
+
+from chaosbench.forecasters._neural import MissingDependencyError  # noqa: E402
+from chaosbench.forecasters.plrnn import AlmostLinearRNN, ShallowPLRNN  # noqa: E402
+from chaosbench.forecasters.transformer import PatchTransformer  # noqa: E402
+
+QUIET = {"n_threads": 1, "verbose": False}  # one thread: tiny models are fastest, and the test machine is shared
+TINY = {
+    "shplrnn": {"n_hidden": 8, "sequence_length": 20, "batch_size": 4, "batches_per_epoch": 3} | QUIET,
+    "alrnn": {"n_latent": 6, "n_relu": 2, "sequence_length": 20, "batch_size": 4, "batches_per_epoch": 3} | QUIET,
+    "transformer": {"lookback": 32, "output_length": 8, "patch_len": 8, "stride": 4, "d_model": 8, "n_heads": 2,
+                    "n_layers": 1, "d_ff": 16, "batch_size": 8, "batches_per_epoch": 3} | QUIET,
+}
+NEURAL = sorted(TINY)
+
+
+@pytest.fixture(scope="module")
+def lorenz():
+    return chaosbench.get_system("Lorenz").trajectory(600, pts_per_period=50, seed=1, standardize=True).x
+
+
+def tiny(name, **params):
+    return chaosbench.get_forecaster(name, **(TINY[name] | params))
+
+
+@pytest.mark.parametrize("name", NEURAL)
+def test_same_random_state_same_model_different_state_different_model(name, lorenz):
+    train, context = lorenz[:500], lorenz[500:]
+    a = tiny(name, max_epochs=2, random_state=5).fit(train, 0.02).predict(30, context=context)
+    b = tiny(name, max_epochs=2, random_state=5).fit(train, 0.02).predict(30, context=context)
+    c = tiny(name, max_epochs=2, random_state=6).fit(train, 0.02).predict(30, context=context)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+@pytest.mark.parametrize("name", NEURAL)
+def test_max_epochs_is_respected_and_recorded(name, lorenz):
+    model = tiny(name, max_epochs=3).fit(lorenz, 0.02)
+    info = model.fit_info_
+    assert info["epochs"] == 3 and info["steps"] == 3 * TINY[name]["batches_per_epoch"]
+    assert info["stopped_by"] == "max_epochs" and np.isfinite(info["final_loss"])
+    assert json.loads(json.dumps(info)) == info  # the runner stores it as JSON
+
+
+@pytest.mark.parametrize("name", NEURAL)
+def test_time_budget_stops_training(name, lorenz):
+    model = tiny(name, max_epochs=10**6, time_budget_s=1.0).fit(lorenz, 0.02)
+    info = model.fit_info_
+    assert info["stopped_by"] == "time_budget"
+    assert 1.0 <= info["seconds"] < 2.0  # the budget is checked after every optimiser step
+    assert info["steps"] > 0
+    assert np.isfinite(model.predict(20)).all()
+
+
+def test_torch_settings_are_restored_and_threads_limited(lorenz):
+    threads, deterministic = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
+    seen = []
+
+    class Probe(ShallowPLRNN):
+        def _train_batch(self, rng):
+            seen.append((torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()))
+            return super()._train_batch(rng)
+
+    Probe(**TINY["shplrnn"], max_epochs=1).fit(lorenz, 0.02)
+    assert set(seen) == {(1, True)}
+    assert (torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()) == (threads, deterministic)
+
+
+def test_non_finite_loss_stops_and_restores_the_last_complete_epoch(lorenz):
+    class Exploding(AlmostLinearRNN):
+        calls = 0
+
+        def _train_batch(self, rng):
+            Exploding.calls += 1
+            loss = super()._train_batch(rng)
+            return loss * float("nan") if Exploding.calls > 4 else loss
+
+    model = Exploding(**TINY["alrnn"], max_epochs=5).fit(lorenz, 0.02)
+    assert model.fit_info_["stopped_by"] == "non_finite_loss" and model.fit_info_["epochs"] == 1
+    assert all(np.isfinite(w).all() for w in model.weights_.values())
+    assert np.isfinite(model.predict(20)).all()
+
+
+def test_progress_bar_unless_silenced(lorenz, capsys):
+    tiny("alrnn", max_epochs=2, verbose=True).fit(lorenz, 0.02)
+    assert "alrnn epochs" in capsys.readouterr().err
+    tiny("alrnn", max_epochs=2).fit(lorenz, 0.02)
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("name", NEURAL)
+def test_missing_torch_gives_a_clear_error(name, lorenz, monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now raises ImportError
+    with pytest.raises(MissingDependencyError, match=rf"forecaster '{name}' needs PyTorch: "
+                                                     r"pip install 'chaosbench\[neural\]'") as raised:
+        tiny(name, max_epochs=1).fit(lorenz, 0.02)
+    assert isinstance(raised.value, ChaosbenchError)
+
+
+def test_the_registry_does_not_import_torch():
+    code = ("import sys; sys.modules['torch'] = None; import chaosbench; "
+            "names = chaosbench.list_forecasters(); "
+            "assert {'shplrnn', 'alrnn', 'transformer'} <= set(names), names; "
+            "from chaosbench._forecaster import forecaster_class; "
+            "assert forecaster_class('shplrnn').tags['requires'] == 'torch'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_gtf_alpha_from_the_jacobian_bound(lorenz):
+    model = ShallowPLRNN(**TINY["shplrnn"], max_epochs=4).fit(lorenz, 0.02)
+    trace = model.alpha_trace_
+    assert len(trace) == len(range(0, 4 * 3, model.alpha_update_interval))  # updated every 5th of 12 steps
+    assert ((trace >= 0) & (trace <= 1)).all() and model.fit_info_["alpha"] == trace[-1]
+    # A linear model z -> 2z: every Jacobian has spectral norm 2, so alpha* = 1 - 1/2.
+    with torch.no_grad():
+        model.module_.A.fill_(2.0)
+        model.module_.W1.zero_()
+    model._alpha, model._alphas = None, []
+    model._update_alpha(torch.randn(2, 5, 3))
+    assert model._alpha == pytest.approx(0.5)
+    # A smaller estimate is approached by exponential decay, a larger one is taken at once.
+    with torch.no_grad():
+        model.module_.A.fill_(0.5)
+    model._update_alpha(torch.randn(2, 5, 3))
+    assert model._alpha == pytest.approx(model.alpha_decay * 0.5)
+    with torch.no_grad():
+        model.module_.A.fill_(4.0)
+    model._update_alpha(torch.randn(2, 5, 3))
+    assert model._alpha == pytest.approx(0.75)
+
+
+def test_shplrnn_latent_units_beyond_the_observed(lorenz):
+    model = ShallowPLRNN(**TINY["shplrnn"], n_latent=5, max_epochs=1).fit(lorenz, 0.02)
+    assert model.weights_["A"].shape == (5,) and model.weights_["L"].shape == (2, 3)
+    assert model.predict(10, context=lorenz[:50]).shape == (10, 3)
+    with pytest.raises(chaosbench.exceptions.InvalidParameterError, match="n_latent=2 is smaller"):
+        ShallowPLRNN(n_latent=2).fit(lorenz, 0.02)
+
+
+@pytest.mark.parametrize("cls", [ShallowPLRNN, AlmostLinearRNN])
+def test_numpy_prediction_follows_the_torch_recurrence(cls, lorenz):
+    model = cls(**TINY[cls.name], max_epochs=1).fit(lorenz, 0.02)
+    z0 = torch.from_numpy(lorenz[:1].astype(np.float32))
+    with torch.no_grad():
+        z = model.module_.init_state(z0)
+        expected = [(z := model.module_.step(z))[0, :3].double().numpy() for _ in range(5)]
+    np.testing.assert_allclose(model.predict(5, context=lorenz[:1]), np.array(expected), rtol=1e-4, atol=1e-5)
+
+
+def test_alrnn_has_exactly_p_relu_units(lorenz):
+    model = AlmostLinearRNN(**(TINY["alrnn"] | {"n_latent": 7, "n_relu": 3}), max_epochs=1)
+    model.fit(lorenz, 0.02)
+    z = -torch.arange(1.0, 8.0)
+    phi = model.module_.phi(z)
+    torch.testing.assert_close(phi[:4], z[:4])  # linear units pass negative values
+    assert (phi[4:] == 0).all() and len(phi[4:]) == 3  # the last 3 are rectified
+    with pytest.raises(chaosbench.exceptions.InvalidParameterError, match="n_relu=9 exceeds n_latent=7"):
+        AlmostLinearRNN(n_latent=7, n_relu=9).fit(lorenz, 0.02)
+
+
+def test_transformer_autoregression_and_short_contexts(lorenz):
+    model = PatchTransformer(**TINY["transformer"], max_epochs=1).fit(lorenz, 0.02)
+    long = model.predict(50, context=lorenz[:100])  # 7 passes of 8 steps
+    np.testing.assert_array_equal(long[:8], model.predict(8, context=lorenz[:100]))
+    assert np.isfinite(long).all()
+    padded = np.concatenate([np.repeat(lorenz[:1], 22, axis=0), lorenz[:10]])
+    np.testing.assert_array_equal(model.predict(8, context=lorenz[:10]), model.predict(8, context=padded))
+    with pytest.raises(chaosbench.exceptions.InvalidParameterError, match="lookback \\+ output_length = 40"):
+        PatchTransformer(**TINY["transformer"]).fit(lorenz[:39], 0.02)
+
+
+@pytest.mark.slow
+def test_shplrnn_reconstructs_lorenz_long_term_statistics():
+    """Issue 6 protocol: standardized Lorenz, dt = 0.01, 20,000 training points, time_budget_s=240, a 20,000-step free
+    run after a 500-point context on an independent stretch of the attractor."""
+    pts = chaosbench.get_system("Lorenz").period / 0.01
+    data = chaosbench.Task("Lorenz", pts_per_period=pts, n_train=20_000, n_context=500, horizon=20_000, n_test=1,
+                           n_validation=0, seed=0).generate()
+    model = ShallowPLRNN(time_budget_s=240, random_state=0)
+    model.fit(data.train, data.context["dt"])
+    window = data.test[0]
+    run = model.predict(20_000, context=window.context)
+    d_stsp = chaosbench.get_metric("d_stsp")(window.target, run)
+    d_h = chaosbench.get_metric("d_h")(window.target, run)
+    print(f"shPLRNN-GTF: d_stsp={d_stsp:.3f} d_h={d_h:.4f} fit_info={model.fit_info_}")
+    assert model.fit_info_["seconds"] <= 300
+    assert d_stsp <= 0.5 and d_h <= 0.15
