@@ -19,18 +19,34 @@ def _normalized_positive_definite_diagonal(m: int) -> nn.Parameter:
     return nn.Parameter(torch.diagonal(k) / torch.linalg.eigvalsh(k).max())
 
 
+class KernelLoss(torch.autograd.Function):
+    """A loss computed together with its gradients by a fused kernel: ``KernelLoss.apply(kernel, *params)``, where
+    ``kernel(*arrays)`` takes the parameters as numpy arrays and returns the loss and their gradients."""
+
+    @staticmethod
+    def forward(ctx, kernel, *params):
+        loss, grads = kernel(*(p.detach().numpy() for p in params))
+        ctx.grads = grads
+        return torch.tensor(loss, dtype=params[0].dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return (None, *(grad_output * torch.from_numpy(g) for g in ctx.grads))
+
+
 class LatentRNN(nn.Module):
     """A latent recurrence whose first ``n_obs`` of ``n_latent`` units are read out as the observation (identity
-    observation model); the other units start from ``L x`` with a learned matrix ``L``."""
+    observation model); the other units start from ``L x`` with a learned matrix ``L`` (empty when
+    ``n_latent = n_obs``)."""
 
     def __init__(self, n_obs: int, n_latent: int):
         super().__init__()
         self.n_obs, self.n_latent = n_obs, n_latent
-        self.L = _uniform((n_latent - n_obs, n_obs), 1 / math.sqrt(n_obs)) if n_latent > n_obs else None
+        self.L = _uniform((n_latent - n_obs, n_obs), 1 / math.sqrt(n_obs))
 
     def init_state(self, x: torch.Tensor) -> torch.Tensor:
         """Latent state (..., n_latent) for observations (..., n_obs)."""
-        return x if self.L is None else torch.cat([x, x @ self.L.T], dim=-1)
+        return torch.cat([x, x @ self.L.T], dim=-1)
 
     def step(self, z: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
@@ -54,7 +70,7 @@ class ShallowPLRNN(LatentRNN):
         """Spectral norms of the Jacobians diag(A) + W1 diag(1[W2 z + h2 > 0]) W2 at states z (..., n_latent)."""
         active = (z @ self.W2.T + self.h2 > 0).to(z.dtype)
         jac = torch.diag(self.A) + (self.W1 * active.unsqueeze(-2)) @ self.W2
-        return torch.linalg.matrix_norm(jac, ord=2)
+        return torch.linalg.eigvalsh(jac.mT @ jac)[..., -1].clamp(min=0).sqrt()  # twice as fast as an SVD
 
 
 class AlmostLinearRNN(LatentRNN):

@@ -129,16 +129,16 @@ def test_gtf_alpha_from_the_jacobian_bound(lorenz):
         model.module_.A.fill_(2.0)
         model.module_.W1.zero_()
     model._alpha, model._alphas = None, []
-    model._update_alpha(torch.randn(2, 5, 3))
+    model._update_alpha(np.random.default_rng(0).standard_normal((2, 5, 3)))
     assert model._alpha == pytest.approx(0.5)
     # A smaller estimate is approached by exponential decay, a larger one is taken at once.
     with torch.no_grad():
         model.module_.A.fill_(0.5)
-    model._update_alpha(torch.randn(2, 5, 3))
+    model._update_alpha(np.random.default_rng(0).standard_normal((2, 5, 3)))
     assert model._alpha == pytest.approx(model.alpha_decay * 0.5)
     with torch.no_grad():
         model.module_.A.fill_(4.0)
-    model._update_alpha(torch.randn(2, 5, 3))
+    model._update_alpha(np.random.default_rng(0).standard_normal((2, 5, 3)))
     assert model._alpha == pytest.approx(0.75)
 
 
@@ -153,11 +153,47 @@ def test_shplrnn_latent_units_beyond_the_observed(lorenz):
 @pytest.mark.parametrize("cls", [ShallowPLRNN, AlmostLinearRNN])
 def test_numpy_prediction_follows_the_torch_recurrence(cls, lorenz):
     model = cls(**TINY[cls.name], max_epochs=1).fit(lorenz, 0.02)
-    z0 = torch.from_numpy(lorenz[:1].astype(np.float32))
+    z0 = torch.from_numpy(lorenz[:1])
     with torch.no_grad():
         z = model.module_.init_state(z0)
         expected = [(z := model.module_.step(z))[0, :3].double().numpy() for _ in range(5)]
     np.testing.assert_allclose(model.predict(5, context=lorenz[:1]), np.array(expected), rtol=1e-4, atol=1e-5)
+
+
+def _teacher_forced_loss(net, batch, force):
+    """The training loss by PyTorch autograd, step by step: ``force(t, z_observed, x_t)`` gives the forced observed
+    units."""
+    x, n_obs = torch.from_numpy(batch), net.n_obs
+    z, predictions = net.init_state(x[:, 0]), []
+    for t in range(1, x.shape[1]):
+        z = net.step(z)
+        predictions.append(z[:, :n_obs])
+        z = torch.cat([force(t, z[:, :n_obs], x[:, t]), z[:, n_obs:]], dim=1)
+    return torch.nn.functional.mse_loss(torch.stack(predictions, dim=1), x[:, 1:])
+
+
+@pytest.mark.parametrize("model", ["shplrnn", "alrnn"])
+def test_fused_kernels_give_the_autograd_loss_and_gradients(model):
+    from chaosbench.forecasters import _neural_nets as nets
+    from chaosbench.forecasters import _plrnn_kernels as kernels
+
+    torch.manual_seed(0)
+    batch = np.random.default_rng(0).standard_normal((3, 13, 2))
+    if model == "shplrnn":
+        net, alpha = nets.ShallowPLRNN(2, 5, 7).double(), 0.3
+        params = [net.A, net.W1, net.W2, net.h1, net.h2, net.L]
+        fused = nets.KernelLoss.apply(lambda *p: kernels.shplrnn_gtf(*p, batch, alpha), *params)
+        reference = _teacher_forced_loss(net, batch, lambda t, z, x: torch.lerp(z, x, alpha))
+    else:
+        net = nets.AlmostLinearRNN(2, 5, 2).double()
+        with torch.no_grad():
+            net.W.normal_(0, 0.5)  # regions of both signs for the ReLUs
+        params = [net.A, net.W, net.h, net.L]
+        fused = nets.KernelLoss.apply(lambda *p: kernels.alrnn_sparse_tf(*p, batch, 2, 4), *params)
+        reference = _teacher_forced_loss(net, batch, lambda t, z, x: x if t % 4 == 0 else z)
+    assert fused.item() == pytest.approx(reference.item(), rel=1e-12)
+    for got, want in zip(torch.autograd.grad(fused, params), torch.autograd.grad(reference, params)):
+        torch.testing.assert_close(got, want, rtol=1e-10, atol=1e-12)
 
 
 def test_alrnn_has_exactly_p_relu_units(lorenz):
