@@ -3,8 +3,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# The quick benchmark: classic systems with published exponents, until the benchmark runner replaces it.
-QUICK_SYSTEMS := Lorenz Rossler Chen Thomas Halvorsen Aizawa SprottB Duffing Lorenz96 MackeyGlass
 
 .PHONY: install run test test-slow bench clean
 
@@ -17,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 run: install
-	$(BIN)/chaosbench lyapunov $(QUICK_SYSTEMS) --n-periods 2000 --out results/quick/lyapunov.csv
+	$(BIN)/chaosbench run --preset quick --out results/quick --force
 
 test: install
 	$(BIN)/python -m pytest

@@ -40,7 +40,10 @@ class Results:
         self.metrics = list(self.manifest.get("settings", {}).get("metrics", []))
         self.cells = cells_frame(self._rows, self.metrics)
 
-    def leaderboard(self, metric: str = "vpt_nrmse", agg: str = "median") -> pd.DataFrame:
+    def leaderboard(self, metric: str | None = None, agg: str = "median") -> pd.DataFrame:
+        """Forecasters ranked by ``metric`` (default ``vpt_nrmse``, or the run's first metric without it)."""
+        if metric is None:
+            metric = "vpt_nrmse" if "vpt_nrmse" in self.metrics or not self.metrics else self.metrics[0]
         return leaderboard(self.cells, self.metrics, metric=metric, agg=agg)
 
     def forecast(self, system: str, forecaster: str, seed: int = 0, noise: float = 0.0) -> dict:
@@ -52,7 +55,7 @@ class Results:
         with ResultsStore(self.path) as store:
             return store.load_forecast(match[0])
 
-    def write_tables(self, metric: str = "vpt_nrmse", agg: str = "median", leaderboard_file=None) -> Path:
+    def write_tables(self, metric: str | None = None, agg: str = "median", leaderboard_file=None) -> Path:
         """Write ``cells.csv`` and the leaderboard (default ``leaderboard.csv``) into the run directory."""
         self.cells.to_csv(self.path / "cells.csv", index=False)
         target = Path(leaderboard_file) if leaderboard_file else self.path / "leaderboard.csv"

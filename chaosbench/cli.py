@@ -303,7 +303,7 @@ def _print_leaderboard(board) -> None:
 @main.command(name="leaderboard")
 @click.argument("path", type=click.Path(file_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Leaderboard CSV (default PATH/leaderboard.csv).")
-@click.option("--metric", default="vpt_nrmse", show_default=True, help="Metric to rank by.")
+@click.option("--metric", help="Metric to rank by (default vpt_nrmse, or the run's first metric without it).")
 @click.option("--agg", type=click.Choice(["median", "mean"]), default="median", show_default=True)
 def leaderboard_cmd(path, output, metric, agg):
     """Rank the forecasters of a run directory; also rewrites PATH/cells.csv."""

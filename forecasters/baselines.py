@@ -153,7 +153,8 @@ class VARForecaster(Forecaster):
     for it. The forecast is the model's conditional mean iterated from the last ``p`` rows of the context (or of
     the training data), a shorter context being padded by repeating its first row. When the criterion selects
     ``p = 0`` the model is the constant ``c`` (the training mean) and so is the forecast. statsmodels warnings are
-    silenced only inside ``fit``. Deterministic.
+    silenced only inside ``fit``. A single variable (which statsmodels' VAR refuses) is fitted as the same
+    autoregression by ``statsmodels.tsa.ar_model.ar_select_order``. Deterministic.
 
     Parameters
     ----------
@@ -183,18 +184,35 @@ class VARForecaster(Forecaster):
         maxlags = max(1, min(maxlags, (n - 2) // (d + 1) - 1))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            if d == 1:  # statsmodels' VAR needs two variables; the scalar case is an autoregression
+                from statsmodels.tsa.ar_model import ar_select_order
+
+                selected = ar_select_order(train[:, 0], maxlag=maxlags, ic=self.ic, trend="c")
+                lags = selected.ar_lags or []
+                self.k_ar_ = max(lags, default=0)
+                params = np.asarray(selected.model.fit().params, dtype=float) if lags else \
+                    np.array([train[:, 0].mean()])
+                self.intercept_ = params[:1]
+                self.coefs_ = np.zeros((self.k_ar_, 1, 1))
+                for lag, value in zip(lags, params[1:]):
+                    self.coefs_[lag - 1, 0, 0] = value
+                return
             results = VAR(train).fit(maxlags=maxlags, ic=self.ic, trend="c")
         self.k_ar_ = int(results.k_ar)
         self.coefs_ = np.asarray(results.coefs).reshape(self.k_ar_, d, d)  # A_1 .. A_p
         self.intercept_ = np.asarray(results.intercept, dtype=float).reshape(d)
-        self.results_ = results
 
     def _predict(self, n_steps, context):
-        d = self.n_features_
-        if self.k_ar_ == 0:
-            return np.tile(self.intercept_, (n_steps, 1))
         window = self.last_window_ if context is None else context
-        return np.asarray(self.results_.forecast(_last_rows(window, self.k_ar_), n_steps)).reshape(n_steps, d)
+        history = list(_last_rows(window, self.k_ar_)) if self.k_ar_ else []
+        out = np.empty((n_steps, self.n_features_))
+        for step in range(n_steps):
+            value = self.intercept_.copy()
+            for lag in range(1, self.k_ar_ + 1):
+                value += self.coefs_[lag - 1] @ history[-lag]
+            out[step] = value
+            history.append(value)
+        return out
 
 
 # --- ARIMA per variable (statsmodels) -------------------------------------------------------------------------------

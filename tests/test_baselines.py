@@ -96,3 +96,20 @@ def test_linear_with_all_lags_and_no_penalty_matches_var():
     lin = chaosbench.get_forecaster("linear", n_lags=var.k_ar_, alpha=0.0).fit(data.train, data.context["dt"])
     ctx = data.test[0].context
     np.testing.assert_allclose(lin.predict(20, ctx), var.predict(20, ctx), rtol=1e-6, atol=1e-6)
+
+
+def test_var_forecast_matches_statsmodels_and_handles_one_variable():
+    from statsmodels.tsa.api import VAR
+    from statsmodels.tsa.ar_model import AutoReg
+
+    train = chaosbench.get_system("Lorenz").trajectory(800, seed=3, standardize=True).x
+    model = chaosbench.get_forecaster("var", maxlags=4).fit(train, 0.01)
+    expected = VAR(train).fit(maxlags=4, ic="aic", trend="c").forecast(train[-model.k_ar_:], 30)
+    np.testing.assert_allclose(model.predict(30), expected, rtol=1e-9, atol=1e-9)
+
+    scalar = train[:, :1]
+    one = chaosbench.get_forecaster("var", maxlags=4).fit(scalar, 0.01)
+    assert 1 <= one.k_ar_ <= 4
+    reference = AutoReg(scalar[:, 0], lags=one.k_ar_, trend="c").fit()
+    np.testing.assert_allclose(one.predict(30)[:, 0], reference.predict(len(scalar), len(scalar) + 29),
+                               rtol=1e-9, atol=1e-9)

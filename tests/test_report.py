@@ -1,0 +1,128 @@
+"""The report of a run directory: plots, Markdown summary, regression on invariants, CLI."""
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import chaosbench
+from chaosbench import _forecaster
+from chaosbench._report import _regression_lines, write_report
+from chaosbench.cli import main
+from chaosbench.exceptions import ResultsStoreError
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PLOTS = ("vpt_distribution.png", "error_growth.png", "forecasts.png", "attractors.png")
+TINY = {"n_test": 2, "horizon": 50, "n_train": 300, "workers": 1, "quiet": True}
+
+PLUGIN = textwrap.dedent('''
+    import numpy as np
+    import chaosbench
+
+
+    @chaosbench.forecaster("test_report_raises", replace=True)
+    class Raises(chaosbench.Forecaster):
+        def _fit(self, train, dt):
+            raise RuntimeError("boom in fit")
+
+
+    @chaosbench.forecaster("test_report_inf", replace=True)
+    class Infinite(chaosbench.Forecaster):
+        tags = {"needs_context": True, "stochastic": False, "requires": None}
+
+        def _fit(self, train, dt):
+            pass
+
+        def _predict(self, n_steps, context):
+            out = np.repeat(context[-1:], n_steps, axis=0)
+            out[n_steps // 3:] = np.inf
+            return out
+''')
+
+
+@pytest.fixture(scope="module")
+def plugin(tmp_path_factory):
+    path = tmp_path_factory.mktemp("plugin") / "report_plugin.py"
+    path.write_text(PLUGIN)
+    yield str(path)
+    for name in ("test_report_raises", "test_report_inf"):
+        _forecaster._registry.pop(name, None)
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory, plugin):
+    out = tmp_path_factory.mktemp("report") / "r"
+    chaosbench.run(systems="Lorenz,Rossler", forecasters="naive,linear,test_report_raises,test_report_inf",
+                   plugins=[plugin], out=str(out), **TINY)
+    return out
+
+
+def _is_png(path):
+    return path.is_file() and path.stat().st_size > 0 and path.read_bytes()[:8] == PNG_SIGNATURE
+
+
+def test_report_writes_plots_and_summary(run_dir):
+    index = write_report(run_dir)
+    assert index == run_dir / "report" / "README.md"
+    for name in PLOTS:
+        assert _is_png(run_dir / "report" / name), name
+    text = index.read_text()
+    assert "| rank | forecaster | vpt_nrmse_median |" in text
+    assert "| naive |" in text and "| test_report_raises |" in text
+    assert "test_report_raises (seed 0, noise 0) failed: " in text and "boom in fit" in text
+    assert "diverged" in text
+    for name in PLOTS:
+        assert f"]({name})" in text
+    # two systems cannot separate two invariants from the intercepts
+    assert "## VPT versus system invariants" in text and "Regression skipped: the invariants of the 2" in text
+
+
+def test_single_system_and_forecaster(tmp_path):
+    out = tmp_path / "one"
+    chaosbench.run(systems="Lorenz", forecasters="naive", out=str(out), **TINY)
+    text = write_report(out).read_text()
+    assert all(_is_png(out / "report" / name) for name in PLOTS)
+    assert "| 1 | naive |" in text and "Regression skipped: only 1 usable cell(s)" in text
+
+
+def test_run_without_stored_forecasts(tmp_path, plugin):
+    out = tmp_path / "failed"
+    chaosbench.run(systems="Lorenz", forecasters="test_report_raises", plugins=[plugin], out=str(out), **TINY)
+    text = write_report(out).read_text()
+    assert _is_png(out / "report" / "vpt_distribution.png")
+    assert not (out / "report" / "forecasts.png").exists()
+    assert "No forecast plot: no cell stored a forecast." in text and "Regression skipped: only 0" in text
+
+
+def test_regression_on_invariants():
+    rng = np.random.default_rng(1)
+    systems = ["Lorenz", "Rossler", "Thomas", "Aizawa", "Halvorsen"]
+    cells = pd.DataFrame({"system": np.repeat(systems, 2), "forecaster": ["esn", "naive"] * len(systems),
+                          "status": "ok", "vpt_nrmse": rng.uniform(0.1, 2.0, 2 * len(systems)),
+                          "horizon": 200, "dt": 0.01, "lyapunov_max": 1.0})
+    text = "\n".join(_regression_lines(cells, ["vpt_nrmse"], ["esn", "naive"]))
+    assert "| term | coef | std err |" in text and "| λ_max |" in text and "| correlation dimension |" in text
+    assert "| forecaster: naive |" in text and "R² = " in text and "n = 10 cells from 5 systems" in text
+    few = "\n".join(_regression_lines(cells.head(3), ["vpt_nrmse"], ["esn", "naive"]))
+    assert "Regression skipped: only 3 usable cell(s)" in few
+    assert "did not compute" in _regression_lines(cells, ["rmse"], ["esn"])[0]
+
+
+def test_cli_report(run_dir):
+    result = CliRunner().invoke(main, ["report", str(run_dir)])
+    assert result.exit_code == 0, result.output
+    assert "README.md" in result.output
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty"])
+def test_cli_report_without_results(tmp_path, kind):
+    target = tmp_path / kind
+    if kind == "empty":
+        target.mkdir()
+    result = CliRunner().invoke(main, ["report", str(target)])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    with pytest.raises(ResultsStoreError):
+        write_report(target)
