@@ -1,7 +1,7 @@
 """Executors run cells and yield ``(spec, record, arrays)`` as each one finishes, in any order.
 
 * :class:`LocalExecutor`: a pool of forked worker processes, one cell at a time each. A cell past its timeout has
-  its worker killed and replaced; a worker that dies is recorded as a failed cell.
+  its worker killed and replaced; a cell whose worker dies is run once more, then recorded as failed.
 * :class:`DaskExecutor`: Dask ``distributed`` — a ``LocalCluster`` or a running scheduler. The client (this
   process) stays the only writer of the store; cells of a worker that dies are rescheduled by Dask.
 """
@@ -24,6 +24,7 @@ from .exceptions import ExecutorError
 __all__ = ["LocalExecutor", "DaskExecutor", "timeout_record"]
 
 POLL_SECONDS = 0.5
+WORKER_DEATH_RETRIES = 1  # a cell whose worker dies is run once more before it is recorded as failed
 
 
 def timeout_record(spec: CellSpec, seconds: float) -> dict:
@@ -88,6 +89,7 @@ class LocalExecutor:
 
     def run(self, specs: list[CellSpec]) -> Iterator[tuple[CellSpec, dict, dict]]:
         pending = deque(specs)
+        deaths: dict[str, int] = {}
         pool = [_Worker(self._context, self.inherited_fds) for _ in range(min(self.workers, len(specs)))]
         try:
             while pending or any(w.spec for w in pool):
@@ -107,10 +109,14 @@ class LocalExecutor:
                         try:
                             record, arrays = worker.conn.recv()
                         except (EOFError, OSError):
-                            code = worker.process.exitcode
                             worker.stop()
                             pool[index] = _Worker(self._context, self.inherited_fds)
-                            yield spec, failed_record(spec, f"worker process died (exit code {code})"), {}
+                            deaths[spec.key] = deaths.get(spec.key, 0) + 1
+                            if deaths[spec.key] <= WORKER_DEATH_RETRIES:  # e.g. killed from outside: run it again
+                                pending.appendleft(spec)
+                            else:
+                                message = f"worker process died (exit code {worker.process.exitcode})"
+                                yield spec, failed_record(spec, message), {}
                             continue
                         worker.spec = None
                         yield spec, record, arrays

@@ -197,6 +197,9 @@ def _execute(config: RunConfig, force: bool) -> Results:
                               host=socket.gethostname(), started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                               executor=config.executor, workers=config.workers, finished_at=None,
                               tuning="searched per cell" if config.tune else "defaults (no tuning)")
+        if not config.quiet:
+            print(f"[chaosbench] {len(specs)} cells ({len(specs) - len(todo)} already stored) -> {path}",
+                  file=sys.stderr, flush=True)
         progress = _Progress(len(specs), len(specs) - len(todo), config.quiet)
         if config.executor == "dask":
             executor = DaskExecutor(config.workers, config.cell_timeout, config.scheduler)

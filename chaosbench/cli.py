@@ -286,7 +286,13 @@ def run_cmd(preset, config_file, fparams, resume, force, **options):
     options["plugins"] = options["plugins"] or None
     if fparams:
         options["forecaster_params"] = _parse_forecaster_params(fparams)
-    results = run(preset, config_file=config_file, resume=resume, force=force, **options)
+    try:
+        results = run(preset, config_file=config_file, resume=resume, force=force, **options)
+    except KeyboardInterrupt:
+        out = options.get("out") or "DIRECTORY (printed above)"
+        click.echo(f"Interrupted: finished cells are stored; continue with: chaosbench run --resume --out {out}",
+                   err=True)
+        sys.exit(130)
     if not options.get("quiet"):
         _print_leaderboard(results.leaderboard())
     click.echo(f"wrote {results.path / 'leaderboard.csv'} and {results.path / 'cells.csv'}", err=True)

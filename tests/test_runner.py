@@ -47,10 +47,37 @@ FAULTY_PLUGIN = textwrap.dedent('''
             return out
 
 
+    @chaosbench.forecaster("test_dies", replace=True)
+    class Dies(chaosbench.Forecaster):
+        def _fit(self, train, dt):
+            import os
+            os._exit(3)
+
+
     @chaosbench.forecaster("test_sleeps", replace=True)
     class Sleeps(chaosbench.Forecaster):
         def _fit(self, train, dt):
             time.sleep(600)
+''')
+
+
+SLOW_PLUGIN = textwrap.dedent('''
+    import time
+    import numpy as np
+    import chaosbench
+
+
+    @chaosbench.forecaster("test_slow_persistence", replace=True)
+    class SlowPersistence(chaosbench.Forecaster):
+        """Deterministic, and takes a second: runs made of it last a while."""
+
+        tags = {"needs_context": True, "stochastic": False, "requires": None}
+
+        def _fit(self, train, dt):
+            time.sleep(1.0)
+
+        def _predict(self, n_steps, context):
+            return np.repeat(context[-1:], n_steps, axis=0)
 ''')
 
 
@@ -81,16 +108,21 @@ def test_run_end_to_end_and_rerun_skips_finished_cells(tmp_path):
     assert again.cells["finished_at"].tolist() == stamps
 
 
-def test_failures_are_recorded_and_the_run_finishes(tmp_path):
+@pytest.mark.parametrize("executor", ["local", "dask"])
+def test_failures_are_recorded_and_the_run_finishes(tmp_path, executor):
     plugin = tmp_path / "faulty.py"
     plugin.write_text(FAULTY_PLUGIN)
-    results = chaosbench.run(out=str(tmp_path / "run"), systems="Lorenz",
-                             forecasters="test_raises,test_nan,test_sleeps,naive", plugins=[str(plugin)],
-                             cell_timeout=3, workers=2, n_test=2, horizon=50, n_train=300, quiet=True)
+    names = "test_raises,test_nan,test_sleeps,naive" + (",test_dies" if executor == "local" else "")
+    results = chaosbench.run(out=str(tmp_path / "run"), systems="Lorenz", forecasters=names, plugins=[str(plugin)],
+                             cell_timeout=3, workers=2, n_test=2, horizon=50, n_train=300, quiet=True,
+                             executor=executor)
     status = dict(zip(results.cells["forecaster"], results.cells["status"]))
-    assert status == {"test_raises": "failed", "test_nan": "diverged", "test_sleeps": "timeout", "naive": "ok"}
+    expected = {"test_raises": "failed", "test_nan": "diverged", "test_sleeps": "timeout", "naive": "ok"}
+    assert status == expected | ({"test_dies": "failed"} if executor == "local" else {})
     error = dict(zip(results.cells["forecaster"], results.cells["error"]))
     assert "boom in fit" in error["test_raises"] and "timeout of 3 s" in error["test_sleeps"]
+    if executor == "local":
+        assert error["test_dies"] == "worker process died (exit code 3)"
     nan_row = results.cells.set_index("forecaster").loc["test_nan"]
     assert nan_row["vpt_nrmse"] > 0  # the forecast was valid for a few steps before the NaNs
     board = results.leaderboard()
@@ -155,22 +187,8 @@ def test_real_dask_scheduler_and_two_workers_on_loopback(tmp_path):
 
 
 def test_kill_minus_nine_then_resume_equals_an_uninterrupted_run(tmp_path):
-    plugin = tmp_path / "slow.py"  # a deterministic forecaster that takes a second, so the run lasts a while
-    plugin.write_text(textwrap.dedent('''
-        import time
-        import numpy as np
-        import chaosbench
-
-        @chaosbench.forecaster("test_slow_persistence", replace=True)
-        class SlowPersistence(chaosbench.Forecaster):
-            tags = {"needs_context": True, "stochastic": False, "requires": None}
-
-            def _fit(self, train, dt):
-                time.sleep(1.0)
-
-            def _predict(self, n_steps, context):
-                return np.repeat(context[-1:], n_steps, axis=0)
-    '''))
+    plugin = tmp_path / "slow.py"
+    plugin.write_text(SLOW_PLUGIN)
     args = ["run", "--systems", "Lorenz,Rossler,Thomas,Chen", "--forecasters", "naive,linear,esn,test_slow_persistence",
             "--seeds", "0,1", "--set", "esn.n_units=100", "--n-train", "500", "--horizon", "100", "--workers", "2",
             "--plugin", str(plugin), "--quiet"]
@@ -357,3 +375,23 @@ def test_a_run_without_vpt_ranks_by_its_first_metric(tmp_path):
                              workers=1, n_test=1, horizon=30, n_train=200, quiet=True)
     board = pd.read_csv(tmp_path / "run" / "leaderboard.csv")
     assert "rmse_median" in board.columns and board.loc[0, "forecaster"] == results.leaderboard().loc[0, "forecaster"]
+
+
+def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
+    plugin = tmp_path / "slow.py"
+    plugin.write_text(SLOW_PLUGIN)
+    out = tmp_path / "run"
+    args = CHAOSBENCH + ["run", "--systems", "Lorenz,Rossler,Thomas", "--forecasters", "test_slow_persistence,naive",
+                         "--seeds", "0,1", "--n-train", "300", "--horizon", "50", "--workers", "2", "--plugin",
+                         str(plugin), "--out", str(out)]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_file(out / "results.sqlite", 60)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and f"chaosbench run --resume --out {out}" in stderr
+    resumed = subprocess.run(CHAOSBENCH + ["run", "--resume", "--out", str(out), "--quiet"], capture_output=True,
+                             text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(pd.read_csv(out / "cells.csv")) == 12
