@@ -258,8 +258,11 @@ def _parse_forecaster_params(pairs) -> dict:
 @click.option("--tag", help="All systems with this tag (e.g. polynomial, delay, high_dim).")
 @click.option("--forecasters", help="Comma-separated forecaster names ('@all' for every registered one).")
 @click.option("--metrics", help="Comma-separated metrics (default: vpt_nrmse,vpt_smape,rmse,nrmse,smape,d_stsp,d_h).")
-@click.option("--n-train", type=int, help="Training points per cell (default 1000 = 10 periods).")
-@click.option("--horizon", type=int, help="Forecast length of each test window (default 200 points).")
+@click.option("--n-train", type=int, help="Training points per cell (default 1000 = 10 periods at 100 points per "
+              "period).")
+@click.option("--horizon", type=int, help="Forecast length of each test window (presets: 1000 points).")
+@click.option("--n-context", type=int, help="Observed points before each test window (presets: 500).")
+@click.option("--n-test", type=int, help="Test windows per cell, each from its own initial state (default 5).")
 @click.option("--noise", help="Comma-separated observation-noise levels, in units of each variable's std.")
 @click.option("--seeds", help="Comma-separated run seeds (each cell's seeds derive from its names and these).")
 @click.option("--set", "fparams", multiple=True, metavar="FORECASTER.NAME=VALUE",
@@ -272,6 +275,8 @@ def _parse_forecaster_params(pairs) -> dict:
 @click.option("--cell-timeout", type=float, help="Seconds before a cell is stopped and recorded as timeout.")
 @click.option("--tune", is_flag=True, default=None, help="Search each forecaster's hyper-parameter space on the "
               "validation split (same seeded budget per cell).")
+@click.option("--tune-trials", type=int, help="Hyper-parameter candidates tried per cell with --tune (default 8).")
+@click.option("--tune-seconds", type=float, help="Time budget of the search per cell with --tune (default 60).")
 @click.option("--resume", is_flag=True, help="Continue the run in --out with its stored settings.")
 @click.option("--force", is_flag=True, help="If --out holds a run with other settings, archive it and start over.")
 @click.option("--plugin", "plugins", multiple=True, type=click.Path(dir_okay=False),
