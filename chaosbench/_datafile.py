@@ -174,9 +174,11 @@ def write_invariants(frame, path=None) -> Path:
     for i, name in enumerate(merged["system"]):
         if name in reviewed:
             notes = merged.at[i, "notes"]
-            automatic = [n for n in (notes if isinstance(notes, str) else "").split("; ")
-                         if n and not n.startswith("reviewed:") and "under review" not in n]
-            merged.at[i, "notes"] = "; ".join(automatic + [f"reviewed: {reviewed[name]}"])
+            # The review note is always last and may itself contain "; ": cut it off before splitting.
+            computed = (notes if isinstance(notes, str) else "").split("reviewed: ")[0]
+            automatic = [n.strip() for n in computed.split("; ")
+                         if n.strip() and "under review" not in n and n.strip() not in reviewed[name]]
+            merged.at[i, "notes"] = "; ".join(list(dict.fromkeys(automatic)) + [f"reviewed: {reviewed[name]}"])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w") as fh:

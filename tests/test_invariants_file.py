@@ -74,3 +74,15 @@ def test_review_notes_replace_the_automatic_flag(tmp_path, monkeypatch):
     _datafile.write_invariants(frame)
     notes = _datafile.read_invariants().set_index("system")["notes"]
     assert notes["Lorenz"] == "reviewed: checked by hand" and pd.isna(notes["Rossler"])
+
+
+def test_rewriting_the_data_file_is_idempotent(tmp_path):
+    """Review notes (which may contain '; ') are merged once, never appended again on a rewrite."""
+    from chaosbench._datafile import data_path, read_invariants, write_invariants
+
+    target = tmp_path / "invariants.csv"
+    target.write_text(data_path().read_text())
+    write_invariants(read_invariants(target), target)
+    first = target.read_text()
+    write_invariants(read_invariants(target), target)
+    assert target.read_text() == first == data_path().read_text()
