@@ -151,9 +151,8 @@ def lyapunov_time_scale(system: System) -> float:
 
     if system._is_default():
         row = computed_invariants(system.name)
-        key = "lyapunov_max_reference" if "discontinuous" in system.tags else "lyapunov_max"
-        if row and row.get(key) is not None:
-            return float(row[key])
+        if row and row.get("lyapunov_max") is not None:
+            return float(row["lyapunov_max"])
     if "discontinuous" in system.tags:
         return float(lyapunov_max_reference(system, n_periods=500))
     return float(lyapunov_spectrum(system, 1, n_periods=1000)[0])

@@ -98,6 +98,7 @@ _BLINK = ("non-autonomous with time in the equations: dysts appends a clock vari
     citation="V. V. Meleshko, H. Aref, A blinking rotlet model for chaotic advection, Phys. Fluids 8(12), "
     "3215-3217 (1996).",
     unbounded=[1],
+    tags=["conservative"],  # incompressible planar flow: area-preserving, with a mixed phase space
     deviation=_BLINK,
 )
 def BlinkingRotlet(r, theta, *, t, a=1.0, b=0.5298833894399929, bc=1.0, sigma=-1.0, tau=3.0):
@@ -113,6 +114,7 @@ def BlinkingRotlet(r, theta, *, t, a=1.0, b=0.5298833894399929, bc=1.0, sigma=-1
     citation="H. Aref, Stirring by chaotic advection, J. Fluid Mech. 143, 1-21 (1984), "
     "doi:10.1017/S0022112084001233.",
     unbounded=[1],
+    tags=["conservative"],  # incompressible planar flow: area-preserving, with a mixed phase space
     deviation=_BLINK,
 )
 def BlinkingVortex(r, theta, *, t, a=1.0, b=0.5, bc=0.0, sigma=-1.0, tau=3.0):
