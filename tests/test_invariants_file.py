@@ -86,3 +86,11 @@ def test_rewriting_the_data_file_is_idempotent(tmp_path):
     first = target.read_text()
     write_invariants(read_invariants(target), target)
     assert target.read_text() == first == data_path().read_text()
+
+
+def test_benettin_step_is_refined_only_where_lambda_is_unresolved():
+    from chaosbench._datafile import resolved_steps_per_period
+
+    assert resolved_steps_per_period(chaosbench.get_system("Lorenz"), 1) == 200
+    # WindmiReduced's tanh switch (d1 = 2200) is jumped over at 200 steps per period: lambda 0.13 instead of 0.085
+    assert resolved_steps_per_period(chaosbench.get_system("WindmiReduced"), 1) >= 800
