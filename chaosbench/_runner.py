@@ -181,20 +181,26 @@ def _execute(config: RunConfig, force: bool) -> Results:
     path = Path(config.out)
     store = ResultsStore(path, lock=True, create=True)
     try:
-        stored = store.manifest().get("settings_hash")
+        manifest = store.manifest()
+        stored = manifest.get("settings_hash")
         if stored is not None and stored != config.settings_hash():
             if not force:
-                raise ResultsStoreError(f"{path} holds a run with different settings; use the same options (or "
-                                        "--resume alone), another --out, or --force to archive it and start over")
+                old, new = manifest.get("settings", {}), config.settings()
+                changed = ", ".join(k for k in new if old.get(k) != new[k])
+                raise ResultsStoreError(f"{path} holds a run with different settings ({changed}); use the same "
+                                        "options (or --resume alone), another --out, or --force to archive it and "
+                                        "start over")
             store.close()
             _archive(path)
-            store = ResultsStore(path, lock=True, create=True)
+            store, manifest = ResultsStore(path, lock=True, create=True), {}
         specs = cell_specs(config)
         finished = store.finished_keys()
         todo = [s for s in specs if s.key not in finished]
+        now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         store.update_manifest(settings=config.settings(), settings_hash=config.settings_hash(),
                               plugins=list(config.plugins), versions=_package_versions(), git_commit=_git_commit(),
-                              host=socket.gethostname(), started_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                              host=socket.gethostname(), started_at=manifest.get("started_at") or now,
+                              resumed_at=now if finished else None,
                               executor=config.executor, workers=config.workers, finished_at=None,
                               tuning="searched per cell" if config.tune else "defaults (no tuning)")
         if not config.quiet:

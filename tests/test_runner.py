@@ -348,7 +348,7 @@ def test_changed_settings_are_refused_unless_forced(tmp_path):
     base = ["run", "--systems", "Lorenz", "--forecasters", "naive", "--n-train", "200", "--horizon", "20",
             "--workers", "1", "--quiet", "--out", str(out)]
     assert CliRunner().invoke(main, base).exit_code == 0
-    _fails(base[:-2] + ["--horizon", "30", "--out", str(out)], "different settings")
+    _fails(base[:-2] + ["--horizon", "30", "--out", str(out)], "different settings (horizon)")
     _fails(["run", "--resume", "--out", str(out), "--horizon", "30"], "different settings")
     assert len(pd.read_csv(out / "cells.csv")) == 1  # nothing lost
     forced = CliRunner().invoke(main, base[:-2] + ["--horizon", "30", "--force", "--out", str(out)])
