@@ -81,7 +81,8 @@ class NeuralForecaster(Forecaster):
     is checked after every step. The learning rate decays exponentially from ``learning_rate`` to
     ``final_learning_rate`` over the run's progress, the larger of the fractions of epochs and of the time budget
     used, so a budget-limited run still anneals. A step whose loss is not finite stops training and restores the
-    parameters at the end of the last complete epoch.
+    parameters at the end of the last complete epoch. Subclasses may score the model every few epochs on the
+    training data and keep the best parameters (``_selection_interval``, ``_selection_score``).
 
     Common parameters
     -----------------
@@ -107,7 +108,8 @@ class NeuralForecaster(Forecaster):
     fit_info_ : dict
         JSON-serialisable record of training: ``epochs`` (completed), ``steps`` (optimiser steps), ``seconds``
         (the whole fit), ``stopped_by`` (``"max_epochs"``, ``"time_budget"`` or ``"non_finite_loss"``) and
-        ``final_loss`` (mean training loss of the last epoch, None if no epoch completed).
+        ``final_loss`` (mean training loss of the last epoch, None if no epoch completed); with model selection
+        also ``selected_epoch`` and its ``selection_score``.
     """
 
     min_train = 10
@@ -155,6 +157,8 @@ class NeuralForecaster(Forecaster):
         budget = math.inf if self.time_budget_s is None else float(self.time_budget_s)
         lr_ratio = float(self.final_learning_rate) / float(self.learning_rate)
         good_state = copy.deepcopy(self.module_.state_dict())
+        interval = self._selection_interval()
+        best = {"score": math.inf, "epoch": None, "state": None}
         epochs = steps = 0
         final_loss, stopped_by = None, "max_epochs"
         bar = tqdm(total=max_epochs, desc=f"{self.name} epochs", unit="epoch", disable=not self.verbose,
@@ -186,10 +190,34 @@ class NeuralForecaster(Forecaster):
                     good_state = copy.deepcopy(self.module_.state_dict())
                     bar.update(1)
                     bar.set_postfix(loss=f"{final_loss:.3g}", refresh=False)
+                    if interval and epochs % interval == 0:
+                        self._keep_best(best, epochs)
+            if interval and best["epoch"] != epochs:
+                self._keep_best(best, epochs)
         finally:
             bar.close()
-        self.fit_info_ = {"epochs": epochs, "steps": steps, "seconds": round(time.perf_counter() - start, 3),
-                          "stopped_by": stopped_by, "final_loss": final_loss}
+        self.fit_info_ = {"epochs": epochs, "steps": steps, "seconds": None, "stopped_by": stopped_by,
+                          "final_loss": final_loss}
+        if interval:
+            if best["state"] is not None:
+                self.module_.load_state_dict(best["state"])
+            score = best["score"]
+            self.fit_info_ |= {"selected_epoch": best["epoch"], "selection_score": score if math.isfinite(score)
+                               else None}
+        self.fit_info_["seconds"] = round(time.perf_counter() - start, 3)
+
+    def _keep_best(self, best: dict, epoch: int) -> None:
+        score = self._selection_score()
+        if score < best["score"] or best["state"] is None:
+            best.update(score=score, epoch=epoch, state=copy.deepcopy(self.module_.state_dict()))
+
+    def _selection_interval(self) -> int | None:
+        """Epochs between scorings of the model for keeping the best one (None: keep the last; override)."""
+        return None
+
+    def _selection_score(self) -> float:
+        """Score of the current parameters, lower is better (override with ``_selection_interval``)."""
+        raise NotImplementedError
 
     def _build(self, train: np.ndarray, rng: np.random.Generator):
         raise NotImplementedError

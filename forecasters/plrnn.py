@@ -19,12 +19,14 @@ import math
 
 import numpy as np
 
-from chaosbench import forecaster
+from chaosbench import forecaster, get_metric
 from chaosbench.exceptions import InvalidParameterError
 
 from ._neural import NeuralForecaster, _check_positive_int, sample_windows
 
 __all__ = ["ShallowPLRNN", "AlmostLinearRNN"]
+
+SELECTION_STEPS = 10_000  # length of the free runs that score checkpoints
 
 
 class _LatentRNNForecaster(NeuralForecaster):
@@ -41,6 +43,7 @@ class _LatentRNNForecaster(NeuralForecaster):
     def _check_sequence_params(self) -> None:
         _check_positive_int(self.sequence_length, "sequence_length")
         _check_positive_int(self.batch_size, "batch_size")
+        _check_positive_int(self.selection_interval, "selection_interval", allow_none=True)
         if not (np.isscalar(self.noise) and np.isfinite(self.noise) and self.noise >= 0):
             raise InvalidParameterError(f"noise must be a non-negative number, got {self.noise!r}")
 
@@ -56,8 +59,21 @@ class _LatentRNNForecaster(NeuralForecaster):
             batch = batch + self._noise_scale * rng.standard_normal(batch.shape)
         return batch
 
+    def _selection_interval(self):
+        return self.selection_interval
+
+    def _selection_score(self) -> float:
+        """d_stsp of a free run from the first training point against the training data (at most 10,000 steps)."""
+        self._copy_weights()
+        n_steps = min(len(self._train_data) - 1, SELECTION_STEPS)
+        run = self._predict(n_steps, self._train_data[:1])
+        return float(get_metric("d_stsp")(self._train_data[1:n_steps + 1], run))
+
+    def _copy_weights(self) -> None:
+        self.weights_ = {name: p.detach().numpy().copy() for name, p in self.module_.named_parameters()}
+
     def _finish(self):
-        self.weights_ = {name: p.detach().double().numpy().copy() for name, p in self.module_.named_parameters()}
+        self._copy_weights()
         del self._train_data
 
     def _step_numpy(self, z: np.ndarray) -> np.ndarray:
@@ -102,7 +118,8 @@ class ShallowPLRNN(_LatentRNNForecaster):
     Initialisation as in the paper: ``A`` the diagonal of a normalised positive-definite matrix (Talathi & Vartak
     2016), ``W_1``, ``W_2`` uniform on ±1/sqrt(fan-in), biases zero, ``L`` uniform on ±1/sqrt(N). Optimiser RAdam.
     Forecasting drives the latent state through the context, observed units set to the data (α = 1), then runs
-    freely.
+    freely. Checkpoints are scored by the state-space divergence of a free run against the training data and the
+    best is kept (``selection_interval``), as for :class:`AlmostLinearRNN`.
 
     Parameters
     ----------
@@ -120,6 +137,10 @@ class ShallowPLRNN(_LatentRNNForecaster):
         ``γ`` in (0, 1] of the decay of ``α`` towards a smaller estimate.
     noise : float
         Gaussian noise added to each training window, in units of each variable's standard deviation.
+    selection_interval : int or None
+        Every this many epochs (and at the end), the model runs freely for up to 10,000 steps from the first
+        training point and the ``d_stsp`` of that run against the training data scores it; the best-scoring
+        parameters are kept (None: keep the last).
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
 verbose
         See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
@@ -148,8 +169,9 @@ verbose
     }
 
     def __init__(self, n_latent=None, n_hidden=50, sequence_length=200, batch_size=16, alpha_update_interval=5,
-                 alpha_decay=0.999, noise=0.0, learning_rate=1e-3, final_learning_rate=1e-5, batches_per_epoch=50,
-                 max_epochs=2000, time_budget_s=None, random_state=0, n_threads=None, verbose=True):
+                 alpha_decay=0.999, noise=0.0, selection_interval=20, learning_rate=1e-3, final_learning_rate=1e-5,
+                 batches_per_epoch=50, max_epochs=2000, time_budget_s=None, random_state=0, n_threads=None,
+                 verbose=True):
         self.n_latent = n_latent
         self.n_hidden = n_hidden
         self.sequence_length = sequence_length
@@ -157,6 +179,7 @@ verbose
         self.alpha_update_interval = alpha_update_interval
         self.alpha_decay = alpha_decay
         self.noise = noise
+        self.selection_interval = selection_interval
         self.learning_rate = learning_rate
         self.final_learning_rate = final_learning_rate
         self.batches_per_epoch = batches_per_epoch
@@ -239,6 +262,8 @@ class AlmostLinearRNN(_LatentRNNForecaster):
     2 ReLUs, τ = 16, windows of 200 with batches of 16, noise 0.05, RAdam from 1e-3 to 1e-5). Initialisation: ``A``
     the diagonal of a normalised positive-definite matrix, ``W`` normal with standard deviation 0.01, ``h`` zero.
     Forecasting drives the latent state through the context, observed units set to the data, then runs freely.
+    As in the authors' tutorial, checkpoints are scored by the state-space divergence of a free run against the
+    training data and the best is kept (``selection_interval``).
 
     Parameters
     ----------
@@ -254,6 +279,10 @@ class AlmostLinearRNN(_LatentRNNForecaster):
         Windows per optimiser step.
     noise : float
         Gaussian noise added to each training window, in units of each variable's standard deviation.
+    selection_interval : int or None
+        Every this many epochs (and at the end), the model runs freely for up to 10,000 steps from the first
+        training point and the ``d_stsp`` of that run against the training data scores it; the best-scoring
+        parameters are kept (None: keep the last).
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
 verbose
         See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
@@ -277,14 +306,15 @@ verbose
     }
 
     def __init__(self, n_latent=20, n_relu=2, forcing_interval=16, sequence_length=200, batch_size=16, noise=0.05,
-                 learning_rate=1e-3, final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=2000,
-                 time_budget_s=None, random_state=0, n_threads=None, verbose=True):
+                 selection_interval=20, learning_rate=1e-3, final_learning_rate=1e-5, batches_per_epoch=50,
+                 max_epochs=2000, time_budget_s=None, random_state=0, n_threads=None, verbose=True):
         self.n_latent = n_latent
         self.n_relu = n_relu
         self.forcing_interval = forcing_interval
         self.sequence_length = sequence_length
         self.batch_size = batch_size
         self.noise = noise
+        self.selection_interval = selection_interval
         self.learning_rate = learning_rate
         self.final_learning_rate = final_learning_rate
         self.batches_per_epoch = batches_per_epoch

@@ -94,6 +94,17 @@ def test_non_finite_loss_stops_and_restores_the_last_complete_epoch(lorenz):
     assert np.isfinite(model.predict(20)).all()
 
 
+@pytest.mark.parametrize("name", ["shplrnn", "alrnn"])
+def test_checkpoint_selection_by_free_run_statistics(name, lorenz):
+    model = tiny(name, max_epochs=4, selection_interval=2).fit(lorenz, 0.02)
+    info = model.fit_info_
+    assert info["selected_epoch"] in (2, 4) and info["selection_score"] >= 0
+    n_steps = len(lorenz) - 1
+    run = model.predict(n_steps, context=lorenz[:1])
+    assert chaosbench.get_metric("d_stsp")(lorenz[1:], run) == pytest.approx(info["selection_score"])
+    assert "selected_epoch" not in tiny(name, max_epochs=2, selection_interval=None).fit(lorenz, 0.02).fit_info_
+
+
 def test_progress_bar_unless_silenced(lorenz, capsys):
     tiny("alrnn", max_epochs=2, verbose=True).fit(lorenz, 0.02)
     assert "alrnn epochs" in capsys.readouterr().err
