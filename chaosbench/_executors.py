@@ -87,6 +87,12 @@ class LocalExecutor:
         self.workers, self.timeout, self.inherited_fds = workers, timeout, inherited_fds
         self._context = multiprocessing.get_context("fork")
 
+    def start(self) -> None:
+        """Nothing to prepare: the worker pool lives for one :meth:`run`."""
+
+    def close(self) -> None:
+        """Nothing to release (see :meth:`start`)."""
+
     def run(self, specs: list[CellSpec]) -> Iterator[tuple[CellSpec, dict, dict]]:
         pending = deque(specs)
         deaths: dict[str, int] = {}
@@ -147,41 +153,47 @@ class DaskExecutor:
 
     def __init__(self, workers: int, timeout: float, scheduler: str | None = None):
         self.workers, self.timeout, self.scheduler = workers, timeout, scheduler
+        self.inherited_fds: tuple = ()  # unused: Dask workers are not forked from this process
+        self._client = self._cluster = None
 
-    def _client(self):
+    def start(self) -> None:
+        """Connect to the scheduler (failing within 5 s with its address) or start a ``LocalCluster``."""
         from distributed import Client, LocalCluster
 
         if self.scheduler:
             try:
-                return Client(self.scheduler, timeout="5s"), None
+                self._client = Client(self.scheduler, timeout="5s")
             except (OSError, TimeoutError) as exc:
                 raise ExecutorError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
-        cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=50)
-        return Client(cluster), cluster
+        else:
+            self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                         dashboard_address=None, silence_logs=50)
+            self._client = Client(self._cluster)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
 
     def run(self, specs: list[CellSpec]) -> Iterator[tuple[CellSpec, dict, dict]]:
         from distributed import as_completed
 
-        client, cluster = self._client()
-        try:
-            futures = {client.submit(_run_cell_with_timeout, spec, self.timeout, key=f"cell-{spec.key}",
-                                     pure=False): spec for spec in specs}
-            for future in as_completed(futures):
-                spec = futures[future]
+        client = self._client
+        futures = {client.submit(_run_cell_with_timeout, spec, self.timeout, key=f"cell-{spec.key}", pure=False): spec
+                   for spec in specs}
+        for future in as_completed(futures):
+            spec = futures[future]
+            try:
+                record, arrays = future.result()
+            except Exception as exc:  # e.g. KilledWorker after Dask's retries
+                yield spec, failed_record(spec, f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"), {}
+                continue
+            if arrays.pop("_abandoned_thread", False):
+                who = client.who_has(future).get(future.key) or ()
                 try:
-                    record, arrays = future.result()
-                except Exception as exc:  # e.g. KilledWorker after Dask's retries
-                    yield spec, failed_record(spec, f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"), {}
-                    continue
-                if arrays.pop("_abandoned_thread", False):
-                    who = client.who_has(future).get(future.key) or ()
-                    try:
-                        client.restart_workers(list(who))
-                    except Exception:  # the worker may already be gone; its slot is then freed anyway
-                        pass
-                yield spec, record, arrays
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+                    client.restart_workers(list(who))
+                except Exception:  # the worker may already be gone; its slot is then freed anyway
+                    pass
+            yield spec, record, arrays

@@ -179,8 +179,14 @@ def _execute(config: RunConfig, force: bool) -> Results:
     from ._executors import DaskExecutor, LocalExecutor
 
     path = Path(config.out)
-    store = ResultsStore(path, lock=True, create=True)
+    if config.executor == "dask":
+        executor = DaskExecutor(config.workers, config.cell_timeout, config.scheduler)
+    else:
+        executor = LocalExecutor(config.workers, config.cell_timeout)
+    executor.start()  # fails fast (e.g. an unreachable scheduler) before anything is written
+    store = None
     try:
+        store = ResultsStore(path, lock=True, create=True)
         manifest = store.manifest()
         stored = manifest.get("settings_hash")
         if stored is not None and stored != config.settings_hash():
@@ -193,6 +199,7 @@ def _execute(config: RunConfig, force: bool) -> Results:
             store.close()
             _archive(path)
             store, manifest = ResultsStore(path, lock=True, create=True), {}
+        executor.inherited_fds = (store.lock_fd,)  # forked workers must not keep the directory locked
         specs = cell_specs(config)
         finished = store.finished_keys()
         todo = [s for s in specs if s.key not in finished]
@@ -207,10 +214,6 @@ def _execute(config: RunConfig, force: bool) -> Results:
             print(f"[chaosbench] {len(specs)} cells ({len(specs) - len(todo)} already stored) -> {path}",
                   file=sys.stderr, flush=True)
         progress = _Progress(len(specs), len(specs) - len(todo), config.quiet)
-        if config.executor == "dask":
-            executor = DaskExecutor(config.workers, config.cell_timeout, config.scheduler)
-        else:
-            executor = LocalExecutor(config.workers, config.cell_timeout, inherited_fds=(store.lock_fd,))
         try:
             if todo:
                 for _spec, record, arrays in executor.run(todo):
@@ -220,7 +223,9 @@ def _execute(config: RunConfig, force: bool) -> Results:
             progress.close()
         store.update_manifest(finished_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     finally:
-        store.close()
+        executor.close()
+        if store is not None:
+            store.close()
     results = Results(path)
     results.write_tables()
     return results

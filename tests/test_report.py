@@ -1,6 +1,5 @@
 """The report of a run directory: plots, Markdown summary, regression on invariants, CLI."""
 
-import textwrap
 
 import numpy as np
 import pandas as pd
@@ -8,7 +7,6 @@ import pytest
 from click.testing import CliRunner
 
 import chaosbench
-from chaosbench import _forecaster
 from chaosbench._report import _regression_lines, write_report
 from chaosbench.cli import main
 from chaosbench.exceptions import ResultsStoreError
@@ -17,45 +15,11 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PLOTS = ("vpt_distribution.png", "error_growth.png", "forecasts.png", "attractors.png")
 TINY = {"n_test": 2, "horizon": 50, "n_train": 300, "workers": 1, "quiet": True}
 
-PLUGIN = textwrap.dedent('''
-    import numpy as np
-    import chaosbench
-
-
-    @chaosbench.forecaster("test_report_raises", replace=True)
-    class Raises(chaosbench.Forecaster):
-        def _fit(self, train, dt):
-            raise RuntimeError("boom in fit")
-
-
-    @chaosbench.forecaster("test_report_inf", replace=True)
-    class Infinite(chaosbench.Forecaster):
-        tags = {"needs_context": True, "stochastic": False, "requires": None}
-
-        def _fit(self, train, dt):
-            pass
-
-        def _predict(self, n_steps, context):
-            out = np.repeat(context[-1:], n_steps, axis=0)
-            out[n_steps // 3:] = np.inf
-            return out
-''')
-
-
 @pytest.fixture(scope="module")
-def plugin(tmp_path_factory):
-    path = tmp_path_factory.mktemp("plugin") / "report_plugin.py"
-    path.write_text(PLUGIN)
-    yield str(path)
-    for name in ("test_report_raises", "test_report_inf"):
-        _forecaster._registry.pop(name, None)
-
-
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory, plugin):
+def run_dir(tmp_path_factory, faulty_plugin):
     out = tmp_path_factory.mktemp("report") / "r"
-    chaosbench.run(systems="Lorenz,Rossler", forecasters="naive,linear,test_report_raises,test_report_inf",
-                   plugins=[plugin], out=str(out), **TINY)
+    chaosbench.run(systems="Lorenz,Rossler", forecasters="naive,linear,test_raises,test_inf",
+                   plugins=[faulty_plugin], out=str(out), **TINY)
     return out
 
 
@@ -70,8 +34,8 @@ def test_report_writes_plots_and_summary(run_dir):
         assert _is_png(run_dir / "report" / name), name
     text = index.read_text()
     assert "| rank | forecaster | vpt_nrmse_median |" in text
-    assert "| naive |" in text and "| test_report_raises |" in text
-    assert "test_report_raises (seed 0, noise 0) failed: " in text and "boom in fit" in text
+    assert "| naive |" in text and "| test_raises |" in text
+    assert "test_raises (seed 0, noise 0) failed: " in text and "boom in fit" in text
     assert "diverged" in text
     for name in PLOTS:
         assert f"]({name})" in text
@@ -87,9 +51,9 @@ def test_single_system_and_forecaster(tmp_path):
     assert "| 1 | naive |" in text and "Regression skipped: only 1 usable cell(s)" in text
 
 
-def test_run_without_stored_forecasts(tmp_path, plugin):
+def test_run_without_stored_forecasts(tmp_path, faulty_plugin):
     out = tmp_path / "failed"
-    chaosbench.run(systems="Lorenz", forecasters="test_report_raises", plugins=[plugin], out=str(out), **TINY)
+    chaosbench.run(systems="Lorenz", forecasters="test_raises", plugins=[faulty_plugin], out=str(out), **TINY)
     text = write_report(out).read_text()
     assert _is_png(out / "report" / "vpt_distribution.png")
     assert not (out / "report" / "forecasts.png").exists()

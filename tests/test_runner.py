@@ -22,65 +22,6 @@ SMALL = {"systems": "Lorenz,Rossler", "forecasters": "naive,linear,esn", "n_test
          "n_train": 500, "forecaster_params": {"esn": {"n_units": 100}}, "quiet": True}
 CHAOSBENCH = [sys.executable, "-m", "chaosbench.cli"]
 
-FAULTY_PLUGIN = textwrap.dedent('''
-    import time
-    import numpy as np
-    import chaosbench
-
-
-    @chaosbench.forecaster("test_raises", replace=True)
-    class Raises(chaosbench.Forecaster):
-        def _fit(self, train, dt):
-            raise RuntimeError("boom in fit")
-
-
-    @chaosbench.forecaster("test_nan", replace=True)
-    class ReturnsNaN(chaosbench.Forecaster):
-        tags = {"needs_context": True, "stochastic": False, "requires": None}
-
-        def _fit(self, train, dt):
-            pass
-
-        def _predict(self, n_steps, context):
-            out = np.repeat(context[-1:], n_steps, axis=0)  # persistence, then NaN
-            out[n_steps // 2:] = np.nan
-            return out
-
-
-    @chaosbench.forecaster("test_dies", replace=True)
-    class Dies(chaosbench.Forecaster):
-        def _fit(self, train, dt):
-            import os
-            os._exit(3)
-
-
-    @chaosbench.forecaster("test_sleeps", replace=True)
-    class Sleeps(chaosbench.Forecaster):
-        def _fit(self, train, dt):
-            time.sleep(600)
-''')
-
-
-SLOW_PLUGIN = textwrap.dedent('''
-    import time
-    import numpy as np
-    import chaosbench
-
-
-    @chaosbench.forecaster("test_slow_persistence", replace=True)
-    class SlowPersistence(chaosbench.Forecaster):
-        """Deterministic, and takes a second: runs made of it last a while."""
-
-        tags = {"needs_context": True, "stochastic": False, "requires": None}
-
-        def _fit(self, train, dt):
-            time.sleep(1.0)
-
-        def _predict(self, n_steps, context):
-            return np.repeat(context[-1:], n_steps, axis=0)
-''')
-
-
 def _metrics(frame: pd.DataFrame) -> pd.DataFrame:
     columns = ["system", "forecaster", "seed", "status", *chaosbench._config.DEFAULT_METRICS]
     return frame[columns].sort_values(["system", "forecaster"]).reset_index(drop=True)
@@ -109,11 +50,9 @@ def test_run_end_to_end_and_rerun_skips_finished_cells(tmp_path):
 
 
 @pytest.mark.parametrize("executor", ["local", "dask"])
-def test_failures_are_recorded_and_the_run_finishes(tmp_path, executor):
-    plugin = tmp_path / "faulty.py"
-    plugin.write_text(FAULTY_PLUGIN)
+def test_failures_are_recorded_and_the_run_finishes(tmp_path, executor, faulty_plugin):
     names = "test_raises,test_nan,test_sleeps,naive" + (",test_dies" if executor == "local" else "")
-    results = chaosbench.run(out=str(tmp_path / "run"), systems="Lorenz", forecasters=names, plugins=[str(plugin)],
+    results = chaosbench.run(out=str(tmp_path / "run"), systems="Lorenz", forecasters=names, plugins=[faulty_plugin],
                              cell_timeout=3, workers=2, n_test=2, horizon=50, n_train=300, quiet=True,
                              executor=executor)
     status = dict(zip(results.cells["forecaster"], results.cells["status"]))
@@ -186,12 +125,10 @@ def test_real_dask_scheduler_and_two_workers_on_loopback(tmp_path):
             proc.wait(30)
 
 
-def test_kill_minus_nine_then_resume_equals_an_uninterrupted_run(tmp_path):
-    plugin = tmp_path / "slow.py"
-    plugin.write_text(SLOW_PLUGIN)
+def test_kill_minus_nine_then_resume_equals_an_uninterrupted_run(tmp_path, faulty_plugin):
     args = ["run", "--systems", "Lorenz,Rossler,Thomas,Chen", "--forecasters", "naive,linear,esn,test_slow_persistence",
             "--seeds", "0,1", "--set", "esn.n_units=100", "--n-train", "500", "--horizon", "100", "--workers", "2",
-            "--plugin", str(plugin), "--quiet"]
+            "--plugin", faulty_plugin, "--quiet"]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     killed = tmp_path / "killed"
     proc = subprocess.Popen(CHAOSBENCH + args + ["--out", str(killed)], env=env, stdout=subprocess.DEVNULL,
@@ -317,6 +254,7 @@ def test_unreachable_scheduler_fails_fast_with_the_address(tmp_path):
     _fails(["run", "--systems", "Lorenz", "--forecasters", "naive", "--executor", "dask", "--scheduler",
             "tcp://127.0.0.1:9", "--out", str(tmp_path / "run")], "tcp://127.0.0.1:9")
     assert time.monotonic() - started < 30
+    assert not (tmp_path / "run").exists()  # nothing is written before the executor is up
 
 
 def test_bad_results_directories(tmp_path):
@@ -377,13 +315,11 @@ def test_a_run_without_vpt_ranks_by_its_first_metric(tmp_path):
     assert "rmse_median" in board.columns and board.loc[0, "forecaster"] == results.leaderboard().loc[0, "forecaster"]
 
 
-def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
-    plugin = tmp_path / "slow.py"
-    plugin.write_text(SLOW_PLUGIN)
+def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path, faulty_plugin):
     out = tmp_path / "run"
     args = CHAOSBENCH + ["run", "--systems", "Lorenz,Rossler,Thomas", "--forecasters", "test_slow_persistence,naive",
                          "--seeds", "0,1", "--n-train", "300", "--horizon", "50", "--workers", "2", "--plugin",
-                         str(plugin), "--out", str(out)]
+                         faulty_plugin, "--out", str(out)]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _wait_for_file(out / "results.sqlite", 60)
     time.sleep(2.0)
