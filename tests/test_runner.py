@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -100,8 +101,7 @@ def _wait_for_file(path: Path, seconds: float) -> None:
         time.sleep(0.2)
 
 
-def test_real_dask_scheduler_and_two_workers_on_loopback(tmp_path):
-    pytest.importorskip("distributed")
+def test_real_dask_scheduler_and_two_workers_on_loopback(tmp_path, faulty_plugin):
     bin_dir = Path(sys.executable).parent
     scheduler_file = tmp_path / "scheduler.json"
     procs = [subprocess.Popen([bin_dir / "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
@@ -119,6 +119,25 @@ def test_real_dask_scheduler_and_two_workers_on_loopback(tmp_path):
         local = chaosbench.run(out=str(tmp_path / "local"), workers=2, **SMALL)
         pd.testing.assert_frame_equal(_metrics(remote.cells), _metrics(local.cells))
         assert remote.cells["worker"].str.startswith(os.uname().nodename).all()
+
+        # A worker killed mid-run: Dask reschedules its cells and the run completes with every cell ok.
+        from distributed import Client
+
+        slow = {**SMALL, "forecasters": "test_slow_persistence,naive", "seeds": "0,1,2", "plugins": [faulty_plugin]}
+        out = tmp_path / "worker_killed"
+        runner = threading.Thread(target=chaosbench.run, kwargs={"out": str(out), "executor": "dask",
+                                                                  "scheduler": address, **slow})
+        runner.start()
+        with Client(address, timeout="10s") as observer:
+            _wait_for_file(out / "results.sqlite", 60)
+            time.sleep(1.5)  # cells are in flight on both workers
+            victim = sorted(observer.run(os.getpid).values())[0]
+            os.kill(victim, signal.SIGKILL)
+        runner.join(120)
+        assert not runner.is_alive()
+        cells = chaosbench.load_results(out).cells
+        assert len(cells) == 12 and (cells["status"] == "ok").all()
+        assert cells["worker"].nunique() >= 3  # the killed worker, its survivor and its replacement
     finally:
         for proc in reversed(procs):
             proc.terminate()
