@@ -47,11 +47,12 @@ class CellSpec:
     tune: dict | None
     task_seed: int
     random_state: int
+    run_id: str = ""
     plugins: tuple = ()
 
 
 def cell_key(system: str, forecaster: str, seed: int, noise: float) -> str:
-    return f"{system}|{forecaster}|seed={seed}|noise={noise:g}"
+    return f"{system}|{forecaster}|seed={seed}|noise={float(noise)!r}"
 
 
 def cell_specs(config) -> list[CellSpec]:
@@ -60,7 +61,7 @@ def cell_specs(config) -> list[CellSpec]:
 
     tune = ({"trials": config.tune_trials, "seconds": config.tune_seconds, "metric": config.tune_metric}
             if config.tune else None)
-    specs = []
+    specs, run_id = [], config.settings_hash()
     for system, name, seed, noise in itertools.product(config.systems, config.forecasters, config.seeds,
                                                        config.noise):
         params = dict(config.forecaster_params.get(name, {}))
@@ -70,7 +71,7 @@ def cell_specs(config) -> list[CellSpec]:
         specs.append(CellSpec(key=cell_key(system, name, seed, noise), system=system, forecaster=name, seed=seed,
                               noise=noise, task=config.task_settings(), params=params, metrics=config.metrics,
                               tune=tune, task_seed=derive_seed("task", system, seed), random_state=random_state,
-                              plugins=config.plugins))
+                              run_id=run_id, plugins=config.plugins))
     return specs
 
 
@@ -175,7 +176,10 @@ def score(metrics, truth: np.ndarray, forecast: np.ndarray, context: dict) -> tu
 
 
 def _tune(spec: CellSpec, data, params: dict) -> tuple[dict, dict]:
-    """Seeded random search over the forecaster's declared search space, scored on the validation windows."""
+    """Seeded random search over the forecaster's declared search space, scored on the validation windows.
+
+    The budget is the number of trials, so the choice is reproducible; the time limit only guards against a search
+    that would run far too long, and ``out_of_time`` records when it cut the search short."""
     from ._forecaster import forecaster_class, get_forecaster
     from ._metrics import get_metric
 
@@ -186,10 +190,11 @@ def _tune(spec: CellSpec, data, params: dict) -> tuple[dict, dict]:
     order = rng.permutation(len(grid))[: spec.tune["trials"]] if grid else []
     fn = get_metric(spec.tune["metric"])
     sign = 1.0 if fn.greater_is_better else -1.0
-    best, best_score, tried = params, -math.inf, 0
+    best, best_score, tried, out_of_time = params, -math.inf, 0, False
     deadline = time.perf_counter() + spec.tune["seconds"]
     for index in order:
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline:  # a safety cap: the trial count is the (deterministic) budget
+            out_of_time = True
             break
         candidate = {**fixed, **grid[index]}
         tried += 1
@@ -203,4 +208,4 @@ def _tune(spec: CellSpec, data, params: dict) -> tuple[dict, dict]:
         if value > best_score:
             best, best_score = candidate, value
     return best, {"trials": tried, "space_size": len(grid), "metric": spec.tune["metric"],
-                  "score": sign * best_score if math.isfinite(best_score) else None}
+                  "score": sign * best_score if math.isfinite(best_score) else None, "out_of_time": out_of_time}

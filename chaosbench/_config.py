@@ -38,7 +38,7 @@ PRESETS: dict[str, dict] = {
 }
 
 # Options that change how a run executes but never its numbers; all other fields are settings.
-EXECUTION_FIELDS = ("out", "workers", "executor", "scheduler", "quiet", "plugins")
+EXECUTION_FIELDS = ("out", "workers", "executor", "scheduler", "quiet", "plugins", "cell_timeout")
 
 
 @dataclass(frozen=True)
@@ -154,17 +154,52 @@ def _names(value, what: str) -> tuple:
 
 
 def _numbers(value, what: str, kind) -> tuple:
+    """A list of ints or floats from a comma-separated string or a list; no silent rounding or bool-as-number."""
     if isinstance(value, str):
-        value = [v for v in value.split(",") if v.strip()]
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
         value = [value]
-    try:
-        out = tuple(dict.fromkeys(kind(v) for v in value))
-    except (TypeError, ValueError):
-        raise ConfigError(f"{what} must be a comma-separated list of {kind.__name__}s, got {value!r}") from None
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{what} must be a list of {kind.__name__}s, got {value!r}")
+    out = []
+    for item in value:
+        if isinstance(item, str):
+            try:
+                item = kind(item)
+            except ValueError:
+                raise ConfigError(f"{what} must be {kind.__name__}s, got {item!r}") from None
+        number_ok = isinstance(item, (int, float)) and not isinstance(item, bool)
+        if not number_ok or (kind is int and not float(item).is_integer()):
+            raise ConfigError(f"{what} must be {kind.__name__}s, got {item!r}")
+        out.append(kind(item))
     if not out:
         raise ConfigError(f"{what} must not be empty")
-    return out
+    return tuple(dict.fromkeys(out))
+
+
+def _flag(m: dict, key: str, default: bool) -> bool:
+    value = m.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key} must be true or false, got {value!r}")
+    return value
+
+
+def _text(m: dict, key: str) -> str | None:
+    value = m.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{key} must be a string, got {value!r}")
+    return value
+
+
+def plugin_paths(value) -> tuple:
+    """Absolute paths of plugin files from a string or a list of strings."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(p, str) for p in value):
+        raise ConfigError(f"plugins must be a list of file paths, got {value!r}")
+    return tuple(str(Path(p).expanduser().resolve()) for p in value)
 
 
 def _positive(value, what: str, kind=int, allow_zero=False):
@@ -228,9 +263,12 @@ def _validate(m: dict) -> RunConfig:
             if key not in known:
                 raise ConfigError(f"forecaster {name!r} has no hyper-parameter {key!r} (known: {', '.join(known)})")
     metrics = _names(m.get("metrics", DEFAULT_METRICS), "metrics")
-    for name in metrics + (m.get("tune_metric", "vpt_nrmse"),):
+    for name in metrics:
         get_metric(name)  # raises UnknownMetricError with suggestions
-    executor = m.get("executor", "local")
+    executor, scheduler = _text(m, "executor"), _text(m, "scheduler")
+    if scheduler is not None and executor == "local":
+        raise ConfigError("--scheduler needs --executor dask (or no --executor)")
+    executor = executor or ("dask" if scheduler is not None else "local")
     if executor not in ("local", "dask"):
         raise ConfigError(f"executor must be 'local' or 'dask', got {executor!r}")
     workers = m.get("workers")
@@ -242,10 +280,10 @@ def _validate(m: dict) -> RunConfig:
     noise = _numbers(m["noise"], "noise", float)
     if any(not (math.isfinite(v) and v >= 0) for v in noise):
         raise ConfigError("noise levels must be non-negative numbers")
-    if m.get("tune") and m.get("n_validation", 1) == 0:
+    tune = _flag(m, "tune", False)
+    if tune and m.get("n_validation", 1) == 0:
         raise ConfigError("tune needs validation windows: n_validation must be at least 1")
-    plugins = m.get("plugins", ())
-    plugins = (plugins,) if isinstance(plugins, str) else tuple(str(Path(p).expanduser().resolve()) for p in plugins)
+    tune_metric = _text(m, "tune_metric") or "vpt_nrmse"
     return RunConfig(
         preset=m["preset"], systems=systems, forecasters=forecasters, forecaster_params=params, metrics=metrics,
         seeds=seeds, noise=noise,
@@ -253,11 +291,11 @@ def _validate(m: dict) -> RunConfig:
         n_train=_positive(m.get("n_train", 1000), "n_train"), horizon=_positive(m.get("horizon", 200), "horizon"),
         n_context=_positive(m.get("n_context", 100), "n_context"), n_test=_positive(m.get("n_test", 5), "n_test"),
         n_validation=_positive(m.get("n_validation", 1), "n_validation", allow_zero=True),
-        standardize=bool(m.get("standardize", True)),
+        standardize=_flag(m, "standardize", True),
         cell_timeout=float(_positive(m.get("cell_timeout", 900.0), "cell_timeout", float)),
-        tune=bool(m.get("tune", False)), tune_trials=_positive(m.get("tune_trials", 8), "tune_trials"),
+        tune=tune, tune_trials=_positive(m.get("tune_trials", 8), "tune_trials"),
         tune_seconds=float(_positive(m.get("tune_seconds", 60.0), "tune_seconds", float)),
-        tune_metric=m.get("tune_metric", "vpt_nrmse"),
-        out=m.get("out"), workers=workers, executor=executor, scheduler=m.get("scheduler"),
-        quiet=bool(m.get("quiet", False)), plugins=plugins,
+        tune_metric=get_metric(tune_metric).name,
+        out=_text(m, "out"), workers=workers, executor=executor, scheduler=scheduler,
+        quiet=_flag(m, "quiet", False), plugins=plugin_paths(m.get("plugins")),
     )

@@ -80,6 +80,15 @@ class _Worker:
         self.conn.close()
 
 
+class _Idle:
+    """A retired pool slot (its worker timed out and no cell is left to run)."""
+
+    spec = None
+
+    def stop(self) -> None:
+        pass
+
+
 class LocalExecutor:
     """Run cells in ``workers`` local processes with a per-cell wall-clock ``timeout`` (seconds)."""
 
@@ -99,8 +108,10 @@ class LocalExecutor:
         pool = [_Worker(self._context, self.inherited_fds) for _ in range(min(self.workers, len(specs)))]
         try:
             while pending or any(w.spec for w in pool):
-                for worker in pool:
+                for index, worker in enumerate(pool):
                     if worker.spec is None and pending:
+                        if isinstance(worker, _Idle):  # a retried cell arrived after the slot was retired
+                            worker = pool[index] = _Worker(self._context, self.inherited_fds)
                         worker.spec = pending.popleft()
                         worker.deadline = time.monotonic() + self.timeout
                         worker.conn.send(worker.spec)
@@ -128,7 +139,7 @@ class LocalExecutor:
                         yield spec, record, arrays
                     elif time.monotonic() >= worker.deadline:
                         worker.stop()
-                        pool[index] = _Worker(self._context, self.inherited_fds)
+                        pool[index] = _Worker(self._context, self.inherited_fds) if pending else _Idle()
                         yield spec, timeout_record(spec, self.timeout), {}
         finally:
             for worker in pool:
@@ -139,7 +150,14 @@ def _run_cell_with_timeout(spec: CellSpec, timeout: float):
     """Run a cell in a thread of a Dask worker; past ``timeout`` return a timeout record (the thread is abandoned:
     Dask cannot kill a running task, so the executor restarts that worker)."""
     box = []
-    thread = threading.Thread(target=lambda: box.append(run_cell(spec)), daemon=True)
+
+    def target():
+        try:
+            box.append(run_cell(spec))
+        except BaseException as exc:  # outside the cell's own handling, e.g. a plugin file missing on this host
+            box.append((failed_record(spec, f"worker: {type(exc).__name__}: {str(exc)[:300]}"), {}))
+
+    thread = threading.Thread(target=target, daemon=True)
     thread.start()
     thread.join(timeout)
     if box:
@@ -163,8 +181,9 @@ class DaskExecutor:
         if self.scheduler:
             try:
                 self._client = Client(self.scheduler, timeout="5s")
-            except (OSError, TimeoutError) as exc:
-                raise ExecutorError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+            except (OSError, TimeoutError, ValueError, TypeError) as exc:  # unreachable, or a malformed address
+                message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise ExecutorError(f"cannot reach the Dask scheduler at {self.scheduler}: {message}") from None
         else:
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                          dashboard_address=None, silence_logs=50)
@@ -181,7 +200,8 @@ class DaskExecutor:
         from distributed import as_completed
 
         client = self._client
-        futures = {client.submit(_run_cell_with_timeout, spec, self.timeout, key=f"cell-{spec.key}", pure=False): spec
+        futures = {client.submit(_run_cell_with_timeout, spec, self.timeout, key=f"cell-{spec.run_id}-{spec.key}",
+                                 pure=False): spec
                    for spec in specs}
         for future in as_completed(futures):
             spec = futures[future]

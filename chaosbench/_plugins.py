@@ -37,7 +37,7 @@ def load_plugin_file(path) -> str:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:  # a plugin may raise anything; report it as one line
+    except (Exception, SystemExit) as exc:  # a plugin may raise anything (even exit); report it as one line
         del sys.modules[name]
         raise PluginError(f"plugin {path} failed to import: {type(exc).__name__}: {exc}") from None
     return name

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,10 +17,10 @@ import pandas as pd
 
 from . import __version__
 from ._cell import cell_specs
-from ._config import RunConfig, make_config
+from ._config import RunConfig, make_config, plugin_paths, read_config_file
 from ._leaderboard import cells_frame, leaderboard
 from ._plugins import load_plugin_file
-from ._store import ResultsStore
+from ._store import STATUSES, ResultsStore
 from .exceptions import ResultsStoreError
 
 __all__ = ["run", "load_results", "Results"]
@@ -57,9 +56,14 @@ class Results:
 
     def write_tables(self, metric: str | None = None, agg: str = "median", leaderboard_file=None) -> Path:
         """Write ``cells.csv`` and the leaderboard (default ``leaderboard.csv``) into the run directory."""
-        self.cells.to_csv(self.path / "cells.csv", index=False)
         target = Path(leaderboard_file) if leaderboard_file else self.path / "leaderboard.csv"
-        self.leaderboard(metric, agg).to_csv(target, index=False)
+        board = self.leaderboard(metric, agg)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.cells.to_csv(self.path / "cells.csv", index=False)
+            board.to_csv(target, index=False)
+        except OSError as exc:
+            raise ResultsStoreError(f"cannot write {target}: {exc.strerror or exc}") from None
         return target
 
     def __repr__(self) -> str:
@@ -121,24 +125,12 @@ class _Progress:
             self.bar.close()
 
 
-def _default_out() -> str:
+def default_out() -> str:
     return os.path.join("results", time.strftime("run-%Y%m%d-%H%M%S"))
 
 
-def _archive(path: Path) -> Path:
-    """Move an existing store aside (nothing stored is ever deleted); returns where it went."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path / f"archive-{stamp}"
-    target.mkdir()
-    for name in ("results.sqlite", "results.sqlite-wal", "results.sqlite-shm", "forecasts", "cells.csv",
-                 "leaderboard.csv"):
-        if (path / name).exists():
-            shutil.move(str(path / name), str(target / name))
-    return target
-
-
 def run(preset: str | None = None, *, config_file=None, resume: bool = False, force: bool = False,
-        **options) -> Results:
+        retry_failed: bool = False, **options) -> Results:
     """Run a benchmark and return its :class:`Results`.
 
     Parameters
@@ -151,6 +143,8 @@ def run(preset: str | None = None, *, config_file=None, resume: bool = False, fo
         Continue the run stored in ``out``: options not given are taken from it; given ones must match.
     force : bool
         Start over when the settings differ from those stored in ``out`` (the old results are archived).
+    retry_failed : bool
+        Run the stored cells whose status is ``failed`` or ``timeout`` again (e.g. with a longer ``cell_timeout``).
     **options
         Any :class:`~chaosbench._config.RunConfig` field (``systems``, ``tag``, ``forecasters``, ``metrics``,
         ``seeds``, ``noise``, ``n_train``, ``horizon``, ``out``, ``workers``, ``executor``, ``scheduler``,
@@ -168,14 +162,16 @@ def run(preset: str | None = None, *, config_file=None, resume: bool = False, fo
             raise ResultsStoreError(f"{out} has no run to resume")
         if not options.get("plugins"):
             options["plugins"] = manifest.get("plugins", [])
-    for path in options.get("plugins") or ():
+    if options.get("plugins") is None and config_file is not None:
+        options["plugins"] = read_config_file(config_file).get("plugins")
+    for path in plugin_paths(options.get("plugins")):  # before the names they register are validated
         load_plugin_file(path)
     config = make_config(preset, config_file, base=base, **options)
-    config = replace(config, out=config.out or _default_out(), workers=config.workers or os.cpu_count() or 1)
-    return _execute(config, force)
+    config = replace(config, out=config.out or default_out(), workers=config.workers or os.cpu_count() or 1)
+    return _execute(config, force, retry_failed)
 
 
-def _execute(config: RunConfig, force: bool) -> Results:
+def _execute(config: RunConfig, force: bool, retry_failed: bool) -> Results:
     from ._executors import DaskExecutor, LocalExecutor
 
     path = Path(config.out)
@@ -196,12 +192,11 @@ def _execute(config: RunConfig, force: bool) -> Results:
                 raise ResultsStoreError(f"{path} holds a run with different settings ({changed}); use the same "
                                         "options (or --resume alone), another --out, or --force to archive it and "
                                         "start over")
-            store.close()
-            _archive(path)
-            store, manifest = ResultsStore(path, lock=True, create=True), {}
+            store.archive()
+            manifest = {}
         executor.inherited_fds = (store.lock_fd,)  # forked workers must not keep the directory locked
         specs = cell_specs(config)
-        finished = store.finished_keys()
+        finished = store.finished_keys(("ok", "diverged") if retry_failed else STATUSES)
         todo = [s for s in specs if s.key not in finished]
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         store.update_manifest(settings=config.settings(), settings_hash=config.settings_hash(),

@@ -124,9 +124,13 @@ class ResultsStore:
         if version != SCHEMA_VERSION or not {"cells", "manifest"} <= tables:
             raise ResultsStoreError(f"{self.path / DB_NAME} has store schema {version}; this chaosbench reads "
                                     f"schema {SCHEMA_VERSION}")
+        problems = [row[0] for row in self.db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            first = " ".join(problems[0].replace("*** in database main ***", "").split())
+            raise ResultsStoreError(f"{self.path / DB_NAME} is damaged (SQLite quick_check: {first}); "
+                                    "copy it aside and start a new run")
         if writable:
             self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA quick_check").fetchone()
 
     # --- manifest -----------------------------------------------------------------------------------------------
     def manifest(self) -> dict:
@@ -139,8 +143,10 @@ class ResultsStore:
         self.db.execute("COMMIT")
 
     # --- cells --------------------------------------------------------------------------------------------------
-    def finished_keys(self) -> set[str]:
-        return {row[0] for row in self.db.execute("SELECT key FROM cells")}
+    def finished_keys(self, statuses=STATUSES) -> set[str]:
+        """Keys of the stored cells whose status is one of ``statuses``."""
+        marks = ", ".join("?" * len(statuses))
+        return {row[0] for row in self.db.execute(f"SELECT key FROM cells WHERE status IN ({marks})", statuses)}
 
     def n_cells(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM cells").fetchone()[0]
@@ -180,6 +186,20 @@ class ResultsStore:
             return {}
         with np.load(self.path / row["forecast_file"], allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
+
+    def archive(self) -> Path:
+        """Move this directory's results into ``archive-DATE/`` and start an empty store, keeping the lock (nothing
+        stored is ever deleted); returns the archive folder."""
+        self.db.close()
+        target = self.path / time.strftime("archive-%Y%m%d-%H%M%S")
+        target.mkdir()
+        for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", "forecasts", "cells.csv", "leaderboard.csv",
+                     "report"):
+            if (self.path / name).exists():
+                os.replace(self.path / name, target / name)
+        self.db = sqlite3.connect(self.path / DB_NAME, timeout=30, isolation_level=None)
+        self._check_or_create(writable=True)
+        return target
 
     def close(self) -> None:
         if getattr(self, "db", None) is not None:

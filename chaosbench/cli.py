@@ -24,11 +24,22 @@ USAGE_ERROR = 2
 class _Group(click.Group):
     """A click group that turns chaosbench's errors into one line and exit status 2."""
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # e.g. an unknown top-level option
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(USAGE_ERROR)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except ChaosbenchError as exc:
             click.echo(f"Error: {exc}", err=True)
+            ctx.exit(USAGE_ERROR)
+        except click.UsageError as exc:  # click's own messages, without the usage lines: one line, exit 2
+            click.echo(f"Error: {exc.format_message()} (see '{exc.ctx.command_path if exc.ctx else 'chaosbench'} "
+                       "--help')", err=True)
             ctx.exit(USAGE_ERROR)
 
 
@@ -276,25 +287,32 @@ def _parse_forecaster_params(pairs) -> dict:
 @click.option("--tune", is_flag=True, default=None, help="Search each forecaster's hyper-parameter space on the "
               "validation split (same seeded budget per cell).")
 @click.option("--tune-trials", type=int, help="Hyper-parameter candidates tried per cell with --tune (default 8).")
-@click.option("--tune-seconds", type=float, help="Time budget of the search per cell with --tune (default 60).")
+@click.option("--tune-seconds", type=float, help="Safety cap on the search time per cell with --tune (default 60; "
+              "the trial count is the budget).")
+@click.option("--tune-metric", help="Validation metric the search optimises (default vpt_nrmse).")
 @click.option("--resume", is_flag=True, help="Continue the run in --out with its stored settings.")
 @click.option("--force", is_flag=True, help="If --out holds a run with other settings, archive it and start over.")
+@click.option("--retry-failed", is_flag=True, help="Run stored failed and timed-out cells again (e.g. with a longer "
+              "--cell-timeout).")
 @click.option("--plugin", "plugins", multiple=True, type=click.Path(dir_okay=False),
               help="Python file whose decorated systems/forecasters join the run (repeatable).")
 @click.option("--quiet", is_flag=True, default=None, help="No progress output.")
-def run_cmd(preset, config_file, fparams, resume, force, **options):
+def run_cmd(preset, config_file, fparams, resume, force, retry_failed, **options):
     """Run the benchmark grid: every system x forecaster x seed x noise level is one cell, stored in
     OUT/results.sqlite as soon as it finishes. Re-running the same command (or --resume) skips finished cells.
     Writes OUT/cells.csv and OUT/leaderboard.csv at the end."""
-    from ._runner import run
+    from ._runner import default_out, run
 
     options["plugins"] = options["plugins"] or None
     if fparams:
         options["forecaster_params"] = _parse_forecaster_params(fparams)
+    if options["out"] is None and not resume and config_file is None:
+        options["out"] = default_out()  # known here, so that an interruption can name it
     try:
-        results = run(preset, config_file=config_file, resume=resume, force=force, **options)
+        results = run(preset, config_file=config_file, resume=resume, force=force, retry_failed=retry_failed,
+                      **options)
     except KeyboardInterrupt:
-        out = options.get("out") or "DIRECTORY (printed above)"
+        out = options.get("out") or "DIRECTORY"
         click.echo(f"Interrupted: finished cells are stored; continue with: chaosbench run --resume --out {out}",
                    err=True)
         sys.exit(130)

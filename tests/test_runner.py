@@ -9,6 +9,7 @@ import sys
 import textwrap
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -350,3 +351,81 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path, faulty_plugin):
                              text=True)
     assert resumed.returncode == 0, resumed.stderr
     assert len(pd.read_csv(out / "cells.csv")) == 12
+
+
+def test_near_equal_noise_levels_are_separate_cells(tmp_path):
+    results = chaosbench.run(out=str(tmp_path / "run"), systems="Lorenz", forecasters="naive", noise="0.1,0.1000001",
+                             workers=1, n_test=1, horizon=20, n_train=100, quiet=True)
+    assert sorted(results.cells["noise"]) == [0.1, 0.1000001]
+
+
+def test_retry_failed_reruns_timed_out_cells_with_a_longer_timeout(tmp_path, faulty_plugin):
+    options = {"out": str(tmp_path / "run"), "systems": "Lorenz", "forecasters": "test_slow_persistence,naive",
+               "plugins": [faulty_plugin], "workers": 2, "n_test": 1, "horizon": 20, "n_train": 100, "quiet": True}
+    first = chaosbench.run(cell_timeout=0.9, **options).cells.set_index("forecaster")
+    assert first.loc["test_slow_persistence", "status"] == "timeout"  # it sleeps 1 s
+    again = chaosbench.run(cell_timeout=60, retry_failed=True, **options).cells.set_index("forecaster")
+    assert set(again["status"]) == {"ok"}
+    kept = first.index[first["status"] == "ok"]  # finished cells are not recomputed
+    assert (again.loc[kept, "finished_at"] == first.loc[kept, "finished_at"]).all()
+
+
+def test_damaged_store_is_refused(tmp_path):
+    out = tmp_path / "run"
+    chaosbench.run(out=str(out), systems="Lorenz", forecasters="naive,mean", workers=1, n_test=1, horizon=20,
+                   n_train=100, quiet=True)
+    with open(out / "results.sqlite", "r+b") as fh:  # overwrite the header of a b-tree page
+        fh.seek(4096)
+        fh.write(bytes([0x0D, 0, 0, 0, 5, 0xFF, 0xFF]))
+    _fails(["leaderboard", str(out)], "is damaged")
+    _fails(["run", "--systems", "Lorenz", "--forecasters", "naive", "--out", str(out)], "is damaged")
+
+
+def test_an_error_outside_the_cell_on_dask_is_a_failure_not_a_timeout(tmp_path):
+    from chaosbench._executors import _run_cell_with_timeout
+
+    spec = chaosbench._cell.cell_specs(chaosbench._config.make_config(systems="Lorenz", forecasters="naive"))[0]
+    missing = tmp_path / "missing_on_this_worker.py"
+    record, arrays = _run_cell_with_timeout(replace(spec, plugins=(str(missing),)), 30)
+    assert record["status"] == "failed" and "PluginError" in record["error"] and arrays == {}
+
+
+def test_plugins_from_a_config_file(tmp_path, faulty_plugin):
+    config = tmp_path / "run.toml"
+    config.write_text(f'systems = ["Lorenz"]\nforecasters = ["test_nan"]\nplugins = ["{faulty_plugin}"]\n'
+                      f'n_train = 100\nhorizon = 20\nn_test = 1\nworkers = 1\nquiet = true\nout = "{tmp_path / "r"}"\n')
+    result = CliRunner().invoke(main, ["run", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "r" / "cells.csv")["status"].tolist() == ["diverged"]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('tune = "false"', "tune must be true or false"),
+    ("standardize = 1", "standardize must be true or false"),
+    ("seeds = [1.5]", "seeds must be ints, got 1.5"),
+    ("seeds = [true]", "seeds must be ints, got True"),
+    ("out = 5", "out must be a string"),
+    ("plugins = 5", "plugins must be a list of file paths"),
+    ('executor = "local"\nscheduler = "tcp://127.0.0.1:8786"', "--scheduler needs --executor dask"),
+])
+def test_config_values_of_the_wrong_type(tmp_path, line, expected):
+    config = tmp_path / "bad.toml"
+    config.write_text(f'systems = ["Lorenz"]\nforecasters = ["naive"]\n{line}\n')
+    _fails(["run", "--config", str(config)], expected)
+
+
+@pytest.mark.parametrize("address", ["foo", "tcp://127.0.0.1:abc", "http://127.0.0.1:8786"])
+def test_malformed_scheduler_addresses(tmp_path, address):
+    _fails(["run", "--systems", "Lorenz", "--forecasters", "naive", "--scheduler", address, "--out",
+            str(tmp_path / "r")], address)
+
+
+def test_plugin_that_exits_and_a_leaderboard_into_a_new_folder(tmp_path):
+    plugin = tmp_path / "exits.py"
+    plugin.write_text("import sys\nsys.exit(3)\n")
+    _fails(["run", "--plugin", str(plugin)], "failed to import: SystemExit: 3")
+    out = tmp_path / "run"
+    chaosbench.run(out=str(out), systems="Lorenz", forecasters="naive", workers=1, n_test=1, horizon=20, n_train=100,
+                   quiet=True)
+    result = CliRunner().invoke(main, ["leaderboard", str(out), "-o", str(tmp_path / "new" / "board.csv")])
+    assert result.exit_code == 0 and (tmp_path / "new" / "board.csv").exists()
