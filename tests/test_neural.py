@@ -66,8 +66,11 @@ def test_time_budget_stops_training(name, lorenz):
 
 
 def test_torch_settings_are_restored_and_threads_limited(lorenz):
-    threads, deterministic = torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()
-    seen = []
+    def settings():
+        return (torch.get_num_threads(), torch.are_deterministic_algorithms_enabled(),
+                torch.utils.deterministic.fill_uninitialized_memory)
+
+    before, seen = settings(), []
 
     class Probe(ShallowPLRNN):
         def _train_batch(self, rng):
@@ -76,7 +79,7 @@ def test_torch_settings_are_restored_and_threads_limited(lorenz):
 
     Probe(**TINY["shplrnn"], max_epochs=1).fit(lorenz, 0.02)
     assert set(seen) == {(1, True)}
-    assert (torch.get_num_threads(), torch.are_deterministic_algorithms_enabled()) == (threads, deterministic)
+    assert settings() == before
 
 
 def test_non_finite_loss_stops_and_restores_the_last_complete_epoch(lorenz):
