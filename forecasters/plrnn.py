@@ -259,7 +259,10 @@ class AlmostLinearRNN(_LatentRNNForecaster):
     from the first point (``[x; L x]``, ``L`` learned), and every ``forcing_interval`` steps replaces the observed
     units of the state by the data (sparse identity teacher forcing); the loss is the mean squared error of the
     observed units' predictions before forcing. Defaults follow the paper's Lorenz-63 setting (20 latent units,
-    2 ReLUs, τ = 16, windows of 200 with batches of 16, noise 0.05, RAdam from 1e-3 to 1e-5). Initialisation: ``A``
+    τ = 16, windows of 200 with batches of 16, noise 0.05, RAdam from 1e-3 to 1e-5) except for 6 ReLUs instead of 2:
+    within a CPU budget of 240 s (~60,000 steps, against the authors' ~100,000) the free runs of models with 2 ReLUs
+    on standardized Lorenz (dt = 0.01, 20,000 points) collapsed onto a small cycle (d_stsp 11.0, d_h 0.54), those
+    with 6 reproduced the attractor (d_stsp 0.80, d_h 0.043). Initialisation: ``A``
     the diagonal of a normalised positive-definite matrix, ``W`` normal with standard deviation 0.01, ``h`` zero.
     Forecasting drives the latent state through the context, observed units set to the data, then runs freely.
     As in the authors' tutorial, checkpoints are scored by the state-space divergence of a free run against the
@@ -305,7 +308,7 @@ verbose
         "forcing_interval": [8, 16, 32],
     }
 
-    def __init__(self, n_latent=20, n_relu=2, forcing_interval=16, sequence_length=200, batch_size=16, noise=0.05,
+    def __init__(self, n_latent=20, n_relu=6, forcing_interval=16, sequence_length=200, batch_size=16, noise=0.05,
                  selection_interval=20, learning_rate=1e-3, final_learning_rate=1e-5, batches_per_epoch=50,
                  max_epochs=2000, time_budget_s=None, random_state=0, n_threads=None, verbose=True):
         self.n_latent = n_latent
