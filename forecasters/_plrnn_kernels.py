@@ -135,3 +135,59 @@ def alrnn_sparse_tf(A, W, h, L, batch, n_relu, interval):
             for k in range(n_obs):
                 g_L[i, k] += g_next[n_obs + i] * x[0, k]
     return loss / (n_seq * n_time * n_obs), (g_A, g_W, g_h, g_L)
+
+
+@numba.njit(cache=True, nogil=True)
+def shplrnn_run(A, W1, W2, h1, h2, L, context, n_steps):
+    """Drive the shallow PLRNN through ``context`` (observed units set to the data), then run ``n_steps`` freely;
+    returns the observed units of the free run, (n_steps, N)."""
+    n_obs, m, n_hidden = context.shape[1], A.shape[0], h2.shape[0]
+    z, new, pre = np.empty(m), np.empty(m), np.empty(n_hidden)
+    z[:n_obs] = context[0]
+    z[n_obs:] = L @ context[0]
+    out = np.empty((n_steps, n_obs))
+    n_drive = len(context) - 1
+    for t in range(n_drive + n_steps):
+        for j in range(n_hidden):
+            acc = h2[j]
+            for k in range(m):
+                acc += W2[j, k] * z[k]
+            pre[j] = acc if acc > 0.0 else 0.0
+        for i in range(m):
+            acc = A[i] * z[i] + h1[i]
+            for j in range(n_hidden):
+                acc += W1[i, j] * pre[j]
+            new[i] = acc
+        z[:] = new
+        if t < n_drive:
+            z[:n_obs] = context[t + 1]
+        else:
+            out[t - n_drive] = z[:n_obs]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def alrnn_run(A, W, h, L, context, n_steps, n_relu):
+    """Drive the almost-linear RNN through ``context`` (observed units set to the data), then run ``n_steps``
+    freely; returns the observed units of the free run, (n_steps, N)."""
+    n_obs, m = context.shape[1], A.shape[0]
+    first_relu = m - n_relu
+    z, new, phi = np.empty(m), np.empty(m), np.empty(m)
+    z[:n_obs] = context[0]
+    z[n_obs:] = L @ context[0]
+    out = np.empty((n_steps, n_obs))
+    n_drive = len(context) - 1
+    for t in range(n_drive + n_steps):
+        for k in range(m):
+            phi[k] = z[k] if k < first_relu or z[k] > 0.0 else 0.0
+        for i in range(m):
+            acc = A[i] * z[i] + h[i]
+            for k in range(m):
+                acc += W[i, k] * phi[k]
+            new[i] = acc
+        z[:] = new
+        if t < n_drive:
+            z[:n_obs] = context[t + 1]
+        else:
+            out[t - n_drive] = z[:n_obs]
+    return out

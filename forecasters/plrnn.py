@@ -10,7 +10,7 @@ Both read the observation out of their first latent units (identity observation 
 latent state through the context window (observed units set to the data at each step) and then running freely.
 Training computes each batch's loss and exact gradients in one fused numba kernel (``_plrnn_kernels``; autograd's
 per-operation overhead made a step twenty times slower) and steps RAdam in torch, in float64. Prediction runs in
-numpy on the trained weights.
+numba kernels on the trained weights.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from ._neural import NeuralForecaster, _check_positive_int, sample_windows
 
 __all__ = ["ShallowPLRNN", "AlmostLinearRNN"]
 
-SELECTION_STEPS = 10_000  # length of the free runs that score checkpoints
+SELECTION_STEPS = 20_000  # longest free run that scores a checkpoint
 
 
 class _LatentRNNForecaster(NeuralForecaster):
@@ -63,7 +63,7 @@ class _LatentRNNForecaster(NeuralForecaster):
         return self.selection_interval
 
     def _selection_score(self) -> float:
-        """d_stsp of a free run from the first training point against the training data (at most 10,000 steps)."""
+        """d_stsp of a free run from the first training point against the training data (at most 20,000 steps)."""
         self._copy_weights()
         n_steps = min(len(self._train_data) - 1, SELECTION_STEPS)
         run = self._predict(n_steps, self._train_data[:1])
@@ -76,22 +76,11 @@ class _LatentRNNForecaster(NeuralForecaster):
         self._copy_weights()
         del self._train_data
 
-    def _step_numpy(self, z: np.ndarray) -> np.ndarray:
+    def _run(self, context: np.ndarray, n_steps: int) -> np.ndarray:
         raise NotImplementedError
 
     def _predict(self, n_steps, context):
-        n_obs = self.n_features_
-        w = self.weights_
-        z = np.concatenate([context[0], w["L"] @ context[0]])
-        for x in context[1:]:
-            z = self._step_numpy(z)
-            z[:n_obs] = x
-        out = np.empty((n_steps, n_obs))
-        with np.errstate(all="ignore"):  # a diverging model gives inf/nan, reported as such
-            for t in range(n_steps):
-                z = self._step_numpy(z)
-                out[t] = z[:n_obs]
-        return out
+        return self._run(np.ascontiguousarray(context, dtype=float), n_steps)
 
 
 @forecaster("shplrnn")
@@ -138,9 +127,9 @@ class ShallowPLRNN(_LatentRNNForecaster):
     noise : float
         Gaussian noise added to each training window, in units of each variable's standard deviation.
     selection_interval : int or None
-        Every this many epochs (and at the end), the model runs freely for up to 10,000 steps from the first
-        training point and the ``d_stsp`` of that run against the training data scores it; the best-scoring
-        parameters are kept (None: keep the last).
+        Every this many epochs (and at the end), the model runs freely from the first training point for as many
+        steps as there are training points (at most 20,000) and the ``d_stsp`` of that run against the training
+        data scores it; the best-scoring parameters are kept (None: keep the last).
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
 verbose
         See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
@@ -239,9 +228,11 @@ verbose
         self.fit_info_["alpha"] = float(self._alpha)
         del self._alphas
 
-    def _step_numpy(self, z):
+    def _run(self, context, n_steps):
+        from ._plrnn_kernels import shplrnn_run
+
         w = self.weights_
-        return w["A"] * z + w["W1"] @ np.maximum(w["W2"] @ z + w["h2"], 0.0) + w["h1"]
+        return shplrnn_run(w["A"], w["W1"], w["W2"], w["h1"], w["h2"], w["L"], context, n_steps)
 
 
 @forecaster("alrnn")
@@ -283,9 +274,9 @@ class AlmostLinearRNN(_LatentRNNForecaster):
     noise : float
         Gaussian noise added to each training window, in units of each variable's standard deviation.
     selection_interval : int or None
-        Every this many epochs (and at the end), the model runs freely for up to 10,000 steps from the first
-        training point and the ``d_stsp`` of that run against the training data scores it; the best-scoring
-        parameters are kept (None: keep the last).
+        Every this many epochs (and at the end), the model runs freely from the first training point for as many
+        steps as there are training points (at most 20,000) and the ``d_stsp`` of that run against the training
+        data scores it; the best-scoring parameters are kept (None: keep the last).
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
 verbose
         See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
@@ -304,7 +295,7 @@ verbose
 
     search_space = {
         "n_latent": [10, 20, 50],
-        "n_relu": [1, 2, 5],
+        "n_relu": [2, 6, 10],
         "forcing_interval": [8, 16, 32],
     }
 
@@ -352,8 +343,8 @@ verbose
         net, n_relu, interval = self.module_, int(self.n_relu), int(self.forcing_interval)
         return KernelLoss.apply(lambda *p: alrnn_sparse_tf(*p, batch, n_relu, interval), net.A, net.W, net.h, net.L)
 
-    def _step_numpy(self, z):
+    def _run(self, context, n_steps):
+        from ._plrnn_kernels import alrnn_run
+
         w = self.weights_
-        n_linear = len(z) - int(self.n_relu)
-        phi = np.concatenate([z[:n_linear], np.maximum(z[n_linear:], 0.0)])
-        return w["A"] * z + w["W"] @ phi + w["h"]
+        return alrnn_run(w["A"], w["W"], w["h"], w["L"], context, n_steps, int(self.n_relu))

@@ -165,7 +165,7 @@ def test_shplrnn_latent_units_beyond_the_observed(lorenz):
 
 
 @pytest.mark.parametrize("cls", [ShallowPLRNN, AlmostLinearRNN])
-def test_numpy_prediction_follows_the_torch_recurrence(cls, lorenz):
+def test_prediction_follows_the_torch_recurrence(cls, lorenz):
     model = cls(**TINY[cls.name], max_epochs=1).fit(lorenz, 0.02)
     z0 = torch.from_numpy(lorenz[:1])
     with torch.no_grad():
