@@ -9,8 +9,8 @@
 Both read the observation out of their first latent units (identity observation model), forecast by driving the
 latent state through the context window (observed units set to the data at each step) and then running freely.
 Training computes each batch's loss and exact gradients in one fused numba kernel (``_plrnn_kernels``; autograd's
-per-operation overhead made a step twenty times slower) and steps RAdam in torch, in float64. Prediction runs in
-numba kernels on the trained weights.
+per-operation overhead made a training step about ten times slower) and steps RAdam in torch, in float64.
+Prediction runs in numba kernels on the trained weights.
 """
 
 from __future__ import annotations

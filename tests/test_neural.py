@@ -239,7 +239,7 @@ def test_shplrnn_reconstructs_lorenz_long_term_statistics():
     pts = chaosbench.get_system("Lorenz").period / 0.01
     data = chaosbench.Task("Lorenz", pts_per_period=pts, n_train=20_000, n_context=500, horizon=20_000, n_test=1,
                            n_validation=0, seed=0).generate()
-    model = ShallowPLRNN(time_budget_s=240, random_state=0)
+    model = ShallowPLRNN(time_budget_s=240, random_state=0, **QUIET)
     model.fit(data.train, data.context["dt"])
     window = data.test[0]
     run = model.predict(20_000, context=window.context)
