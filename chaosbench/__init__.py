@@ -19,6 +19,7 @@ from .exceptions import (
     UnknownForecasterError,
     IntegrationError,
     InvalidParameterError,
+    MissingDependencyError,
     UnknownMetricError,
     UnknownSystemError,
 )
@@ -31,5 +32,5 @@ __all__ = [
     "metric", "get_metric", "list_metrics", "error_curve", "run", "load_results", "Results",
     "Solver", "RK4", "Dopri5", "DOP853", "Radau", "BDF", "LSODA", "DelayRK4", "get_solver",
     "exceptions", "ChaosbenchError", "ChaosbenchWarning", "IntegrationError", "InvalidParameterError", "UnknownSystemError",
-    "UnknownForecasterError", "NotFittedError", "UnknownMetricError",
+    "UnknownForecasterError", "NotFittedError", "UnknownMetricError", "MissingDependencyError",
 ]

@@ -25,6 +25,7 @@ __all__ = [
     "ResultsStoreError",
     "PluginError",
     "ExecutorError",
+    "MissingDependencyError",
     "ChaosbenchWarning",
 ]
 
@@ -133,3 +134,7 @@ class PluginError(ChaosbenchError):
 
 class ExecutorError(ChaosbenchError):
     """The executor could not start (e.g. a Dask scheduler that cannot be reached)."""
+
+
+class MissingDependencyError(ChaosbenchError, ImportError):
+    """An optional dependency of a forecaster is not installed; the message says how to install it."""

@@ -16,13 +16,9 @@ import time
 import numpy as np
 
 from chaosbench import Forecaster
-from chaosbench.exceptions import ChaosbenchError, InvalidParameterError
+from chaosbench.exceptions import InvalidParameterError, MissingDependencyError
 
-__all__ = ["MissingDependencyError", "NeuralForecaster", "import_torch", "sample_windows"]
-
-
-class MissingDependencyError(ChaosbenchError, ImportError):
-    """An optional dependency of a forecaster is not installed; the message says how to install it."""
+__all__ = ["NeuralForecaster", "import_torch", "sample_windows"]
 
 
 def import_torch(forecaster_name: str):

@@ -13,7 +13,7 @@ from chaosbench.exceptions import ChaosbenchError
 
 torch = pytest.importorskip("torch")
 
-from chaosbench.forecasters._neural import MissingDependencyError  # noqa: E402
+from chaosbench.exceptions import MissingDependencyError  # noqa: E402
 from chaosbench.forecasters.plrnn import AlmostLinearRNN, ShallowPLRNN  # noqa: E402
 from chaosbench.forecasters.transformer import PatchTransformer  # noqa: E402
 

@@ -429,3 +429,13 @@ def test_plugin_that_exits_and_a_leaderboard_into_a_new_folder(tmp_path):
                    quiet=True)
     result = CliRunner().invoke(main, ["leaderboard", str(out), "-o", str(tmp_path / "new" / "board.csv")])
     assert result.exit_code == 0 and (tmp_path / "new" / "board.csv").exists()
+
+
+def test_neural_cells_are_reproducible_across_worker_counts(tmp_path):
+    pytest.importorskip("torch")
+    options = {"systems": "Lorenz", "forecasters": "shplrnn", "seeds": "0,1", "n_train": 300, "horizon": 50,
+               "n_test": 1, "forecaster_params": {"shplrnn": {"max_epochs": 4, "n_hidden": 10}}, "quiet": True}
+    one = chaosbench.run(out=str(tmp_path / "one"), workers=1, **options)
+    two = chaosbench.run(out=str(tmp_path / "two"), workers=2, **options)
+    pd.testing.assert_frame_equal(_metrics(one.cells), _metrics(two.cells))
+    assert '"n_threads": 1' in one.cells.loc[0, "params"] and '"verbose": false' in one.cells.loc[0, "params"]
