@@ -90,19 +90,27 @@ def _limit_threads():
     return limiter
 
 
+def cell_record(spec: CellSpec) -> dict:
+    """The fields every stored row of ``spec`` carries, whatever happened to the cell."""
+    return {"key": spec.key, "system": spec.system, "forecaster": spec.forecaster, "seed": spec.seed,
+            "noise": spec.noise, **{k: spec.task[k] for k in ("pts_per_period", "n_train", "horizon", "n_context",
+                                                                 "n_test")},
+            "standardize": int(spec.task["standardize"]), "task_seed": spec.task_seed,
+            "random_state": spec.random_state, "params": spec.params}
+
+
 def run_cell(spec: CellSpec) -> tuple[dict, dict]:
     """Run one cell; returns ``(record, arrays)``: the row for the store and the forecast arrays (may be empty)."""
     from ._plugins import load_plugin_file
 
-    for path in spec.plugins:
-        load_plugin_file(path)
     started = time.perf_counter()
-    record = {"key": spec.key, "system": spec.system, "forecaster": spec.forecaster, "seed": spec.seed,
-              "noise": spec.noise, **{k: spec.task[k] for k in ("pts_per_period", "n_train", "horizon",
-                                                                   "n_context", "n_test")},
-              "standardize": int(spec.task["standardize"]), "task_seed": spec.task_seed,
-              "random_state": spec.random_state, "params": spec.params,
-              "worker": f"{socket.gethostname()}:{os.getpid()}"}
+    record = cell_record(spec) | {"worker": f"{socket.gethostname()}:{os.getpid()}"}
+    try:
+        for path in spec.plugins:
+            load_plugin_file(path)
+    except Exception as exc:  # e.g. a plugin file missing on this worker's host
+        record.update(status="failed", error=f"plugin: {_error_message(exc)}")
+        return record, {}
     limiter = _limit_threads()
     try:
         with warnings.catch_warnings():

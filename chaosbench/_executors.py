@@ -18,7 +18,7 @@ import time
 from collections import deque
 from collections.abc import Iterator
 
-from ._cell import CellSpec, run_cell
+from ._cell import CellSpec, cell_record, run_cell
 from .exceptions import ExecutorError
 
 __all__ = ["LocalExecutor", "DaskExecutor", "timeout_record"]
@@ -28,16 +28,12 @@ WORKER_DEATH_RETRIES = 1  # a cell whose worker dies is run once more before it 
 
 
 def timeout_record(spec: CellSpec, seconds: float) -> dict:
-    return {"key": spec.key, "system": spec.system, "forecaster": spec.forecaster, "seed": spec.seed,
-            "noise": spec.noise, "status": "timeout", "error": f"cell exceeded the timeout of {seconds:g} s",
-            "cell_seconds": seconds, "params": spec.params, "task_seed": spec.task_seed,
-            "random_state": spec.random_state}
+    return cell_record(spec) | {"status": "timeout", "error": f"cell exceeded the timeout of {seconds:g} s",
+                                "cell_seconds": seconds}
 
 
 def failed_record(spec: CellSpec, message: str) -> dict:
-    return {"key": spec.key, "system": spec.system, "forecaster": spec.forecaster, "seed": spec.seed,
-            "noise": spec.noise, "status": "failed", "error": message, "params": spec.params,
-            "task_seed": spec.task_seed, "random_state": spec.random_state}
+    return cell_record(spec) | {"status": "failed", "error": message}
 
 
 def _die_with_parent() -> None:
