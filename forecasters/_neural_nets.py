@@ -92,12 +92,33 @@ class AlmostLinearRNN(LatentRNN):
         return self.A * z + self.phi(z) @ self.W.T + self.h
 
 
+class _SelfAttention(nn.Module):
+    """Multi-head scaled dot-product self-attention (Vaswani et al. 2017) written out with batched matrix products:
+    for PatchTST's few tokens this is several times faster on a CPU than ``nn.MultiheadAttention``, whose fused
+    kernels are made for long sequences."""
+
+    def __init__(self, d_model: int, n_heads: int, dropout: float):
+        super().__init__()
+        self.n_heads = n_heads
+        self.in_proj = nn.Linear(d_model, 3 * d_model)
+        self.out_proj = nn.Linear(d_model, d_model)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x):
+        batch, tokens, width = x.shape
+        q, k, v = (self.in_proj(x).reshape(batch, tokens, 3, self.n_heads, width // self.n_heads)
+                   .permute(2, 0, 3, 1, 4))
+        weights = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(width // self.n_heads), dim=-1)
+        heads = self.dropout(weights) @ v
+        return self.out_proj(heads.transpose(1, 2).reshape(batch, tokens, width))
+
+
 class _EncoderLayer(nn.Module):
     """Post-norm transformer encoder layer with batch normalisation over the model dimension (as in PatchTST)."""
 
     def __init__(self, d_model: int, n_heads: int, d_ff: int, dropout: float):
         super().__init__()
-        self.attention = nn.MultiheadAttention(d_model, n_heads, dropout=dropout, batch_first=True)
+        self.attention = _SelfAttention(d_model, n_heads, dropout)
         self.norm_attention = nn.BatchNorm1d(d_model)
         self.feed_forward = nn.Sequential(nn.Linear(d_model, d_ff), nn.GELU(), nn.Dropout(dropout),
                                           nn.Linear(d_ff, d_model))
@@ -106,10 +127,11 @@ class _EncoderLayer(nn.Module):
 
     @staticmethod
     def _norm(norm: nn.BatchNorm1d, x: torch.Tensor) -> torch.Tensor:
-        return norm(x.transpose(1, 2)).transpose(1, 2)
+        """Batch normalisation over all sequences and tokens, per model dimension."""
+        return norm(x.reshape(-1, x.shape[-1])).reshape(x.shape)
 
     def forward(self, x):
-        x = self._norm(self.norm_attention, x + self.dropout(self.attention(x, x, x, need_weights=False)[0]))
+        x = self._norm(self.norm_attention, x + self.dropout(self.attention(x)))
         return self._norm(self.norm_feed_forward, x + self.dropout(self.feed_forward(x)))
 
 

@@ -53,21 +53,21 @@ def _esn_step(indptr, indices, data, w_in, bias, leak, r, u, pre):
 
 
 @numba.njit(cache=True, nogil=True)
-def _esn_drive(indptr, indices, data, w_in, bias, leak, inputs, r0, keep_from):
-    """Teacher forcing: feed ``inputs`` in turn from state ``r0``.
+def _esn_drive(indptr, indices, data, w_in, bias, leak, inputs, r, features):
+    """Teacher forcing in place: feed ``inputs`` in turn, updating the state ``r``.
 
-    Returns the states after each input from index ``keep_from`` on (rows), and the final state.
+    Row ``t`` of ``features`` (``len(inputs)`` or 0 rows, ``2 n_units`` columns) receives the readout features
+    ``[r, r²]`` of the state after input ``t``.
     """
-    n = r0.shape[0]
-    t_total = inputs.shape[0]
-    states = np.empty((max(t_total - keep_from, 0), n))
-    r = r0.copy()
+    n = r.shape[0]
+    keep = features.shape[0] > 0
     pre = np.empty(n)
-    for t in range(t_total):
+    for t in range(inputs.shape[0]):
         _esn_step(indptr, indices, data, w_in, bias, leak, r, inputs[t], pre)
-        if t >= keep_from:
-            states[t - keep_from] = r
-    return states, r
+        if keep:
+            for i in range(n):
+                features[t, i] = r[i]
+                features[t, n + i] = r[i] * r[i]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -223,31 +223,38 @@ class EchoStateNetwork(Forecaster):
         self.w_in_ = rng.uniform(-self.input_scaling, self.input_scaling, (n, dim))
         self.bias_ = rng.uniform(-self.bias, self.bias, n)
 
-    def _drive(self, inputs: np.ndarray, r0: np.ndarray, keep_from: int = 0):
-        return _esn_drive(self.w_indptr_, self.w_indices_, self.w_data_, self.w_in_, self.bias_,
-                          float(self.leak_rate), np.ascontiguousarray(inputs, dtype=float), r0, keep_from)
+    def _drive(self, inputs: np.ndarray, r: np.ndarray, features: np.ndarray | None = None) -> None:
+        """Teacher-force ``inputs`` from state ``r`` (updated in place), writing ``[r, r²]`` rows to ``features``."""
+        if features is None:
+            features = np.empty((0, 2 * len(r)))
+        _esn_drive(self.w_indptr_, self.w_indices_, self.w_data_, self.w_in_, self.bias_, float(self.leak_rate),
+                   np.ascontiguousarray(inputs, dtype=float), r, features)
 
     def _fit(self, train, dt):
         self._check_params()
-        n_rows = len(train) - 1 - int(self.warmup)
+        warmup = int(self.warmup)
+        n_rows = len(train) - 1 - warmup
         if n_rows < 1:
             raise InvalidParameterError(f"training data has {len(train)} steps; the ESN needs more than "
-                                        f"warmup + 1 = {int(self.warmup) + 1}")
+                                        f"warmup + 1 = {warmup + 1}")
         n, dim = int(self.n_units), train.shape[1]
         self._build(dim)
-        # states[i] follows input train[warmup + i] and is trained to predict train[warmup + i + 1]
-        states, _ = self._drive(train[:-1], np.zeros(n), int(self.warmup))
-        target = train[self.warmup + 1:] - (train[self.warmup:-1] if self.predict_increment else 0.0)
-        # Normal equations of the centred features [r, r²], accumulated in blocks to bound memory.
+        target = train[warmup + 1:] - (train[warmup:-1] if self.predict_increment else 0.0)
+        # Normal equations of the centred features [r, r²], accumulated block by block while the reservoir is
+        # driven, so the states are never stored whole; the feature row after input train[warmup + i] is trained
+        # to predict target[i].
+        r = np.zeros(n)
+        self._drive(train[:warmup], r)
         gram = np.zeros((2 * n, 2 * n))
         cross = np.zeros((2 * n, dim))
         f_sum = np.zeros(2 * n)
-        block = max(1, 4_000_000 // (2 * n))
-        for start in range(0, n_rows, block):
-            s = states[start:start + block]
-            feats = np.hstack([s, s * s])
-            gram += feats.T @ feats
-            cross += feats.T @ target[start:start + block]
+        buffer = np.empty((min(n_rows, max(1, 4_000_000 // (2 * n))), 2 * n))
+        for start in range(0, n_rows, len(buffer)):
+            stop = min(start + len(buffer), n_rows)
+            feats = buffer[:stop - start]
+            self._drive(train[warmup + start:warmup + stop], r, feats)
+            gram += feats.T @ feats  # numpy computes X.T @ X as a symmetric rank-k update
+            cross += feats.T @ target[start:stop]
             f_sum += feats.sum(axis=0)
         f_mean, y_mean = f_sum / n_rows, target.mean(axis=0)
         gram -= n_rows * np.outer(f_mean, f_mean)
@@ -259,14 +266,16 @@ class EchoStateNetwork(Forecaster):
             w_out = scipy.linalg.lstsq(gram, cross)[0]
         self.w_out_ = w_out
         self.intercept_ = y_mean - f_mean @ w_out
-        _, self.state_ = self._drive(train[-1:], states[-1].copy(), 1)  # the state after the whole series
+        self._drive(train[-1:], r)
+        self.state_ = r  # the state after the whole series
 
     def _predict(self, n_steps, context):
         n = int(self.n_units)
         if context is self.last_window_:
             r = self.state_
         else:
-            _, r = self._drive(context, np.zeros(n), len(context))
+            r = np.zeros(n)
+            self._drive(context, r)
         return _esn_closed_loop(self.w_indptr_, self.w_indices_, self.w_data_, self.w_in_, self.bias_,
                                 float(self.leak_rate), np.ascontiguousarray(self.w_out_[:n].T),
                                 np.ascontiguousarray(self.w_out_[n:].T), self.intercept_, r,
