@@ -6,7 +6,7 @@ of ``--epochs`` epochs gives the time per epoch and per optimiser step (the fit'
 epochs); a 1,000-step forecast from a 500-point context (the context drive included) is timed best of
 ``--repeats``.
 
-Usage: python benchmarks/bench_neural.py [--models shplrnn alrnn transformer] [--epochs 3] [--repeats 3]
+Usage: python benchmarks/bench_neural.py [--models shplrnn alrnn transformer lstm] [--epochs 3] [--repeats 3]
        [--threads 1]
 """
 
@@ -23,7 +23,8 @@ N_CONTEXT = 500
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--models", nargs="+", default=["shplrnn", "alrnn", "transformer"])
+    parser.add_argument("--models", nargs="+", default=chaosbench.list_forecasters("requires"),
+                        help="default: the registered forecasters with an optional dependency (torch)")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)

@@ -12,7 +12,7 @@ every 0.01 time units. Each model is fitted once on one CPU thread with ``time_b
 - Short-term: the median ``vpt_nrmse`` (Lyapunov times) over 5 test starts with 1,000-point contexts and 1,500-step
   forecasts.
 
-Usage: python benchmarks/neural_protocol.py [--models shplrnn alrnn transformer] [--budget 240] [--seed 0]
+Usage: python benchmarks/neural_protocol.py [--models shplrnn alrnn transformer lstm] [--budget 240] [--seed 0]
        [--threads 1] [--set shplrnn.n_hidden=100 ...]
 """
 
@@ -78,7 +78,8 @@ def evaluate(name: str, params: dict, free, vpt) -> dict:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--models", nargs="+", default=["shplrnn", "alrnn", "transformer"])
+    parser.add_argument("--models", nargs="+", default=chaosbench.list_forecasters("requires"),
+                        help="default: the registered forecasters with an optional dependency (torch)")
     parser.add_argument("--budget", type=float, default=240.0, help="time_budget_s of each fit")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="n_threads of each model")

@@ -1,6 +1,6 @@
 """Forecaster implementations, installed as ``chaosbench.forecasters``; importing registers them all.
 
-The neural forecasters (``plrnn``, ``transformer``) import torch only when fitted.
+The neural forecasters (``plrnn``, ``transformer``, ``lstm``) import torch only when fitted.
 """
 
-from . import baselines, plrnn, reservoir, transformer  # noqa: F401
+from . import baselines, lstm, plrnn, reservoir, transformer  # noqa: F401

@@ -167,3 +167,17 @@ class PatchTST(nn.Module):
         y = self.head(h.flatten(1)).reshape(batch, channels, self.horizon).permute(0, 2, 1)
         y = (y - self.revin_bias) / (self.revin_weight + 1e-10)
         return y * std + mean
+
+
+class StepLSTM(nn.Module):
+    """Stacked LSTM over (batch, time, n_obs) inputs with a linear read-out of each step's last hidden state."""
+
+    def __init__(self, n_obs: int, n_hidden: int, n_layers: int):
+        super().__init__()
+        self.lstm = nn.LSTM(n_obs, n_hidden, n_layers, batch_first=True)
+        self.head = nn.Linear(n_hidden, n_obs)
+
+    def forward(self, x, memory=None):
+        """Read-outs for every step, shape (batch, time, n_obs), and the final (hidden, cell) memory."""
+        hidden, memory = self.lstm(x, memory)
+        return self.head(hidden), memory

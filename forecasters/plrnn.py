@@ -26,7 +26,7 @@ from ._neural import NeuralForecaster, _check_positive_int, sample_windows
 
 __all__ = ["ShallowPLRNN", "AlmostLinearRNN"]
 
-SELECTION_STEPS = 20_000  # longest free run that scores a checkpoint
+SELECTION_STEPS = 100_000  # free-run length that scores a checkpoint: long, to sample the model's invariant measure
 
 
 class _LatentRNNForecaster(NeuralForecaster):
@@ -63,11 +63,10 @@ class _LatentRNNForecaster(NeuralForecaster):
         return self.selection_interval
 
     def _selection_score(self) -> float:
-        """d_stsp of a free run from the first training point against the training data (at most 20,000 steps)."""
+        """d_stsp of the training data against a free run of SELECTION_STEPS steps from the first training point."""
         self._copy_weights()
-        n_steps = min(len(self._train_data) - 1, SELECTION_STEPS)
-        run = self._predict(n_steps, self._train_data[:1])
-        return float(get_metric("d_stsp")(self._train_data[1:n_steps + 1], run))
+        run = self._predict(SELECTION_STEPS, self._train_data[:1])
+        return float(get_metric("d_stsp")(self._train_data[1:], run))
 
     def _copy_weights(self) -> None:
         self.weights_ = {name: p.detach().numpy().copy() for name, p in self.module_.named_parameters()}
@@ -129,9 +128,10 @@ class ShallowPLRNN(_LatentRNNForecaster):
     noise : float
         Gaussian noise added to each training window, in units of each variable's standard deviation.
     selection_interval : int or None
-        Every this many epochs (and at the end), the model runs freely from the first training point for as many
-        steps as there are training points (at most 20,000) and the ``d_stsp`` of that run against the training
-        data scores it; the best-scoring parameters are kept (None: keep the last).
+        Every this many epochs (and at the end), the model runs freely from the first training point for 100,000
+        steps and the ``d_stsp`` of the training data against that run (a sample of the model's invariant measure,
+        long, so that its sampling noise does not decide) scores it; the best-scoring parameters are kept (None:
+        keep the last).
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
 verbose
         See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
@@ -280,9 +280,10 @@ class AlmostLinearRNN(_LatentRNNForecaster):
     noise : float
         Gaussian noise added to each training window, in units of each variable's standard deviation.
     selection_interval : int or None
-        Every this many epochs (and at the end), the model runs freely from the first training point for as many
-        steps as there are training points (at most 20,000) and the ``d_stsp`` of that run against the training
-        data scores it; the best-scoring parameters are kept (None: keep the last).
+        Every this many epochs (and at the end), the model runs freely from the first training point for 100,000
+        steps and the ``d_stsp`` of the training data against that run (a sample of the model's invariant measure,
+        long, so that its sampling noise does not decide) scores it; the best-scoring parameters are kept (None:
+        keep the last).
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
 verbose
         See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.

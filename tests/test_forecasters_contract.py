@@ -13,6 +13,8 @@ FAST = {  # small settings that keep the contract check quick; the defaults are 
                 "n_threads": 1, "verbose": False},
     "alrnn": {"n_latent": 6, "sequence_length": 20, "batch_size": 4, "batches_per_epoch": 5, "max_epochs": 2,
               "n_threads": 1, "verbose": False},
+    "lstm": {"n_hidden": 8, "sequence_length": 20, "burn_in": 5, "batch_size": 4, "batches_per_epoch": 5,
+             "max_epochs": 2, "n_threads": 1, "verbose": False},
     "transformer": {"lookback": 32, "output_length": 8, "patch_len": 8, "stride": 4, "d_model": 8, "n_heads": 2,
                     "n_layers": 1, "d_ff": 16, "batch_size": 8, "batches_per_epoch": 5, "max_epochs": 2,
                     "n_threads": 1, "verbose": False},

@@ -1,0 +1,125 @@
+"""An LSTM forecaster in PyTorch (``pip install 'chaosbench[neural]'``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chaosbench import forecaster
+from chaosbench.exceptions import InvalidParameterError
+
+from ._neural import NeuralForecaster, _check_positive_int, import_torch, sample_windows
+
+__all__ = ["LSTMForecaster"]
+
+
+@forecaster("lstm")
+class LSTMForecaster(NeuralForecaster):
+    """Long short-term memory network (Hochreiter & Schmidhuber 1997) that forecasts one step at a time, as applied
+    to chaotic systems by Vlachas et al. (2018).
+
+    ``n_layers`` stacked LSTM layers of ``n_hidden`` units read the observed state at each step; a linear read-out
+    of the last layer's hidden state predicts the increment to the next state, in units of the training
+    increments' standard deviation per variable. Training: teacher forcing on ``batch_size`` random windows of
+    ``sequence_length + 1`` training points per step, minimising the mean squared error of the predicted
+    increments after the first ``burn_in`` steps of each window (which only set the memory; truncated
+    back-propagation through time over the window). Forecasting drives the network through the context and then
+    feeds each prediction back as the next input.
+
+    Parameters
+    ----------
+    n_hidden, n_layers : int
+        Units per layer, stacked layers.
+    sequence_length : int
+        Steps per training window.
+    burn_in : int
+        Leading steps of each window that are not scored (less than ``sequence_length``).
+    batch_size : int
+        Training windows per optimiser step.
+    learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
+verbose
+        See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
+
+    Attributes
+    ----------
+    module_ : torch.nn.Module
+        The trained network (in evaluation mode).
+    increment_scale_ : ndarray of shape (dim,)
+        Standard deviation of the training increments, the unit of the read-out.
+
+    References
+    ----------
+    S. Hochreiter, J. Schmidhuber, "Long Short-Term Memory", Neural Computation 9, 1735 (1997). P. R. Vlachas,
+    W. Byeon, Z. Y. Wan, T. P. Sapsis, P. Koumoutsakos, "Data-driven forecasting of high-dimensional chaotic
+    systems with long short-term memory networks", Proc. R. Soc. A 474, 20170844 (2018).
+    """
+
+    search_space = {
+        "n_hidden": [32, 64, 128],
+        "sequence_length": [50, 100, 200],
+        "learning_rate": [1e-3, 3e-3],
+    }
+
+    def __init__(self, n_hidden=64, n_layers=1, sequence_length=100, burn_in=20, batch_size=32, learning_rate=3e-3,
+                 final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200, time_budget_s=None, random_state=0,
+                 n_threads=None, verbose=True):
+        self.n_hidden = n_hidden
+        self.n_layers = n_layers
+        self.sequence_length = sequence_length
+        self.burn_in = burn_in
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.final_learning_rate = final_learning_rate
+        self.batches_per_epoch = batches_per_epoch
+        self.max_epochs = max_epochs
+        self.time_budget_s = time_budget_s
+        self.random_state = random_state
+        self.n_threads = n_threads
+        self.verbose = verbose
+
+    def _check_params(self):
+        for name in ("n_hidden", "n_layers", "sequence_length", "batch_size"):
+            _check_positive_int(getattr(self, name), name)
+        if (isinstance(self.burn_in, bool) or not isinstance(self.burn_in, (int, np.integer))
+                or not 0 <= self.burn_in < self.sequence_length):
+            raise InvalidParameterError(f"burn_in must be an integer in [0, sequence_length={self.sequence_length}),"
+                                        f" got {self.burn_in!r}")
+
+    def _build(self, train, rng):
+        from ._neural_nets import StepLSTM
+
+        if len(train) < self.sequence_length + 1:
+            raise InvalidParameterError(f"training data has {len(train)} steps; the LSTM needs at least "
+                                        f"sequence_length + 1 = {self.sequence_length + 1}")
+        self.increment_scale_ = np.diff(train, axis=0).std(axis=0) + 1e-12
+        self.module_ = StepLSTM(train.shape[1], int(self.n_hidden), int(self.n_layers))
+        self.module_.train()
+        self._train_data = train.astype(np.float32)
+        self._scale = self.increment_scale_.astype(np.float32)
+        return self.module_.parameters()
+
+    def _train_batch(self, rng):
+        import torch
+
+        batch = sample_windows(self._train_data, int(self.sequence_length) + 1, int(self.batch_size), rng)
+        targets = torch.from_numpy((np.diff(batch, axis=1) / self._scale)[:, self.burn_in:])
+        increments, _ = self.module_(torch.from_numpy(batch[:, :-1]))
+        return torch.nn.functional.mse_loss(increments[:, self.burn_in:], targets)
+
+    def _finish(self):
+        self.module_.eval()
+        del self._train_data, self._scale
+
+    def _predict(self, n_steps, context):
+        torch = import_torch(self.name)
+        out = np.empty((n_steps, context.shape[1]))
+        state = np.array(context[-1], dtype=float)  # accumulated in float64; the network runs in float32
+        with self._session(torch), torch.no_grad():
+            increments, memory = self.module_(torch.from_numpy(context.astype(np.float32))[None])
+            increment = increments[0, -1]
+            for step in range(n_steps):
+                state += increment.double().numpy() * self.increment_scale_
+                out[step] = state
+                if step + 1 < n_steps:
+                    increment, memory = self.module_(torch.from_numpy(state.astype(np.float32))[None, None], memory)
+                    increment = increment[0, 0]
+        return out
