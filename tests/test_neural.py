@@ -249,18 +249,18 @@ def test_lstm_learns_short_term_dynamics(lorenz):
 @pytest.mark.slow
 def test_shplrnn_reconstructs_lorenz_long_term_statistics():
     """Issue 6 protocol: standardized Lorenz, dt = 0.01, 20,000 training points, time_budget_s=240, a 20,000-step free
-    run after a 500-point context on an independent stretch of the attractor. Training is also bounded by 800 epochs,
-    which an unloaded 2-core machine here finishes within the budget (~200 s), so the result does not depend on the
-    machine's load (a run stopped by the clock would)."""
+    run after a 500-point context on an independent stretch of the attractor. Training is bounded by 800 epochs
+    instead of the clock, which this 2-core machine finishes within the budget (~180-210 s): a time budget also steers
+    the learning-rate schedule, so with one the result would depend on the machine's load."""
     pts = chaosbench.get_system("Lorenz").period / 0.01
     data = chaosbench.Task("Lorenz", pts_per_period=pts, n_train=20_000, n_context=500, horizon=20_000, n_test=1,
                            n_validation=0, seed=0).generate()
-    model = ShallowPLRNN(max_epochs=800, time_budget_s=240, random_state=0, **QUIET)
+    model = ShallowPLRNN(max_epochs=800, random_state=0, **QUIET)
     model.fit(data.train, data.context["dt"])
     window = data.test[0]
     run = model.predict(20_000, context=window.context)
     d_stsp = chaosbench.get_metric("d_stsp")(window.target, run)
     d_h = chaosbench.get_metric("d_h")(window.target, run)
     print(f"shPLRNN-GTF: d_stsp={d_stsp:.3f} d_h={d_h:.4f} fit_info={model.fit_info_}")
-    assert model.fit_info_["seconds"] <= 300
+    assert model.fit_info_["seconds"] <= 300  # the issue: "the whole fit ≤ 5 minutes"
     assert d_stsp <= 0.5 and d_h <= 0.15
