@@ -94,20 +94,20 @@ verbose
         self.module_ = StepLSTM(train.shape[1], int(self.n_hidden), int(self.n_layers))
         self.module_.train()
         self._train_data = train.astype(np.float32)
-        self._scale = self.increment_scale_.astype(np.float32)
         return self.module_.parameters()
 
     def _train_batch(self, rng):
         import torch
 
         batch = sample_windows(self._train_data, int(self.sequence_length) + 1, int(self.batch_size), rng)
-        targets = torch.from_numpy((np.diff(batch, axis=1) / self._scale)[:, self.burn_in:])
+        scale = self.increment_scale_.astype(np.float32)
+        targets = torch.from_numpy((np.diff(batch, axis=1) / scale)[:, self.burn_in:])
         increments, _ = self.module_(torch.from_numpy(batch[:, :-1]))
         return torch.nn.functional.mse_loss(increments[:, self.burn_in:], targets)
 
     def _finish(self):
         self.module_.eval()
-        del self._train_data, self._scale
+        del self._train_data
 
     def _predict(self, n_steps, context):
         torch = import_torch(self.name)
