@@ -114,23 +114,29 @@ class _SelfAttention(nn.Module):
 
 
 class _EncoderLayer(nn.Module):
-    """Post-norm transformer encoder layer with batch normalisation over the model dimension (as in PatchTST)."""
+    """Transformer encoder layer: self-attention and a GELU feed-forward layer, each with a residual connection and
+    either layer normalisation before it (``norm="layer"``, pre-norm) or batch normalisation over the model dimension
+    after it (``norm="batch"``, post-norm as in PatchTST's default)."""
 
-    def __init__(self, d_model: int, n_heads: int, d_ff: int, dropout: float):
+    def __init__(self, d_model: int, n_heads: int, d_ff: int, dropout: float, norm: str):
         super().__init__()
+        self.pre_norm = norm == "layer"
+        make_norm = nn.LayerNorm if self.pre_norm else nn.BatchNorm1d
         self.attention = _SelfAttention(d_model, n_heads, dropout)
-        self.norm_attention = nn.BatchNorm1d(d_model)
+        self.norm_attention = make_norm(d_model)
         self.feed_forward = nn.Sequential(nn.Linear(d_model, d_ff), nn.GELU(), nn.Dropout(dropout),
                                           nn.Linear(d_ff, d_model))
-        self.norm_feed_forward = nn.BatchNorm1d(d_model)
+        self.norm_feed_forward = make_norm(d_model)
         self.dropout = nn.Dropout(dropout)
 
-    @staticmethod
-    def _norm(norm: nn.BatchNorm1d, x: torch.Tensor) -> torch.Tensor:
-        """Batch normalisation over all sequences and tokens, per model dimension."""
-        return norm(x.reshape(-1, x.shape[-1])).reshape(x.shape)
+    def _norm(self, norm: nn.Module, x: torch.Tensor) -> torch.Tensor:
+        """``norm`` applied per token; batch normalisation pools all sequences and tokens per model dimension."""
+        return norm(x) if self.pre_norm else norm(x.reshape(-1, x.shape[-1])).reshape(x.shape)
 
     def forward(self, x):
+        if self.pre_norm:
+            x = x + self.dropout(self.attention(self._norm(self.norm_attention, x)))
+            return x + self.dropout(self.feed_forward(self._norm(self.norm_feed_forward, x)))
         x = self._norm(self.norm_attention, x + self.dropout(self.attention(x)))
         return self._norm(self.norm_feed_forward, x + self.dropout(self.feed_forward(x)))
 
@@ -138,10 +144,11 @@ class _EncoderLayer(nn.Module):
 class PatchTST(nn.Module):
     """PatchTST (Nie et al. 2023): each channel of a (batch, lookback, channels) window separately, instance
     normalised (RevIN), cut into overlapping patches, embedded, encoded by a transformer, and mapped by a linear
-    head on the flattened encoding to the next ``horizon`` values."""
+    head on the flattened encoding to the next ``horizon`` values (after a final layer normalisation with
+    ``norm="layer"``)."""
 
     def __init__(self, n_channels: int, lookback: int, horizon: int, patch_len: int, stride: int, d_model: int,
-                 n_heads: int, n_layers: int, d_ff: int, dropout: float):
+                 n_heads: int, n_layers: int, d_ff: int, dropout: float, norm: str):
         super().__init__()
         self.patch_len, self.stride, self.horizon = patch_len, stride, horizon
         n_patches = (lookback - patch_len) // stride + 2  # the series is padded with `stride` copies of its end
@@ -150,7 +157,8 @@ class PatchTST(nn.Module):
         self.embed = nn.Linear(patch_len, d_model)
         self.position = _uniform((n_patches, d_model), 0.02)
         self.dropout = nn.Dropout(dropout)
-        self.layers = nn.ModuleList(_EncoderLayer(d_model, n_heads, d_ff, dropout) for _ in range(n_layers))
+        self.layers = nn.ModuleList(_EncoderLayer(d_model, n_heads, d_ff, dropout, norm) for _ in range(n_layers))
+        self.final_norm = nn.LayerNorm(d_model) if norm == "layer" else nn.Identity()
         self.head = nn.Linear(n_patches * d_model, horizon)
 
     def forward(self, x):
@@ -164,7 +172,7 @@ class PatchTST(nn.Module):
         h = self.dropout(self.embed(patches) + self.position)
         for layer in self.layers:
             h = layer(h)
-        y = self.head(h.flatten(1)).reshape(batch, channels, self.horizon).permute(0, 2, 1)
+        y = self.head(self.final_norm(h).flatten(1)).reshape(batch, channels, self.horizon).permute(0, 2, 1)
         y = (y - self.revin_bias) / (self.revin_weight + 1e-10)
         return y * std + mean
 
