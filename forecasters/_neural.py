@@ -31,10 +31,15 @@ def import_torch(forecaster_name: str):
     return torch
 
 
+def _is_integer(value) -> bool:
+    """Whether ``value`` is a Python or numpy integer (not a bool)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
 def _check_positive_int(value, name: str, allow_none: bool = False) -> None:
     if allow_none and value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+    if not _is_integer(value) or value < 1:
         raise InvalidParameterError(f"{name} must be a positive integer{' or None' if allow_none else ''}, "
                                     f"got {value!r}")
 

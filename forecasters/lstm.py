@@ -7,7 +7,7 @@ import numpy as np
 from chaosbench import forecaster
 from chaosbench.exceptions import InvalidParameterError
 
-from ._neural import NeuralForecaster, _check_positive_int, import_torch, sample_windows
+from ._neural import NeuralForecaster, _check_positive_int, _is_integer, import_torch, sample_windows
 
 __all__ = ["LSTMForecaster"]
 
@@ -79,8 +79,7 @@ verbose
     def _check_params(self):
         for name in ("n_hidden", "n_layers", "sequence_length", "batch_size"):
             _check_positive_int(getattr(self, name), name)
-        if (isinstance(self.burn_in, bool) or not isinstance(self.burn_in, (int, np.integer))
-                or not 0 <= self.burn_in < self.sequence_length):
+        if not _is_integer(self.burn_in) or not 0 <= self.burn_in < self.sequence_length:
             raise InvalidParameterError(f"burn_in must be an integer in [0, sequence_length={self.sequence_length}),"
                                         f" got {self.burn_in!r}")
 

@@ -22,7 +22,7 @@ import numpy as np
 from chaosbench import forecaster, get_metric
 from chaosbench.exceptions import InvalidParameterError
 
-from ._neural import NeuralForecaster, _check_positive_int, sample_windows
+from ._neural import NeuralForecaster, _check_positive_int, _is_integer, sample_windows
 
 __all__ = ["ShallowPLRNN", "AlmostLinearRNN"]
 
@@ -328,7 +328,7 @@ verbose
     def _check_params(self):
         self._check_sequence_params()
         _check_positive_int(self.forcing_interval, "forcing_interval")
-        if isinstance(self.n_relu, bool) or not isinstance(self.n_relu, (int, np.integer)) or self.n_relu < 0:
+        if not _is_integer(self.n_relu) or self.n_relu < 0:
             raise InvalidParameterError(f"n_relu must be a non-negative integer, got {self.n_relu!r}")
 
     def _build(self, train, rng):
