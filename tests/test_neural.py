@@ -37,6 +37,13 @@ def tiny(name, **params):
     return chaosbench.get_forecaster(name, **(TINY[name] | params))
 
 
+def lorenz_protocol_data(n_context: int, horizon: int, n_test: int):
+    """The issue-6 protocol's data: standardized Lorenz, dt = 0.01, 20,000 training points, seed 0."""
+    pts = chaosbench.get_system("Lorenz").period / 0.01
+    return chaosbench.Task("Lorenz", pts_per_period=pts, n_train=20_000, n_context=n_context, horizon=horizon,
+                           n_test=n_test, n_validation=0, seed=0).generate()
+
+
 @pytest.mark.parametrize("name", NEURAL)
 def test_same_random_state_same_model_different_state_different_model(name, lorenz):
     train, context = lorenz[:500], lorenz[500:]
@@ -265,9 +272,7 @@ def test_shplrnn_reconstructs_lorenz_long_term_statistics():
     run after a 500-point context on an independent stretch of the attractor. Training is bounded by 800 epochs
     instead of the clock, which this 2-core machine finishes within the budget (~180-210 s): a time budget also steers
     the learning-rate schedule, so with one the result would depend on the machine's load."""
-    pts = chaosbench.get_system("Lorenz").period / 0.01
-    data = chaosbench.Task("Lorenz", pts_per_period=pts, n_train=20_000, n_context=500, horizon=20_000, n_test=1,
-                           n_validation=0, seed=0).generate()
+    data = lorenz_protocol_data(n_context=500, horizon=20_000, n_test=1)
     model = ShallowPLRNN(max_epochs=800, random_state=0, **QUIET)
     model.fit(data.train, data.context["dt"])
     window = data.test[0]
@@ -284,9 +289,7 @@ def test_transformer_forecasts_lorenz_for_a_lyapunov_time():
     """Issue 6 protocol for the transformer: standardized Lorenz, dt = 0.01, 20,000 training points, median
     ``vpt_nrmse`` over 5 test starts with 1,000-point contexts. Training is bounded by 160 epochs (8,000 steps, about
     what 240 s allow on one thread here) instead of the clock, so the result does not depend on the machine's load."""
-    pts = chaosbench.get_system("Lorenz").period / 0.01
-    data = chaosbench.Task("Lorenz", pts_per_period=pts, n_train=20_000, n_context=1000, horizon=1500, n_test=5,
-                           n_validation=0, seed=0).generate()
+    data = lorenz_protocol_data(n_context=1000, horizon=1500, n_test=5)
     model = PatchTransformer(max_epochs=160, random_state=0, **QUIET).fit(data.train, data.context["dt"])
     vpt = chaosbench.get_metric("vpt_nrmse")
     vpts = [vpt(w.target, model.predict(1500, context=w.context), context=data.context) for w in data.test]
