@@ -1,8 +1,8 @@
 """The forecaster protocol: a base class that validates input, a registry, and a class decorator.
 
 An author subclasses :class:`Forecaster`, stores hyper-parameters in ``__init__``, and writes ``_fit(train, dt)``
-and ``_predict(n_steps, context)``; the public :meth:`Forecaster.fit` and :meth:`Forecaster.predict` check
-everything else.
+and ``_predict(n_steps, context)`` (with a ``covariates`` argument each when the class is tagged
+``uses_covariates``); the public :meth:`Forecaster.fit` and :meth:`Forecaster.predict` check everything else.
 """
 
 from __future__ import annotations
@@ -38,11 +38,27 @@ def _as_series(data, what: str, dim: int | None = None, min_length: int = 1) -> 
     return np.ascontiguousarray(arr)
 
 
+def _as_covariates(covariates, n_rows: int, what: str, n_columns: int | None = None) -> np.ndarray:
+    """Known inputs as an (n_rows, k) float array; ``None`` means none (k = 0)."""
+    if covariates is None:
+        arr = np.zeros((n_rows, 0))
+    else:
+        arr = _as_series(covariates, what)
+        if len(arr) != n_rows:
+            raise InvalidParameterError(f"{what} has {len(arr)} rows, expected {n_rows}")
+    if n_columns is not None and arr.shape[1] != n_columns:
+        raise InvalidParameterError(f"{what} has {arr.shape[1]} columns; the forecaster was fitted with "
+                                    f"{n_columns}")
+    return arr
+
+
 class Forecaster:
     """Base class of forecasters.
 
     Subclasses store their hyper-parameters in ``__init__`` (one attribute per argument, nothing else), implement
-    ``_fit(train, dt)`` and ``_predict(n_steps, context)``, and name fitted state with a trailing underscore.
+    ``_fit(train, dt)`` and ``_predict(n_steps, context)``, and name fitted state with a trailing underscore. A
+    subclass tagged ``uses_covariates`` implements ``_fit(train, dt, covariates)`` and
+    ``_predict(n_steps, context, covariates)`` instead; its covariates are (n, k) arrays, k = 0 when none were given.
 
     Class attributes
     ----------------
@@ -50,14 +66,19 @@ class Forecaster:
         Fewest training steps accepted.
     tags : dict
         Capabilities: ``needs_context`` (predicting needs a context window, e.g. to warm up a reservoir),
-        ``stochastic`` (depends on ``random_state``), ``requires`` (an optional dependency, or None).
+        ``stochastic`` (depends on ``random_state``), ``requires`` (an optional dependency, or None),
+        ``uses_covariates`` (reads known inputs such as a forcing phase; others ignore them).
     search_space : dict
         A small default hyper-parameter grid: name -> list of candidate values.
     """
 
     min_train: int = 2
-    tags: dict = {"needs_context": False, "stochastic": False, "requires": None}
+    tags: dict = {"needs_context": False, "stochastic": False, "requires": None, "uses_covariates": False}
     search_space: dict = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.tags = {**super(cls, cls).tags, **cls.__dict__.get("tags", {})}  # a subclass's tags extend its parent's
 
     # --- scikit-learn style parameters ----------------------------------------------------------------------
     @classmethod
@@ -91,21 +112,33 @@ class Forecaster:
         return f"{type(self).__name__}({args})"
 
     # --- the protocol ---------------------------------------------------------------------------------------
-    def fit(self, train, dt: float) -> Forecaster:
-        """Learn from ``train`` (n_steps, dim), sampled every ``dt`` time units; returns self."""
+    def fit(self, train, dt: float, covariates=None) -> Forecaster:
+        """Learn from ``train`` (n_steps, dim), sampled every ``dt`` time units; returns self.
+
+        ``covariates`` (n_steps, k), optional: inputs known at each training step (e.g. sin and cos of a forcing
+        phase); forecasters tagged ``uses_covariates`` learn from them, the others ignore them.
+        """
         train = _as_series(train, "training data", min_length=self.min_train)
         if not (np.isscalar(dt) and np.isfinite(dt) and dt > 0):
             raise InvalidParameterError(f"dt must be a positive number, got {dt!r}")
+        covariates = _as_covariates(covariates, len(train), "training covariates")
         self.n_features_ = train.shape[1]
+        self.n_covariates_ = covariates.shape[1]
         self.dt_ = float(dt)
         self.last_window_ = train
-        self._fit(train, float(dt))
+        self.train_covariates_ = covariates
+        if self.tags.get("uses_covariates"):
+            self._fit(train, float(dt), covariates)
+        else:
+            self._fit(train, float(dt))
         return self
 
-    def predict(self, n_steps: int, context=None) -> np.ndarray:
+    def predict(self, n_steps: int, context=None, covariates=None) -> np.ndarray:
         """Forecast ``n_steps`` steps after the end of the training data, or after ``context`` (n, dim) if given.
 
-        Returns an array of shape (n_steps, dim).
+        ``covariates`` are the known inputs over ``context`` followed by the ``n_steps`` forecast steps
+        (len(context) + n_steps rows; n_steps rows without a context), with as many columns as at fitting; required
+        when the forecaster was fitted with covariates. Returns an array of shape (n_steps, dim).
         """
         if not hasattr(self, "n_features_"):
             raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(train, dt) first")
@@ -113,9 +146,19 @@ class Forecaster:
             raise InvalidParameterError(f"n_steps must be a positive integer, got {n_steps!r}")
         if context is not None:
             context = _as_series(context, "context", dim=self.n_features_)
-        elif self.tags.get("needs_context"):
+        if covariates is None and self.n_covariates_ and self.tags.get("uses_covariates"):
+            raise InvalidParameterError(f"{type(self).__name__} was fitted with {self.n_covariates_} covariates; "
+                                        "predict needs them over the context and the forecast steps")
+        rows = n_steps + (0 if context is None else len(context))
+        covariates = _as_covariates(covariates, rows, "covariates", n_columns=self.n_covariates_)
+        if context is None and self.tags.get("needs_context"):
             context = self.last_window_
-        out = np.asarray(self._predict(int(n_steps), context), dtype=float)
+            covariates = np.vstack([self.train_covariates_, covariates])
+        if self.tags.get("uses_covariates"):
+            out = self._predict(int(n_steps), context, covariates)
+        else:
+            out = self._predict(int(n_steps), context)
+        out = np.asarray(out, dtype=float)
         if out.shape != (n_steps, self.n_features_):
             raise RuntimeError(f"{type(self).__name__}._predict returned shape {out.shape}, "
                                f"expected {(n_steps, self.n_features_)}")

@@ -55,6 +55,7 @@ class _Definition:
     deviation: str | None = None
     delay: str | None = None  # name of the delay parameter of a delay differential equation
     delayed_variables: tuple = ()
+    forcing_period: object = None  # number, sequence, or function of parameters giving the forcing period(s)
     jac_function: object = None
     _traced: object = field(default=None, repr=False)
     _compiled: object = field(default=None, repr=False)
@@ -158,6 +159,28 @@ class System:
                          doc="Indices of state variables that drift without bound (angles, positions on a torus).")
     deviation = property(lambda self: self._definition.deviation,
                          doc="How and why this declaration differs from dysts' system of the same name, if it does.")
+
+    @property
+    def forcing_periods(self) -> tuple:
+        """Periods (time units) of the explicit time dependence of a non-autonomous system, one per forcing
+        frequency, for the current parameters; empty for an autonomous system."""
+        declared = self._definition.forcing_period
+        if declared is None:
+            return ()
+        if callable(declared):
+            names = inspect.signature(declared).parameters
+            declared = declared(**{k: self._params[k] for k in names})
+        return tuple(float(v) for v in np.ravel(declared))
+
+    def forcing_covariates(self, t) -> np.ndarray:
+        """The known inputs of a forced system at times ``t``: sin and cos of each forcing phase 2π t / T_j.
+
+        Returns an array of shape (len(t), 2 * len(forcing_periods)); zero columns for an autonomous system.
+        """
+        t = np.asarray(t, dtype=float).reshape(-1)
+        phases = [2 * np.pi * np.mod(t, period) / period for period in self.forcing_periods]
+        return np.stack([f(ph) for ph in phases for f in (np.sin, np.cos)], axis=1) if phases else np.zeros(
+            (len(t), 0))
 
     @property
     def ic(self) -> np.ndarray:
@@ -415,6 +438,7 @@ def system(
     unbounded: Iterable[int] = (),
     deviation: str | None = None,
     delay: str | None = None,
+    forcing_period=None,
     name: str | None = None,
     replace: bool = False,
     **literature,
@@ -454,6 +478,10 @@ def system(
         Declares a delay differential equation x'(t) = f(x(t), x(t - tau)): the name of the parameter holding the
         delay tau. The function then takes the state variables followed by their delayed values, and the initial
         condition is the constant history.
+    forcing_period : float, sequence of float or callable, optional
+        The period(s) of the explicit time dependence of a non-autonomous system (one per forcing frequency), or a
+        function of some of the parameters (matched by argument name) returning them, e.g.
+        ``lambda omega: 2 * np.pi / omega``. Forecasters receive sin and cos of each forcing phase as known inputs.
     name : str, optional
         Registered name; default the function's name.
     replace : bool
@@ -464,8 +492,8 @@ def system(
     """
     if fn is None:
         return lambda f: system(f, ic=ic, citation=citation, dim=dim, period=period, jac=jac, tags=tags,
-                                unbounded=unbounded, deviation=deviation, delay=delay, name=name, replace=replace,
-                                **literature)
+                                unbounded=unbounded, deviation=deviation, delay=delay, forcing_period=forcing_period,
+                                name=name, replace=replace, **literature)
     sys_name = name or fn.__name__
     unknown = set(literature) - set(LITERATURE_FIELDS)
     if unknown:
@@ -489,8 +517,14 @@ def system(
         description=inspect.cleandoc(fn.__doc__ or ""), period=None if period is None else _positive_float(
             period, f"{sys_name}: period"), literature=dict(literature), tags=tag_set, vector=dim is not None,
         nonautonomous=nonautonomous, unbounded=unbounded, deviation=deviation, delay=delay,
-        delayed_variables=delayed, jac_function=jac,
+        delayed_variables=delayed, jac_function=jac, forcing_period=forcing_period,
     )
+    if forcing_period is not None and not nonautonomous:
+        raise SystemDefinitionError(f"{sys_name}: forcing_period applies only to equations taking a keyword-only t")
+    if callable(forcing_period):
+        unknown = set(inspect.signature(forcing_period).parameters) - set(definition.param_names)
+        if unknown:
+            raise SystemDefinitionError(f"{sys_name}: forcing_period takes unknown parameters {sorted(unknown)}")
     with _lock:
         if sys_name in _registry and not replace:
             raise DuplicateSystemError(f"A system named {sys_name!r} is already registered; pass replace=True")
