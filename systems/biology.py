@@ -72,6 +72,7 @@ def CellCycle(c1, m1, x1, c2, m2, x2, *, K=0.01, Kc=0.5, Kd1=0.02, Kim=0.65, V2=
     "time in the equations; dysts appends a phase variable th' = 2 pi / ps and uses cos(th), so the state here "
     "is (m, fc, fs, fn) without th",
     tags=["nonchaotic"],
+    forcing_period=lambda ps: abs(ps),  # cos(2 pi t / ps)
 )
 def CircadianRhythm(m, fc, fs, fn, *, t, Ki=1.0, k=0.5, k1=0.3, k2=0.15, kd=1.4, kdn=0.4, km=0.4, ks=1.0, n=4.0,
                     ps=24.0, vc=2.5, vd=6.0, vdn=1.5, vm=0.7, vmax=4.7, vmin=1.0):
@@ -232,6 +233,7 @@ def SaltonSea(x, y, z, *, a=15.0, d=8.3, k=400.0, lam=0.06, m=15.5, mu=3.4, r=22
     "dynamics, Am. Nat. 149(5), 842-874 (1997).",
     deviation="non-autonomous: the seasonal forcing is written sin(2 pi lamb t) with time in the equations; dysts "
     "appends a phase variable z' = 2 pi lamb and uses sin(z), so the state here is (n, p) without z",
+    forcing_period=lambda lamb: 1 / abs(lamb),  # sin(2 pi lamb t)
 )
 def TurchinHanski(n, p, *, t, a=8.0, d=0.04, e=0.5, g=0.1, h=0.8, lamb=1.0, r=8.12, s=1.25):
     """Seasonally forced vole-weasel dynamics: voles n with logistic growth, generalist predation and a

@@ -32,6 +32,7 @@ def ArnoldBeltramiChildress(x, y, z, *, a=1.73205, b=1.41421, c=1.0):
     tags=["conservative"],
     unbounded=[2, 3],
     deviation=_PHASE.format("z", "w", "w t"),
+    forcing_period=lambda w: 2 * np.pi / abs(w),  # cos(w t)
 )
 def ArnoldWeb(p1, p2, x1, x2, *, t, mu=0.01, w=1.0):
     """Nearly integrable Hamiltonian H = (p1^2 + p2^2) / 2 + mu / (4 + cos x1 + cos x2 + cos w t) whose resonances
@@ -53,6 +54,8 @@ def ArnoldWeb(p1, p2, x1, x2, *, t, mu=0.01, w=1.0):
     "omega t, and drops it from the state); and the velocity has the sign of the paper's stream function psi = "
     "-U ell tanh(y / ell) + U ell sech^2(y / ell) sum eps_n cos(k_n (x - sigma_n t)) with x' = -psi_y, y' = psi_x "
     "(an eastward jet with eastward travelling waves), whereas dysts' velocity field is the negative of this.",
+    # waves cos(k_n (x - sigma_n omega t)): one period 2 pi / |k_n sigma_n omega| per wave
+    forcing_period=lambda k, sigma, omega: 2 * np.pi / np.abs(np.asarray(k) * np.asarray(sigma) * omega),
 )
 def BickleyJet(y, x, *, t, ell=1.77, eps=(0.0075, 0.15, 0.3), k=(0.313922, 0.627845, 0.941767), omega=1.0,
                sigma=(9.05854e-06, 1.28453e-05, 2.88863e-05), u=6.266e-05):
@@ -100,6 +103,7 @@ _BLINK = ("non-autonomous with time in the equations: dysts appends a clock vari
     unbounded=[1],
     tags=["conservative"],  # incompressible planar flow: area-preserving, with a mixed phase space
     deviation=_BLINK,
+    forcing_period=lambda tau: abs(tau),  # sin(2 pi t / tau)
 )
 def BlinkingRotlet(r, theta, *, t, a=1.0, b=0.5298833894399929, bc=1.0, sigma=-1.0, tau=3.0):
     """Tracer in Stokes flow inside a disk of radius a stirred by a rotlet that blinks between the points +b and -b
@@ -116,6 +120,7 @@ def BlinkingRotlet(r, theta, *, t, a=1.0, b=0.5298833894399929, bc=1.0, sigma=-1
     unbounded=[1],
     tags=["conservative"],  # incompressible planar flow: area-preserving, with a mixed phase space
     deviation=_BLINK,
+    forcing_period=lambda tau: abs(tau),  # sin(2 pi t / tau)
 )
 def BlinkingVortex(r, theta, *, t, a=1.0, b=0.5, bc=0.0, sigma=-1.0, tau=3.0):
     """Aref's blinking vortex: a point vortex (with its image) in a circular domain of radius a that blinks between
@@ -132,6 +137,7 @@ def BlinkingVortex(r, theta, *, t, a=1.0, b=0.5, bc=0.0, sigma=-1.0, tau=3.0):
     "doi:10.1016/j.physd.2005.10.007.",
     tags=["conservative"],
     deviation=_PHASE.format("z", "omega", "omega t"),
+    forcing_period=lambda omega: 2 * np.pi / abs(omega),  # sin(omega t)
 )
 def DoubleGyre(x, y, *, t, alpha=0.1, eps=0.1, omega=0.62832):
     """Tracer in two counter-rotating gyres on [0, 2] x [0, 1] whose separatrix oscillates periodically (stream
@@ -151,6 +157,7 @@ def DoubleGyre(x, y, *, t, alpha=0.1, eps=0.1, omega=0.62832):
     tags=["conservative"],
     unbounded=[0],
     deviation=_PHASE.format("z", "omega", "omega t"),
+    forcing_period=lambda omega: 2 * np.pi / abs(omega),  # sin(omega t)
 )
 def OscillatingFlow(x, y, *, t, b=0.48, k=1.0, omega=0.49, u=0.72):
     """Tracer in a row of convection rolls whose boundaries oscillate laterally with amplitude b (Solomon and
@@ -166,6 +173,7 @@ def OscillatingFlow(x, y, *, t, b=0.48, k=1.0, omega=0.49, u=0.72):
     "167-203 (2009), doi:10.1017/S0022112008005442.",
     deviation=_PHASE.format("th", "w", "w t"),
     tags=["discontinuous"],
+    forcing_period=lambda w: 2 * np.pi / abs(w),  # cos(w t)
 )
 def FluidTrampoline(x, y, *, t, gamma=1.82, psi=0.01019, w=1.21):
     """Droplet bouncing on a vibrated soap film: free flight under gravity above the film (x > 0), a nonlinear
@@ -181,6 +189,7 @@ def FluidTrampoline(x, y, *, t, gamma=1.82, psi=0.01019, w=1.21):
     "number, Bull. Austral. Math. Soc. 5(2), 255-264 (1971).",
     unbounded=[1],
     deviation=_BLINK,
+    forcing_period=lambda tau: abs(tau),  # sin(2 pi t / tau)
 )
 def InteriorSquirmer(r, th, *, t, a=(0.5, 0.5, 0.5, 0.5, 0.5), g=(0.5, 0.5, 0.5, 0.5, 0.5), tau=3.0):
     """Tracer in the Stokes flow inside a circular squirmer whose surface modes alternate (period tau, smooth
@@ -201,6 +210,7 @@ def InteriorSquirmer(r, th, *, t, a=(0.5, 0.5, 0.5, 0.5, 0.5), g=(0.5, 0.5, 0.5,
     citation="P. Grover, S. D. Ross, M. A. Stremler, P. Kumar, Topological chaos, braiding and bifurcation of "
     "almost-cyclic sets, Chaos 22(4), 043135 (2012).",
     deviation=_BLINK,
+    forcing_period=lambda tau: abs(tau),  # sin(2 pi t / tau)
 )
 def LidDrivenCavityFlow(x, y, *, t, a=6.0, b=1.0, tau=1.1, u1=9.92786, u2=8.34932):
     """Tracer in the Stokes flow of a rectangular cavity [0, a] x [-b, b] whose two lids move with the first two

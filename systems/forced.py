@@ -14,6 +14,7 @@ from chaosbench import system
     deviation="non-autonomous with time in the equations (dysts appends a phase variable z' = omega) and Ueda's "
     "(1979) parameters delta=0.05, gamma=7.5, omega=1, cubic stiffness only (dysts: a double well, "
     "alpha=1, beta=-1, delta=0.1, gamma=0.35, omega=1.4)",
+    forcing_period=lambda omega: 2 * np.pi / abs(omega),  # cos(omega t)
 )
 def Duffing(x, y, *, t, alpha=1.0, beta=0.0, delta=0.05, gamma=7.5, omega=1.0):
     """Forced Duffing oscillator x'' + delta x' + beta x + alpha x^3 = gamma cos(omega t) (Ueda's attractor).

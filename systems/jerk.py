@@ -123,6 +123,7 @@ def JerkCircuit(x, y, z, *, eps=1e-9, y0=0.026):
     ic=[1.5, 0.0, 0.0],
     citation="S. H. Strogatz, Nonlinear Dynamics and Chaos, Addison-Wesley (1994), Sec. 8.6 (flow on a torus).",
     tags=["nonchaotic"],
+    forcing_period=lambda n: (2 * np.pi, 2 * np.pi / abs(n)),  # cos(t), sin(t) and cos(n t), sin(n t)
 )
 def Torus(x, y, z, *, t, a=0.5, n=15.3, r=1.0):
     """Point winding around a torus (tube radius a, centre radius r) n times per revolution, driven by time only;

@@ -68,6 +68,7 @@ _PHASE = ("non-autonomous with time in the equations: dysts appends a phase vari
     "701-710, 754-762 (1920).",
     tags=["polynomial", "nonchaotic"],
     deviation=_PHASE.format("z", "w", "sin"),
+    forcing_period=lambda w: 2 * np.pi / abs(w),  # sin(w t)
 )
 def ForcedVanDerPol(x, y, *, t, a=1.2, mu=8.53, w=0.63):
     """Relaxation oscillator x'' - mu (1 - x^2) x' + x = a sin(w t) of a triode circuit driven periodically.
@@ -86,6 +87,7 @@ def ForcedVanDerPol(x, y, *, t, a=1.2, mu=8.53, w=0.63):
     "1(6), 445-466 (1961), doi:10.1016/S0006-3495(61)86902-6.",
     tags=["polynomial", "nonchaotic"],
     deviation=_PHASE.format("z", "omega", "sin"),
+    forcing_period=lambda omega: 2 * np.pi / abs(omega),  # sin(omega t)
 )
 def ForcedFitzHughNagumo(v, w, *, t, a=0.7, b=0.8, curr=0.965, f=0.4008225, gamma=0.08,
                          omega=0.043650793650793655):
@@ -105,6 +107,7 @@ def ForcedFitzHughNagumo(v, w, *, t, a=0.7, b=0.8, curr=0.965, f=0.4008225, gamm
     "48(4), 1695-1700 (1968), doi:10.1063/1.1668896; I. Prigogine, From Being to Becoming (W. H. Freeman, 1980).",
     tags=["polynomial"],
     deviation=_PHASE.format("z", "w", "cos"),
+    forcing_period=lambda w: 2 * np.pi / abs(w),  # cos(w t)
 )
 def ForcedBrusselator(x, y, *, t, a=0.4, b=1.2, f=0.05, w=0.81):
     """Brusselator autocatalytic reaction scheme with a periodically modulated inflow of the first species."""
@@ -131,6 +134,7 @@ def GuckenheimerHolmes(x, y, z, *, a=0.4, b=20.25, c=3.0, d=1.6, e=1.7, f=0.44):
     citation="G. L. Baker and J. P. Gollub, Chaotic Dynamics: An Introduction, 2nd ed., Cambridge University Press "
     "(1996), Ch. 4 (q = 2, g = 1.5, forcing frequency 2/3).",
     unbounded=[0],
+    forcing_period=lambda omega_d: 2 * np.pi / abs(omega_d),  # cos(omega_d t)
 )
 def ForcedPendulum(theta, omega, *, t, q=2.0, g=1.5, omega_d=2 / 3):
     """Damped pendulum driven by a periodic torque: omega' = -omega/q - sin(theta) + g cos(omega_d t). Not in dysts;
