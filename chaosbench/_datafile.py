@@ -224,3 +224,19 @@ def computed_invariants(name: str) -> dict | None:
     if rows.empty:
         return None
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rows.iloc[0].to_dict().items()}
+
+
+_GILPIN2023_PERIODS: dict | None = None
+
+
+def gilpin2023_periods() -> dict[str, float]:
+    """Dominant periods published in the dysts catalogue (``systems/gilpin2023_periods.csv``: system, period, note),
+    the sampling rule of the ``gilpin2023`` protocol; read once. Systems without a dysts period are omitted."""
+    global _GILPIN2023_PERIODS
+    if _GILPIN2023_PERIODS is None:
+        import pandas as pd
+
+        frame = pd.read_csv(data_path().with_name("gilpin2023_periods.csv"), comment="#")
+        frame = frame[frame["period"].notna()]
+        _GILPIN2023_PERIODS = {str(s): float(p) for s, p in zip(frame["system"], frame["period"])}
+    return dict(_GILPIN2023_PERIODS)
