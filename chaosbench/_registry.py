@@ -17,6 +17,7 @@ from ._solvers import DelayRK4, Radau, Solver, get_solver
 from ._trajectory import Trajectory
 from .exceptions import (
     DuplicateSystemError,
+    IntegrationError,
     InvalidParameterError,
     SystemDefinitionError,
     UnknownSystemError,
@@ -28,6 +29,14 @@ __all__ = ["System", "system", "get_system", "list_systems"]
 #: Literature invariants a declaration may state (values from the cited papers, never computed by chaosbench).
 LITERATURE_FIELDS = ("lyapunov_max", "lyapunov_spectrum", "kaplan_yorke_dimension", "correlation_dimension")
 DIVERGENCE_FACTOR = 1e8  # a state beyond this many times the initial condition's scale counts as divergent
+# Independent starts (System.sample_ics, trajectory(seed=...)): the declared initial condition perturbed by
+# START_PERTURBATION times each variable's std (measured on START_SAMPLES states), then integrated until the
+# perturbation has grown to the attractor's size: DECORRELATION_LYAPUNOV_TIMES Lyapunov times, at least and at most
+# the given numbers of periods.
+START_SAMPLES = 1000
+START_PERTURBATION = 1e-2
+DECORRELATION_LYAPUNOV_TIMES = 8.0
+DECORRELATION_PERIODS = (10.0, 200.0)
 
 _registry: dict[str, _Definition] = {}
 _builtins_loaded = False
@@ -57,6 +66,7 @@ class _Definition:
     delayed_variables: tuple = ()
     forcing_period: object = None  # number, sequence, or function of parameters giving the forcing period(s)
     jac_function: object = None
+    _starts: dict = field(default_factory=dict, repr=False)  # parameter values -> (spread, decorrelation time)
     _traced: object = field(default=None, repr=False)
     _compiled: object = field(default=None, repr=False)
 
@@ -324,7 +334,9 @@ class System:
             Tolerances of adaptive solvers (defaults: 1e-10 and 1e-12 for explicit ones, 1e-8 and 1e-10 for
             implicit ones).
         seed : int, optional
-            Start from an on-attractor state drawn reproducibly with this seed (see :meth:`sample_ics`).
+            Start from an independent on-attractor state drawn reproducibly with this seed (see
+            :meth:`sample_ics`); for a forced system, at a random forcing phase. Different seeds give trajectories
+            that do not retrace each other.
         standardize : bool
             Return zero-mean, unit-variance variables; ``info`` keeps ``loc`` and ``scale``.
 
@@ -342,12 +354,13 @@ class System:
         period = self.period
         sample_dt = _positive_float(dt, "dt") if dt is not None else period / _positive_float(
             pts_per_period, "pts_per_period")
+        solver = self._solver(method, rtol, atol)
         if seed is not None:
-            u0 = self.sample_ics(1, seed=seed)[0]
+            t, x = self._integrate_from_independent_start(seed, t_after=transient * period, dt=sample_dt, n=n,
+                                                          solver=solver)
         else:
             u0 = self.ic if ic is None else _as_state(ic, self.dim, "initial condition", self.name)
-        solver = self._solver(method, rtol, atol)
-        t, x = self._integrate(u0, t_first=transient * period, dt=sample_dt, n=n, solver=solver, user_ic=ic)
+            t, x = self._integrate(u0, t_first=transient * period, dt=sample_dt, n=n, solver=solver, user_ic=ic)
         info = {"period": period, "solver": solver.describe(), "version": _version()}
         if standardize:
             loc, scale = x.mean(axis=0), x.std(axis=0)
@@ -363,15 +376,60 @@ class System:
                           variables=self.variables, info=info)
 
     def sample_ics(self, k: int, seed: int | None = None) -> np.ndarray:
-        """``k`` distinct states on the attractor, drawn reproducibly from a long trajectory started at :attr:`ic`.
+        """``k`` states on the attractor, each from its own independent start (see :meth:`trajectory`'s ``seed``):
+        no two are points of one orbit, so trajectories started from them do not retrace each other.
 
         Returns an array of shape (k, dim).
         """
         k = _positive_int(k, "k")
-        pool = max(2000, 10 * k)
-        states = self.trajectory(pool, pts_per_period=20, transient=50.0).x
+        children = np.random.SeedSequence(seed).spawn(k)
+        solver = self.default_solver()
+        return np.concatenate([self._integrate_from_independent_start(child, t_after=0.0, dt=1.0, n=1,
+                                                                      solver=solver)[1] for child in children])
+
+    def _integrate_from_independent_start(self, seed, *, t_after: float, dt: float, n: int, solver: Solver):
+        """Sample ``n`` states every ``dt``, the first ``t_after`` time units after an independent start.
+
+        The start is :attr:`ic` (for a delay equation, its constant history) perturbed by Gaussian noise of
+        ``START_PERTURBATION`` times each variable's std on the attractor, drawn with ``seed``; the integration first
+        runs for :meth:`decorrelation_time` plus a uniform fraction of the longest forcing period (so forced systems
+        start at spread-out forcing phases). A perturbation that leaves the attractor's basin (e.g. a negative
+        population, or an energy above escape) is shrunk tenfold, up to three times.
+        """
+        spread, decorrelation = self._start_scales()
         rng = np.random.default_rng(seed)
-        return states[np.sort(rng.choice(pool, size=k, replace=False))]
+        noise = spread * rng.standard_normal(self.dim)
+        t_first = decorrelation + rng.uniform() * max(self.forcing_periods, default=0.0) + t_after
+        for attempt in range(4):
+            try:
+                return self._integrate(self._definition.ic + START_PERTURBATION * 10.0 ** -attempt * noise,
+                                       t_first=t_first, dt=dt, n=n, solver=solver)
+            except IntegrationError:
+                if attempt == 3:
+                    raise
+
+    def _start_scales(self) -> tuple[np.ndarray, float]:
+        """Each variable's std on the attractor (one unit for drifting variables) and the decorrelation time;
+        computed once per parameter set."""
+        key = self._p.tobytes()
+        if key not in self._definition._starts:
+            spread = self.trajectory(START_SAMPLES, pts_per_period=20).x.std(axis=0)
+            spread[list(self.unbounded)] = 1.0
+            self._definition._starts[key] = (np.where(spread > 0, spread, 1.0), self.decorrelation_time())
+        return self._definition._starts[key]
+
+    def decorrelation_time(self) -> float:
+        """Time (time units) over which an independent start's perturbation grows to the attractor's size:
+        ``DECORRELATION_LYAPUNOV_TIMES`` / λ_max (chaosbench's computed λ_max for the default parameters), between
+        ``DECORRELATION_PERIODS`` periods; the lower bound for other parameters or non-chaotic systems."""
+        low, high = DECORRELATION_PERIODS
+        lam = None
+        if self._is_default():
+            from ._datafile import computed_invariants
+
+            lam = (computed_invariants(self.name) or {}).get("lyapunov_max")
+        periods = low if not lam or lam <= 0 else DECORRELATION_LYAPUNOV_TIMES / (lam * self.period)
+        return min(max(periods, low), high) * self.period
 
     def __repr__(self) -> str:
         return f"<System {self.name} dim={self.dim} ({format_params(self._params)})>"

@@ -15,33 +15,59 @@ __all__ = ["Task", "TaskData", "Window"]
 
 @dataclass(frozen=True)
 class Window:
-    """A forecasting problem: ``context`` (observed, possibly noisy) followed by the true ``target``."""
+    """A forecasting problem: ``context`` (observed, possibly noisy) followed by the true ``target``, with the known
+    inputs over each (sin and cos of the forcing phases; zero columns for an autonomous system)."""
 
     context: np.ndarray
     target: np.ndarray
+    context_covariates: np.ndarray
+    target_covariates: np.ndarray
+
+    @property
+    def covariates(self) -> np.ndarray:
+        """The known inputs over the context and the forecast steps, as :meth:`Forecaster.predict` takes them."""
+        return np.vstack([self.context_covariates, self.target_covariates])
 
 
 @dataclass(frozen=True)
 class TaskData:
     """Arrays of a task, all standardized with the training data's mean and std when the task says so.
 
+    Every series (training, each validation and test window, the long run and its reference) is integrated from its
+    own independent start, so no target retraces the training data.
+
     Attributes
     ----------
     train : ndarray (n_train, dim)
+    train_covariates : ndarray (n_train, k)
+        Known inputs at the training steps (k = 0 for an autonomous system).
     validation : list of Window
         For choosing hyper-parameters; never used for scoring.
     test : list of Window
-        Each starting from its own on-attractor state.
+        The scored forecasting problems, ``horizon`` steps each.
+    long_run : Window or None
+        A context followed by ``n_long`` true steps, for scoring a long free run by its statistics (``None`` when
+        ``n_long`` is 0).
+    long_reference : ndarray (n_long, dim) or None
+        An independent true series as long as ``long_run.target``: the truth-versus-truth noise floor of the
+        long-term metrics.
+    horizon : int
+        Steps forecast in each test window (resolved from ``horizon_lyapunov`` when the task gives one).
     context : dict
         What metrics need: ``dt`` (sampling interval, time units), ``lyapunov_max`` (1/time units), ``scale``
-        (per-variable std of the training data as the forecaster sees it), ``train``.
+        (per-variable std of the training data as the forecaster sees it), ``train``, and ``loc`` and
+        ``data_scale`` (the standardization applied, so that physical = standardized * data_scale + loc).
     loc, scale : ndarray (dim,)
         The standardization applied (identity when ``standardize=False``).
     """
 
     train: np.ndarray
+    train_covariates: np.ndarray
     validation: list
     test: list
+    long_run: Window | None
+    long_reference: np.ndarray | None
+    horizon: int
     context: dict
     loc: np.ndarray
     scale: np.ndarray
@@ -59,7 +85,8 @@ class Task:
     n_train : int
         Training length (default 1,000 points, i.e. 10 periods).
     horizon : int
-        Forecast length of each test window (default 200 points, 2 periods).
+        Forecast length of each test window in steps (default 200 points, 2 periods); with ``horizon_lyapunov``,
+        the most steps allowed.
     n_context : int
         Observed points before each test start, given to the forecaster as ``context`` (default 100).
     n_test, n_validation : int
@@ -71,6 +98,11 @@ class Task:
         Standardize everything with the (noisy) training data's mean and std.
     seed : int
         Every array follows deterministically from it.
+    horizon_lyapunov : float, optional
+        Forecast length in Lyapunov times: ``ceil(horizon_lyapunov / (λ_max dt))`` steps, capped at ``horizon``
+        (``horizon`` steps for a system with λ_max <= 0).
+    n_long : int
+        Length of the long free run scored by the long-term metrics (default 10,000 steps; 0 for none).
     """
 
     system: str | System
@@ -83,6 +115,8 @@ class Task:
     noise: float = 0.0
     standardize: bool = True
     seed: int = 0
+    horizon_lyapunov: float | None = None
+    n_long: int = 10_000
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -103,30 +137,42 @@ class Task:
             self._cache["data"] = self._generate()
         return self._cache["data"]
 
+    def resolved_horizon(self, lyapunov_max: float, dt: float) -> int:
+        """Steps per test window: ``horizon``, or ``horizon_lyapunov`` Lyapunov times capped at ``horizon``."""
+        cap = _positive_int(self.horizon, "horizon")
+        if self.horizon_lyapunov is None or not lyapunov_max > 0:
+            return cap
+        wanted = _positive_float(self.horizon_lyapunov, "horizon_lyapunov") / (lyapunov_max * dt)
+        return min(cap, max(1, math.ceil(wanted - 1e-9)))
+
     def _generate(self) -> TaskData:
         system = self._system()
         n_train = _positive_int(self.n_train, "n_train")
-        horizon = _positive_int(self.horizon, "horizon")
         n_context = _positive_int(self.n_context, "n_context")
         n_test = _positive_int(self.n_test, "n_test")
-        if not (isinstance(self.n_validation, int) and self.n_validation >= 0):
-            raise InvalidParameterError(f"n_validation must be a non-negative integer, got {self.n_validation!r}")
+        for what, value in (("n_validation", self.n_validation), ("n_long", self.n_long)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise InvalidParameterError(f"{what} must be a non-negative integer, got {value!r}")
         _positive_float(self.pts_per_period, "pts_per_period")
         if not (math.isfinite(self.noise) and self.noise >= 0):
             raise InvalidParameterError(f"noise must be a non-negative number, got {self.noise!r}")
-        # Independent, reproducible seeds for the training start, each window's start, and the noise.
-        seeds = np.random.SeedSequence(self.seed).generate_state(2 + n_test + self.n_validation)
+        lyapunov_max = lyapunov_time_scale(system)
+        horizon = self.resolved_horizon(lyapunov_max, system.period / self.pts_per_period)
+        # Independent, reproducible seeds: training start, noise, the long run and its reference, each window.
+        seeds = [int(s) for s in np.random.SeedSequence(self.seed).generate_state(4 + n_test + self.n_validation)]
         kw = {"pts_per_period": self.pts_per_period}
-        train = system.trajectory(n_train, seed=int(seeds[0]), **kw)
-        windows = [system.trajectory(n_context + horizon, seed=int(s), **kw).x for s in seeds[2:]]
-        rng = np.random.default_rng(int(seeds[1]))
+        train = system.trajectory(n_train, seed=seeds[0], **kw)
+        windows = [system.trajectory(n_context + horizon, seed=s, **kw) for s in seeds[4:]]
+        if self.n_long:
+            long_run = system.trajectory(n_context + self.n_long, seed=seeds[2], **kw)
+            reference = system.trajectory(self.n_long, seed=seeds[3], **kw)
+        rng = np.random.default_rng(seeds[1])
         raw_std = train.x.std(axis=0)
 
         def noisy(x):
             return x + self.noise * raw_std * rng.standard_normal(x.shape) if self.noise > 0 else x
 
         x_train = noisy(train.x)
-        contexts = [noisy(w[:n_context]) for w in windows]
         if self.standardize:
             loc, scale = x_train.mean(axis=0), x_train.std(axis=0)
             scale = np.where(scale > 0, scale, 1.0)
@@ -136,11 +182,19 @@ class Task:
         def std(x):
             return (x - loc) / scale
 
-        made = [Window(std(c), std(w[n_context:])) for c, w in zip(contexts, windows)]
-        context = {"dt": train.dt, "lyapunov_max": lyapunov_time_scale(system), "scale": std(x_train).std(axis=0),
-                   "train": std(x_train)}
-        return TaskData(train=std(x_train), validation=made[n_test:], test=made[:n_test], context=context, loc=loc,
-                        scale=scale)
+        def window(traj):
+            covariates = system.forcing_covariates(traj.t)
+            return Window(std(noisy(traj.x[:n_context])), std(traj.x[n_context:]), covariates[:n_context],
+                          covariates[n_context:])
+
+        made = [window(w) for w in windows]
+        context = {"dt": train.dt, "lyapunov_max": lyapunov_max, "scale": std(x_train).std(axis=0),
+                   "train": std(x_train), "loc": loc, "data_scale": scale}
+        return TaskData(train=std(x_train), train_covariates=system.forcing_covariates(train.t),
+                        validation=made[n_test:], test=made[:n_test],
+                        long_run=window(long_run) if self.n_long else None,
+                        long_reference=std(reference.x) if self.n_long else None, horizon=horizon, context=context,
+                        loc=loc, scale=scale)
 
 
 def lyapunov_time_scale(system: System) -> float:
