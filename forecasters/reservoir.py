@@ -71,15 +71,19 @@ def _esn_drive(indptr, indices, data, w_in, bias, leak, inputs, r, features):
 
 
 @numba.njit(cache=True, nogil=True)
-def _esn_closed_loop(indptr, indices, data, w_in, bias, leak, w_lin, w_sq, w_0, r0, u_prev, n_steps, increment):
-    """Autonomous prediction: read out y = w_0 + w_lin r + w_sq r² (+ u_prev when predicting increments), feed y.
+def _esn_closed_loop(indptr, indices, data, w_in, bias, leak, w_lin, w_sq, w_0, r0, u_prev, covariates, n_steps,
+                     increment):
+    """Closed-loop prediction: read out y = w_0 + w_lin r + w_sq r² (+ u_prev when predicting increments), feed y.
 
-    ``w_lin`` and ``w_sq`` are (dim, n_units), so each output is one contiguous dot product."""
-    n, d = w_in.shape
+    ``w_lin`` and ``w_sq`` are (dim, n_units), so each output is one contiguous dot product. Output ``step`` is fed
+    back together with row ``step`` of ``covariates`` (n_steps, k), the known inputs of the step it predicts."""
+    n = w_in.shape[0]
+    d = w_lin.shape[0]
     out = np.empty((n_steps, d))
     r = r0.copy()
     pre = np.empty(n)
     y = np.empty(d)
+    u = np.empty(w_in.shape[1])  # the reservoir input [y, covariates]
     prev = u_prev.copy()
     for step in range(n_steps):
         for k in range(d):
@@ -90,7 +94,9 @@ def _esn_closed_loop(indptr, indices, data, w_in, bias, leak, w_lin, w_sq, w_0, 
             y[k] = acc + prev[k] if increment else acc
         out[step] = y
         if step + 1 < n_steps:
-            _esn_step(indptr, indices, data, w_in, bias, leak, r, y, pre)
+            u[:d] = y
+            u[d:] = covariates[step]
+            _esn_step(indptr, indices, data, w_in, bias, leak, r, u, pre)
             prev[:] = y
     return out
 
@@ -125,6 +131,13 @@ class EchoStateNetwork(Forecaster):
     increment ``u_{t+1} - u_t``, after the first ``warmup`` teacher-forced states are discarded. Forecasting drives the
     reservoir from the zero state with the context window (teacher forcing), then runs in closed loop, each output
     fed back as the next input.
+
+    Covariates (known inputs ``c``, e.g. sin and cos of a forcing phase) are extra reservoir inputs: the input at
+    step ``t`` is ``[u_t, c_t]``, and ``W_in`` has one more column per covariate, uniform on the same
+    [-``input_scaling``, ``input_scaling``] (the covariates, like the data, are expected on a unit scale), drawn
+    after ``b`` so that the reservoir, the data columns of ``W_in`` and ``b`` are those of the same seed without
+    covariates. In closed loop each output is fed back with the covariates of the step it predicts. Without
+    covariates the network is unchanged.
 
     Parameters
     ----------
@@ -170,7 +183,7 @@ class EchoStateNetwork(Forecaster):
     """
 
     min_train = 2
-    tags = {"needs_context": True, "stochastic": True, "requires": None}
+    tags = {"needs_context": True, "stochastic": True, "requires": None, "uses_covariates": True}
     search_space = {
         "spectral_radius": [0.3, 0.6, 0.9, 1.2],
         "input_scaling": [0.2, 0.5, 1.0],
@@ -206,7 +219,7 @@ class EchoStateNetwork(Forecaster):
         if not (np.isscalar(self.leak_rate) and 0 < self.leak_rate <= 1):
             raise InvalidParameterError(f"leak_rate must be in (0, 1], got {self.leak_rate!r}")
 
-    def _build(self, dim: int) -> None:
+    def _build(self, dim: int, n_covariates: int) -> None:
         n = int(self.n_units)
         rng = np.random.default_rng(self.random_state)
         nnz = max(1, int(round(self.density * n * n)))
@@ -220,8 +233,9 @@ class EchoStateNetwork(Forecaster):
         self.w_indptr_ = w.indptr.astype(np.int32)
         self.w_indices_ = w.indices.astype(np.int32)
         self.w_data_ = np.ascontiguousarray(w.data, dtype=float)
-        self.w_in_ = rng.uniform(-self.input_scaling, self.input_scaling, (n, dim))
+        w_in = rng.uniform(-self.input_scaling, self.input_scaling, (n, dim))
         self.bias_ = rng.uniform(-self.bias, self.bias, n)
+        self.w_in_ = np.hstack([w_in, rng.uniform(-self.input_scaling, self.input_scaling, (n, n_covariates))])
 
     def _drive(self, inputs: np.ndarray, r: np.ndarray, features: np.ndarray | None = None) -> None:
         """Teacher-force ``inputs`` from state ``r`` (updated in place), writing ``[r, r²]`` rows to ``features``."""
@@ -230,7 +244,7 @@ class EchoStateNetwork(Forecaster):
         _esn_drive(self.w_indptr_, self.w_indices_, self.w_data_, self.w_in_, self.bias_, float(self.leak_rate),
                    np.ascontiguousarray(inputs, dtype=float), r, features)
 
-    def _fit(self, train, dt):
+    def _fit(self, train, dt, covariates):
         self._check_params()
         warmup = int(self.warmup)
         n_rows = len(train) - 1 - warmup
@@ -238,13 +252,14 @@ class EchoStateNetwork(Forecaster):
             raise InvalidParameterError(f"training data has {len(train)} steps; the ESN needs more than "
                                         f"warmup + 1 = {warmup + 1}")
         n, dim = int(self.n_units), train.shape[1]
-        self._build(dim)
+        self._build(dim, covariates.shape[1])
         target = train[warmup + 1:] - (train[warmup:-1] if self.predict_increment else 0.0)
+        inputs = np.hstack([train, covariates])
         # Normal equations of the centred features [r, r²], accumulated block by block while the reservoir is
         # driven, so the states are never stored whole; the feature row after input train[warmup + i] is trained
         # to predict target[i].
         r = np.zeros(n)
-        self._drive(train[:warmup], r)
+        self._drive(inputs[:warmup], r)
         gram = np.zeros((2 * n, 2 * n))
         cross = np.zeros((2 * n, dim))
         f_sum = np.zeros(2 * n)
@@ -252,7 +267,7 @@ class EchoStateNetwork(Forecaster):
         for start in range(0, n_rows, len(buffer)):
             stop = min(start + len(buffer), n_rows)
             feats = buffer[:stop - start]
-            self._drive(train[warmup + start:warmup + stop], r, feats)
+            self._drive(inputs[warmup + start:warmup + stop], r, feats)
             gram += feats.T @ feats  # numpy computes X.T @ X as a symmetric rank-k update
             cross += feats.T @ target[start:stop]
             f_sum += feats.sum(axis=0)
@@ -266,20 +281,21 @@ class EchoStateNetwork(Forecaster):
             w_out = scipy.linalg.lstsq(gram, cross)[0]
         self.w_out_ = w_out
         self.intercept_ = y_mean - f_mean @ w_out
-        self._drive(train[-1:], r)
+        self._drive(inputs[-1:], r)
         self.state_ = r  # the state after the whole series
 
-    def _predict(self, n_steps, context):
-        n = int(self.n_units)
-        if context is self.last_window_:
+    def _predict(self, n_steps, context, covariates):
+        n, m = int(self.n_units), len(context)
+        if context is self.last_window_ and np.array_equal(covariates[:m], self.train_covariates_):
             r = self.state_
         else:
             r = np.zeros(n)
-            self._drive(context, r)
+            self._drive(np.hstack([context, covariates[:m]]), r)
         return _esn_closed_loop(self.w_indptr_, self.w_indices_, self.w_data_, self.w_in_, self.bias_,
                                 float(self.leak_rate), np.ascontiguousarray(self.w_out_[:n].T),
                                 np.ascontiguousarray(self.w_out_[n:].T), self.intercept_, r,
-                                np.ascontiguousarray(context[-1], dtype=float), n_steps, bool(self.predict_increment))
+                                np.ascontiguousarray(context[-1], dtype=float),
+                                np.ascontiguousarray(covariates[m:]), n_steps, bool(self.predict_increment))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -301,6 +317,9 @@ class NGRC(Forecaster):
     ``s`` steps apart, ``k * dim`` numbers) and ``O_nonlin`` its unique quadratic monomials ``O_lin[i] O_lin[j]``,
     ``i <= j``. The readout is trained to predict the one-step increment ``u_{t+1} - u_t`` and forecasts run in
     closed loop, ``u_{t+1} = u_t + W_out [1, O_lin, O_nonlin]``, from the last ``(k-1)s + 1`` points of the context.
+    Covariates (known inputs ``c``, e.g. sin and cos of a forcing phase) are appended, linearly, to the feature
+    vector with the inputs of the step being predicted, ``[1, O_lin, O_nonlin, c_{t+1}]``, and standardised like
+    the other features; without covariates the model is unchanged.
 
     Regularisation (a deliberate departure from the paper's plain normal equations, whose matrix is badly
     conditioned, ~1e10 on raw Lorenz data, so that the paper's penalty does not transfer across data scales): every
@@ -329,7 +348,7 @@ class NGRC(Forecaster):
     """
 
     min_train = 3
-    tags = {"needs_context": True, "stochastic": False, "requires": None}
+    tags = {"needs_context": True, "stochastic": False, "requires": None, "uses_covariates": True}
     search_space = {"k": [1, 2, 3, 4], "s": [1, 2, 5], "ridge": [1e-10, 1e-8, 1e-6, 1e-4]}
 
     def __init__(self, k=2, s=1, ridge=1e-8):
@@ -348,7 +367,7 @@ class NGRC(Forecaster):
     def _features(self, lin: np.ndarray) -> np.ndarray:
         return np.hstack([lin, lin[:, self.pairs_[0]] * lin[:, self.pairs_[1]]])
 
-    def _fit(self, train, dt):
+    def _fit(self, train, dt, covariates):
         self._check_params()
         k, s = int(self.k), int(self.s)
         span = (k - 1) * s
@@ -357,7 +376,8 @@ class NGRC(Forecaster):
             raise InvalidParameterError(f"training data has {len(train)} steps; NG-RC with k={k}, s={s} needs at "
                                         f"least {span + 3}")
         self.pairs_ = np.triu_indices(k * train.shape[1])
-        feats = self._features(_ngrc_linear(train, k, s))[:-1]  # rows t = span .. n-2
+        feats = np.hstack([self._features(_ngrc_linear(train, k, s))[:-1],  # rows t = span .. n-2
+                           covariates[span + 1:]])  # the inputs of the predicted steps t + 1
         target = train[span + 1:] - train[span:-1]
         mean, scale = feats.mean(axis=0), feats.std(axis=0)
         scale = np.where(scale > 0, scale, 1.0)
@@ -371,7 +391,7 @@ class NGRC(Forecaster):
         self.intercept_ = y_mean - mean @ self.coef_
         self.singular_values_ = sv
 
-    def _predict(self, n_steps, context):
+    def _predict(self, n_steps, context, covariates):
         k, s = int(self.k), int(self.s)
         span = (k - 1) * s
         if len(context) < span + 1:
@@ -382,8 +402,9 @@ class NGRC(Forecaster):
         taps = span + np.arange(0, -k * s, -s)  # positions of u_t, u_{t-s}, ... relative to the window start
         i, j = self.pairs_
         coef, intercept = self.coef_, self.intercept_
+        future = covariates[len(context):]  # the inputs of the forecast steps
         for step in range(n_steps):
             lin = hist[step + taps].ravel()
-            feats = np.concatenate([lin, lin[i] * lin[j]])
+            feats = np.concatenate([lin, lin[i] * lin[j], future[step]])
             hist[span + 1 + step] = hist[span + step] + feats @ coef + intercept
         return hist[span + 1:]
