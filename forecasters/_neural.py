@@ -79,8 +79,9 @@ class NeuralForecaster(Forecaster):
     """Base class of the PyTorch forecasters: seeding, thread limits and a training loop with a budget.
 
     Subclasses store their own hyper-parameters and the common ones below in ``__init__`` and implement
-    ``_build(train, rng)`` (create the network, return its parameters to optimise), ``_train_batch(rng)`` (one
-    gradient step's loss, a scalar tensor) and ``_finish()`` (fitted state for prediction, after training).
+    ``_build(train, covariates, rng)`` (create the network, return its parameters to optimise; ``covariates`` are
+    the (n, k) known inputs, k = 0 without them), ``_train_batch(rng)`` (one gradient step's loss, a scalar tensor),
+    ``_finish()`` (fitted state for prediction, after training) and ``_predict(n_steps, context, covariates)``.
 
     Training runs epochs of ``batches_per_epoch`` optimiser steps with RAdam (Liu et al. 2020) until ``max_epochs``
     epochs are done or ``time_budget_s`` seconds have passed since ``fit`` began, whichever comes first; the budget
@@ -119,7 +120,7 @@ class NeuralForecaster(Forecaster):
     """
 
     min_train = 10
-    tags = {"needs_context": True, "stochastic": True, "requires": "torch"}
+    tags = {"needs_context": True, "stochastic": True, "requires": "torch", "uses_covariates": True}
 
     def _check_common_params(self) -> None:
         _check_positive_int(self.max_epochs, "max_epochs")
@@ -143,7 +144,7 @@ class NeuralForecaster(Forecaster):
     def _session(self, torch, seed: int = 0):
         return _torch_session(torch, seed, self.n_threads)
 
-    def _fit(self, train, dt):
+    def _fit(self, train, dt, covariates):
         start = time.perf_counter()
         torch = import_torch(self.name)
         self._check_common_params()
@@ -151,7 +152,7 @@ class NeuralForecaster(Forecaster):
         seed = self._seed()
         rng = np.random.default_rng(seed)
         with self._session(torch, seed):
-            parameters = list(self._build(train, rng))
+            parameters = list(self._build(train, covariates, rng))
             optimizer = torch.optim.RAdam(parameters, lr=float(self.learning_rate), foreach=True)
             self._train(torch, optimizer, rng, start)
             self._finish()
@@ -225,7 +226,7 @@ class NeuralForecaster(Forecaster):
         """Score of the current parameters, lower is better (override with ``_selection_interval``)."""
         raise NotImplementedError
 
-    def _build(self, train: np.ndarray, rng: np.random.Generator):
+    def _build(self, train: np.ndarray, covariates: np.ndarray, rng: np.random.Generator):
         raise NotImplementedError
 
     def _train_batch(self, rng: np.random.Generator):

@@ -37,34 +37,37 @@ class KernelLoss(torch.autograd.Function):
 class LatentRNN(nn.Module):
     """A latent recurrence whose first ``n_obs`` of ``n_latent`` units are read out as the observation (identity
     observation model); the other units start from ``L x`` with a learned matrix ``L`` (empty when
-    ``n_latent = n_obs``)."""
+    ``n_latent = n_obs``). External inputs ``s_t`` (``n_inputs`` of them) enter each step linearly, ``+ C s_t``
+    (Koppe et al. 2019), with ``C`` initialised to zero."""
 
-    def __init__(self, n_obs: int, n_latent: int):
+    def __init__(self, n_obs: int, n_latent: int, n_inputs: int):
         super().__init__()
         self.n_obs, self.n_latent = n_obs, n_latent
         self.L = _uniform((n_latent - n_obs, n_obs), 1 / math.sqrt(n_obs))
+        self.C = nn.Parameter(torch.zeros(n_latent, n_inputs))
 
     def init_state(self, x: torch.Tensor) -> torch.Tensor:
         """Latent state (..., n_latent) for observations (..., n_obs)."""
         return torch.cat([x, x @ self.L.T], dim=-1)
 
-    def step(self, z: torch.Tensor) -> torch.Tensor:
+    def step(self, z: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+        """The next latent state for states z (..., n_latent) and the next step's inputs s (..., n_inputs)."""
         raise NotImplementedError
 
 
 class ShallowPLRNN(LatentRNN):
-    """z_{t+1} = A ⊙ z_t + W1 ReLU(W2 z_t + h2) + h1 with diagonal A (Hess et al. 2023)."""
+    """z_{t+1} = A ⊙ z_t + W1 ReLU(W2 z_t + h2) + h1 + C s_{t+1} with diagonal A (Hess et al. 2023)."""
 
-    def __init__(self, n_obs: int, n_latent: int, n_hidden: int):
-        super().__init__(n_obs, n_latent)
+    def __init__(self, n_obs: int, n_latent: int, n_hidden: int, n_inputs: int):
+        super().__init__(n_obs, n_latent, n_inputs)
         self.A = _normalized_positive_definite_diagonal(n_latent)
         self.W1 = _uniform((n_latent, n_hidden), 1 / math.sqrt(n_hidden))
         self.W2 = _uniform((n_hidden, n_latent), 1 / math.sqrt(n_latent))
         self.h1 = nn.Parameter(torch.zeros(n_latent))
         self.h2 = nn.Parameter(torch.zeros(n_hidden))
 
-    def step(self, z):
-        return self.A * z + torch.relu(z @ self.W2.T + self.h2) @ self.W1.T + self.h1
+    def step(self, z, s):
+        return self.A * z + torch.relu(z @ self.W2.T + self.h2) @ self.W1.T + self.h1 + s @ self.C.T
 
     def jacobian_norms(self, z: torch.Tensor) -> torch.Tensor:
         """Spectral norms of the Jacobians diag(A) + W1 diag(1[W2 z + h2 > 0]) W2 at states z (..., n_latent)."""
@@ -74,11 +77,11 @@ class ShallowPLRNN(LatentRNN):
 
 
 class AlmostLinearRNN(LatentRNN):
-    """z_{t+1} = A ⊙ z_t + W Φ*(z_t) + h, Φ* the identity on the first n_latent - n_relu units and ReLU on the last
-    n_relu (Brenner et al. 2024)."""
+    """z_{t+1} = A ⊙ z_t + W Φ*(z_t) + h + C s_{t+1}, Φ* the identity on the first n_latent - n_relu units and ReLU
+    on the last n_relu (Brenner et al. 2024)."""
 
-    def __init__(self, n_obs: int, n_latent: int, n_relu: int):
-        super().__init__(n_obs, n_latent)
+    def __init__(self, n_obs: int, n_latent: int, n_relu: int, n_inputs: int):
+        super().__init__(n_obs, n_latent, n_inputs)
         self.n_relu = n_relu
         self.A = _normalized_positive_definite_diagonal(n_latent)
         self.W = nn.Parameter(0.01 * torch.randn(n_latent, n_latent))
@@ -88,8 +91,8 @@ class AlmostLinearRNN(LatentRNN):
         n_linear = self.n_latent - self.n_relu
         return torch.cat([z[..., :n_linear], torch.relu(z[..., n_linear:])], dim=-1)
 
-    def step(self, z):
-        return self.A * z + self.phi(z) @ self.W.T + self.h
+    def step(self, z, s):
+        return self.A * z + self.phi(z) @ self.W.T + self.h + s @ self.C.T
 
 
 class _SelfAttention(nn.Module):
@@ -145,10 +148,13 @@ class PatchTST(nn.Module):
     """PatchTST (Nie et al. 2023): each channel of a (batch, lookback, channels) window separately, instance
     normalised (RevIN), cut into overlapping patches, embedded, encoded by a transformer, and mapped by a linear
     head on the flattened encoding to the next ``horizon`` values (after a final layer normalisation with
-    ``norm="layer"``)."""
+    ``norm="layer"``). Known inputs (``n_inputs`` of them, learned weights initially zero): those of the look-back,
+    cut into the same patches, add a linear embedding to each patch's token (shared by the channels), and those of
+    each of the ``horizon`` output steps a linear function of them, per step and channel, to the de-normalised
+    output."""
 
-    def __init__(self, n_channels: int, lookback: int, horizon: int, patch_len: int, stride: int, d_model: int,
-                 n_heads: int, n_layers: int, d_ff: int, dropout: float, norm: str):
+    def __init__(self, n_channels: int, n_inputs: int, lookback: int, horizon: int, patch_len: int, stride: int,
+                 d_model: int, n_heads: int, n_layers: int, d_ff: int, dropout: float, norm: str):
         super().__init__()
         self.patch_len, self.stride, self.horizon = patch_len, stride, horizon
         n_patches = (lookback - patch_len) // stride + 2  # the series is padded with `stride` copies of its end
@@ -160,8 +166,12 @@ class PatchTST(nn.Module):
         self.layers = nn.ModuleList(_EncoderLayer(d_model, n_heads, d_ff, dropout, norm) for _ in range(n_layers))
         self.final_norm = nn.LayerNorm(d_model) if norm == "layer" else nn.Identity()
         self.head = nn.Linear(n_patches * d_model, horizon)
+        self.input_weight = nn.Parameter(torch.zeros(horizon, n_inputs, n_channels))
+        self.embed_inputs = nn.Parameter(torch.zeros(n_inputs * patch_len, d_model))
 
-    def forward(self, x):
+    def forward(self, x, past, future):
+        """Forecasts (batch, horizon, channels) from look-back windows x (batch, lookback, channels) and the known
+        inputs over the look-back, past (batch, lookback, n_inputs), and over the horizon, future."""
         batch, _, channels = x.shape
         mean = x.mean(dim=1, keepdim=True)
         std = torch.sqrt(x.var(dim=1, keepdim=True, unbiased=False) + 1e-5)
@@ -169,20 +179,24 @@ class PatchTST(nn.Module):
         series = x.permute(0, 2, 1).reshape(batch * channels, -1)
         series = torch.cat([series, series[:, -1:].expand(-1, self.stride)], dim=1)
         patches = series.unfold(1, self.patch_len, self.stride)
-        h = self.dropout(self.embed(patches) + self.position)
+        past = torch.cat([past, past[:, -1:].expand(-1, self.stride, -1)], dim=1).unfold(1, self.patch_len,
+                                                                                         self.stride)
+        inputs = (past.flatten(2) @ self.embed_inputs).repeat_interleave(channels, dim=0)
+        h = self.dropout(self.embed(patches) + self.position + inputs)
         for layer in self.layers:
             h = layer(h)
         y = self.head(self.final_norm(h).flatten(1)).reshape(batch, channels, self.horizon).permute(0, 2, 1)
         y = (y - self.revin_bias) / (self.revin_weight + 1e-10)
-        return y * std + mean
+        return y * std + mean + torch.einsum("bhk,hkc->bhc", future, self.input_weight)
 
 
 class StepLSTM(nn.Module):
-    """Stacked LSTM over (batch, time, n_obs) inputs with a linear read-out of each step's last hidden state."""
+    """Stacked LSTM over (batch, time, n_obs + n_inputs) inputs (the observations and any known inputs) with a
+    linear read-out of each step's last hidden state, n_obs values."""
 
-    def __init__(self, n_obs: int, n_hidden: int, n_layers: int):
+    def __init__(self, n_obs: int, n_inputs: int, n_hidden: int, n_layers: int):
         super().__init__()
-        self.lstm = nn.LSTM(n_obs, n_hidden, n_layers, batch_first=True)
+        self.lstm = nn.LSTM(n_obs + n_inputs, n_hidden, n_layers, batch_first=True)
         self.head = nn.Linear(n_hidden, n_obs)
 
     def forward(self, x, memory=None):

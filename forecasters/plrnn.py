@@ -11,6 +11,15 @@ latent state through the context window (observed units set to the data at each 
 Training computes each batch's loss and exact gradients in one fused numba kernel (``_plrnn_kernels``; autograd's
 per-operation overhead made a training step about ten times slower) and steps RAdam in torch, in float64.
 Prediction runs in numba kernels on the trained weights.
+
+Known covariates ``s_t`` (``k`` of them, e.g. sine and cosine of a forcing phase) are external inputs entering each
+latent step linearly, ``z_{t+1} = F(z_t) + C s_{t+1}`` with a learned (n_latent × k) matrix ``C``, zero at first
+(Koppe, Toutounji, Kirsch, Lis & Durstewitz, PLoS Comput. Biol. 15(8), e1007263, 2019; Brenner et al., ICML 2022);
+a forecast's free run receives the covariates of its steps. As they are known only over the training data, the
+checkpoint-scoring free run is then as long as the training data and driven by its covariates. On forced Duffing
+(dt = 2π/50, 1,600 training points, 400 steps of small models) the median RMSE of 25-step forecasts from 50-point
+contexts was 0.62 (shplrnn) and 0.55 (alrnn) standard deviations with the forcing phase as covariates, 0.97 and 0.75
+without.
 """
 
 from __future__ import annotations
@@ -47,25 +56,34 @@ class _LatentRNNForecaster(NeuralForecaster):
         if not (np.isscalar(self.noise) and np.isfinite(self.noise) and self.noise >= 0):
             raise InvalidParameterError(f"noise must be a non-negative number, got {self.noise!r}")
 
-    def _prepare_data(self, train: np.ndarray) -> None:
-        self._train_data = train
+    def _prepare_data(self, train: np.ndarray, covariates: np.ndarray) -> None:
+        self._train_data, self._train_inputs = train, covariates
+        self._series = np.hstack([train, covariates])  # windows of both are drawn together
         self._noise_scale = float(self.noise) * train.std(axis=0)
         self._window = min(int(self.sequence_length) + 1, len(train))
 
-    def _sample_batch(self, rng) -> np.ndarray:
-        """(batch_size, sequence_length + 1, dim) training windows, observation noise added."""
-        batch = sample_windows(self._train_data, self._window, int(self.batch_size), rng)
+    def _sample_batch(self, rng) -> tuple[np.ndarray, np.ndarray]:
+        """(batch_size, sequence_length + 1, dim) training windows, observation noise added, and the covariates
+        over them, (batch_size, sequence_length + 1, k)."""
+        windows = sample_windows(self._series, self._window, int(self.batch_size), rng)
+        n_obs = self._train_data.shape[1]
+        batch, inputs = np.ascontiguousarray(windows[..., :n_obs]), np.ascontiguousarray(windows[..., n_obs:])
         if self.noise > 0:
             batch = batch + self._noise_scale * rng.standard_normal(batch.shape)
-        return batch
+        return batch, inputs
 
     def _selection_interval(self):
         return self.selection_interval
 
     def _selection_score(self) -> float:
-        """d_stsp of the training data against a free run of SELECTION_STEPS steps from the first training point."""
+        """d_stsp of the training data against a free run from the first training point: SELECTION_STEPS steps, or
+        with covariates (known only over the training data) as many as the training data, driven by them."""
         self._copy_weights()
-        run = self._predict(SELECTION_STEPS, self._train_data[:1])
+        if self._train_inputs.shape[1]:
+            n_steps, inputs = len(self._train_data) - 1, self._train_inputs
+        else:
+            n_steps, inputs = SELECTION_STEPS, np.zeros((SELECTION_STEPS + 1, 0))
+        run = self._run(self._train_data[:1], inputs, n_steps)
         return float(get_metric("d_stsp")(self._train_data[1:], run))
 
     def _copy_weights(self) -> None:
@@ -73,13 +91,15 @@ class _LatentRNNForecaster(NeuralForecaster):
 
     def _finish(self):
         self._copy_weights()
-        del self._train_data
+        del self._train_data, self._train_inputs, self._series
 
-    def _run(self, context: np.ndarray, n_steps: int) -> np.ndarray:
+    def _run(self, context: np.ndarray, inputs: np.ndarray, n_steps: int) -> np.ndarray:
+        """The free run's observed units after driving through ``context``; ``inputs`` has len(context) + n_steps
+        rows."""
         raise NotImplementedError
 
-    def _predict(self, n_steps, context):
-        return self._run(np.ascontiguousarray(context, dtype=float), n_steps)
+    def _predict(self, n_steps, context, covariates):
+        return self._run(np.ascontiguousarray(context, dtype=float), np.ascontiguousarray(covariates), n_steps)
 
 
 @forecaster("shplrnn")
@@ -88,9 +108,10 @@ class ShallowPLRNN(_LatentRNNForecaster):
 
     The latent state ``z`` (``n_latent`` units, the first ``N`` read out as the ``N`` observed variables) evolves as
 
-    .. math:: z_{t+1} = A z_t + W_1 \\mathrm{ReLU}(W_2 z_t + h_2) + h_1,
+    .. math:: z_{t+1} = A z_t + W_1 \\mathrm{ReLU}(W_2 z_t + h_2) + h_1 + C s_{t+1},
 
-    ``A`` diagonal, ``W_1`` (n_latent × n_hidden), ``W_2`` (n_hidden × n_latent). Training draws ``batch_size``
+    ``A`` diagonal, ``W_1`` (n_latent × n_hidden), ``W_2`` (n_hidden × n_latent), ``C s`` the covariates' term
+    (module docstring; none without covariates). Training draws ``batch_size``
     random windows of ``sequence_length + 1`` points; the first point sets the initial state (``[x; L x]``, ``L``
     learned, when ``n_latent > N``), and at every later step the model's prediction ``z_t`` is pulled towards the
     data: its observed units become ``(1 - α) z_t + α x_t`` (generalized teacher forcing, GTF). The loss is the mean
@@ -160,9 +181,9 @@ verbose
     }
 
     def __init__(self, n_latent=None, n_hidden=50, sequence_length=200, batch_size=16, initial_alpha=1.0,
-                 alpha_update_interval=5, alpha_decay=0.999, noise=0.0, selection_interval=20, learning_rate=1e-3, final_learning_rate=1e-5,
-                 batches_per_epoch=50, max_epochs=2000, time_budget_s=None, random_state=0, n_threads=None,
-                 verbose=True):
+                 alpha_update_interval=5, alpha_decay=0.999, noise=0.0, selection_interval=20, learning_rate=1e-3,
+                 final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=2000, time_budget_s=None, random_state=0,
+                 n_threads=None, verbose=True):
         self.n_latent = n_latent
         self.n_hidden = n_hidden
         self.sequence_length = sequence_length
@@ -190,12 +211,12 @@ verbose
         if not (np.isscalar(self.alpha_decay) and 0 < self.alpha_decay <= 1):
             raise InvalidParameterError(f"alpha_decay must be in (0, 1], got {self.alpha_decay!r}")
 
-    def _build(self, train, rng):
+    def _build(self, train, covariates, rng):
         from ._neural_nets import ShallowPLRNN as Net
 
         n_obs = train.shape[1]
-        self.module_ = Net(n_obs, self._n_latent(n_obs), int(self.n_hidden)).double()
-        self._prepare_data(train)
+        self.module_ = Net(n_obs, self._n_latent(n_obs), int(self.n_hidden), covariates.shape[1]).double()
+        self._prepare_data(train, covariates)
         self._alpha = None if self.initial_alpha is None else float(self.initial_alpha)
         self._alphas = []
         self._n_batches = 0
@@ -219,13 +240,13 @@ verbose
         from ._neural_nets import KernelLoss
         from ._plrnn_kernels import shplrnn_gtf
 
-        batch = self._sample_batch(rng)
+        batch, inputs = self._sample_batch(rng)
         if self._n_batches % int(self.alpha_update_interval) == 0:
             self._update_alpha(batch)
         self._n_batches += 1
         net, alpha = self.module_, self._alpha
-        return KernelLoss.apply(lambda *p: shplrnn_gtf(*p, batch, alpha), net.A, net.W1, net.W2, net.h1, net.h2,
-                                net.L)
+        return KernelLoss.apply(lambda *p: shplrnn_gtf(*p, batch, inputs, alpha), net.A, net.W1, net.W2, net.h1,
+                                net.h2, net.L, net.C)
 
     def _finish(self):
         super()._finish()
@@ -233,11 +254,11 @@ verbose
         self.fit_info_["alpha"] = float(self._alpha)
         del self._alphas
 
-    def _run(self, context, n_steps):
+    def _run(self, context, inputs, n_steps):
         from ._plrnn_kernels import shplrnn_run
 
         w = self.weights_
-        return shplrnn_run(w["A"], w["W1"], w["W2"], w["h1"], w["h2"], w["L"], context, n_steps)
+        return shplrnn_run(w["A"], w["W1"], w["W2"], w["h1"], w["h2"], w["L"], w["C"], context, inputs, n_steps)
 
 
 @forecaster("alrnn")
@@ -246,9 +267,10 @@ class AlmostLinearRNN(_LatentRNNForecaster):
 
     The latent state ``z`` (``n_latent`` units, the first ``N`` read out as the observed variables) evolves as
 
-    .. math:: z_{t+1} = A z_t + W \\Phi^*(z_t) + h,
+    .. math:: z_{t+1} = A z_t + W \\Phi^*(z_t) + h + C s_{t+1},
 
-    ``A`` diagonal, ``W`` (n_latent × n_latent), and ``Φ*`` the identity on the first ``n_latent - n_relu`` units and
+    ``C s`` the covariates' term (module docstring; none without covariates), ``A`` diagonal, ``W``
+    (n_latent × n_latent), and ``Φ*`` the identity on the first ``n_latent - n_relu`` units and
     a ReLU on the last ``n_relu``: the map is linear within each of at most 2^n_relu regions, which makes the
     reconstruction interpretable as a small symbolic code. Training draws ``batch_size`` random windows of
     ``sequence_length + 1`` points (Gaussian noise of ``noise`` standard deviations added), sets the initial state
@@ -331,27 +353,28 @@ verbose
         if not _is_integer(self.n_relu) or self.n_relu < 0:
             raise InvalidParameterError(f"n_relu must be a non-negative integer, got {self.n_relu!r}")
 
-    def _build(self, train, rng):
+    def _build(self, train, covariates, rng):
         from ._neural_nets import AlmostLinearRNN as Net
 
         n_obs = train.shape[1]
         n_latent = self._n_latent(n_obs)
         if self.n_relu > n_latent:
             raise InvalidParameterError(f"n_relu={self.n_relu} exceeds n_latent={n_latent}")
-        self.module_ = Net(n_obs, n_latent, int(self.n_relu)).double()
-        self._prepare_data(train)
+        self.module_ = Net(n_obs, n_latent, int(self.n_relu), covariates.shape[1]).double()
+        self._prepare_data(train, covariates)
         return self.module_.parameters()
 
     def _train_batch(self, rng):
         from ._neural_nets import KernelLoss
         from ._plrnn_kernels import alrnn_sparse_tf
 
-        batch = self._sample_batch(rng)
+        batch, inputs = self._sample_batch(rng)
         net, n_relu, interval = self.module_, int(self.n_relu), int(self.forcing_interval)
-        return KernelLoss.apply(lambda *p: alrnn_sparse_tf(*p, batch, n_relu, interval), net.A, net.W, net.h, net.L)
+        return KernelLoss.apply(lambda *p: alrnn_sparse_tf(*p, batch, inputs, n_relu, interval), net.A, net.W, net.h,
+                                net.L, net.C)
 
-    def _run(self, context, n_steps):
+    def _run(self, context, inputs, n_steps):
         from ._plrnn_kernels import alrnn_run
 
         w = self.weights_
-        return alrnn_run(w["A"], w["W"], w["h"], w["L"], context, n_steps, int(self.n_relu))
+        return alrnn_run(w["A"], w["W"], w["h"], w["L"], w["C"], context, inputs, n_steps, int(self.n_relu))

@@ -28,6 +28,18 @@ class PatchTransformer(NeuralForecaster):
     Forecasts longer than ``output_length`` feed the forecast back as input, ``output_length`` steps at a time.
     A context shorter than ``lookback`` is padded at the start with copies of its first value.
 
+    Known covariates (e.g. sine and cosine of a forcing phase) cannot enter the channel-independent encoder as
+    channels, as no channel sees another, and the forecast steps' would be missing from the look-back. They enter
+    in two places, through learned linear maps without bias, zero at first: the look-back's covariates, cut into
+    the same patches, add an embedding to each patch's token (shared by the variables, like the time-stamp
+    embeddings added to the tokens of Informer, Zhou et al. 2021), so the encoder sees e.g. the forcing phase; and
+    each forecast step ``h`` of variable ``c`` adds ``b_{hc} · s_h``, a function of that step's covariates only, to
+    the de-normalised head output (for a sinusoidal forcing, the linear response to it, with an amplitude and phase
+    lag per step and variable). A last pass reaching past the forecast uses copies of the last covariate row
+    there, which affect only the discarded steps. On forced Duffing (dt = 2π/50, 1,600 training points; width 16,
+    one layer, look-back 32, 1,200 steps) 25-step forecasts from 50-point contexts had a median RMSE of 0.40
+    standard deviations with the forcing phase as covariates and 0.75 without.
+
     The defaults are sized for a CPU: the paper's PatchTST/42 has look-back 336, width 128, 3 layers, 16 heads and
     dropout 0.2, and already width 64 with 3 layers took ~0.4 s a step on one core, too slow to learn in minutes.
     The paper's encoder normalises after each residual connection with batch normalisation (``norm="batch"``); its
@@ -116,18 +128,18 @@ verbose
         if self.norm not in ("layer", "batch"):
             raise InvalidParameterError(f"norm must be 'layer' or 'batch', got {self.norm!r}")
 
-    def _build(self, train, rng):
+    def _build(self, train, covariates, rng):
         from ._neural_nets import PatchTST
 
         window = int(self.lookback) + int(self.output_length)
         if len(train) < window:
             raise InvalidParameterError(f"training data has {len(train)} steps; the transformer needs at least "
                                         f"lookback + output_length = {window}")
-        self.module_ = PatchTST(train.shape[1], int(self.lookback), int(self.output_length), int(self.patch_len),
-                                int(self.stride), int(self.d_model), int(self.n_heads), int(self.n_layers),
-                                int(self.d_ff), float(self.dropout), self.norm)
+        self.module_ = PatchTST(train.shape[1], covariates.shape[1], int(self.lookback), int(self.output_length),
+                                int(self.patch_len), int(self.stride), int(self.d_model), int(self.n_heads),
+                                int(self.n_layers), int(self.d_ff), float(self.dropout), self.norm)
         self.module_.train()
-        self._train_data = train.astype(np.float32)
+        self._train_data = np.hstack([train, covariates]).astype(np.float32)  # windows of both are drawn together
         return self.module_.parameters()
 
     def _train_batch(self, rng):
@@ -135,23 +147,29 @@ verbose
 
         batch = torch.from_numpy(sample_windows(self._train_data, int(self.lookback) + int(self.output_length),
                                                 int(self.batch_size), rng))
-        inputs, targets = batch[:, :self.lookback], batch[:, self.lookback:]
-        return torch.nn.functional.mse_loss(self.module_(inputs), targets)
+        past, ahead, n_obs = batch[:, :self.lookback], batch[:, self.lookback:], self.n_features_
+        return torch.nn.functional.mse_loss(self.module_(past[..., :n_obs], past[..., n_obs:], ahead[..., n_obs:]),
+                                            ahead[..., :n_obs])
 
     def _finish(self):
         self.module_.eval()
         del self._train_data
 
-    def _predict(self, n_steps, context):
+    def _predict(self, n_steps, context, covariates):
         torch = import_torch(self.name)
-        lookback = int(self.lookback)
+        lookback, horizon = int(self.lookback), int(self.output_length)
+        n_start = max(lookback - len(context), 0)  # padding at the start
+        n_end = -(-n_steps // horizon) * horizon - n_steps  # padding past the last forecast step
+        covariates = torch.from_numpy(np.pad(covariates, ((n_start, n_end), (0, 0)), mode="edge")
+                                      .astype(np.float32))[None]
         if len(context) < lookback:
             context = np.concatenate([np.repeat(context[:1], lookback - len(context), axis=0), context])
         history = torch.from_numpy(context[-lookback:].astype(np.float32))[None]
-        pieces, produced = [], 0
+        pieces, produced, now = [], 0, len(context)  # now: the first forecast step's row of the covariates
         with self._session(torch), torch.no_grad():
             while produced < n_steps:
-                step = self.module_(history)
+                past = covariates[:, now + produced - lookback:now + produced]
+                step = self.module_(history, past, covariates[:, now + produced:now + produced + horizon])
                 pieces.append(step[0])
                 produced += step.shape[1]
                 history = torch.cat([history, step], dim=1)[:, -lookback:]
