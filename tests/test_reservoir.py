@@ -137,3 +137,49 @@ def test_esn_lorenz_valid_prediction_time_with_defaults():
     print(f"ESN (defaults) median VPT {np.median(vpts):.2f} Lyapunov times, per window {np.round(vpts, 2).tolist()}; "
           f"fit {fit_time:.1f} s")
     assert np.median(vpts) >= 7
+
+
+# --- covariates (known inputs) --------------------------------------------------------------------------------------
+def _forced_linear_series(n, seed=0):
+    """x_{t+1} = A x_t + B u_{t+1} + c with a random known input u (n, 2)."""
+    rng = np.random.default_rng(seed)
+    a = np.array([[0.9, -0.2], [0.2, 0.9]])
+    b = np.array([[1.0, 0.0], [0.5, -1.0]])
+    u = rng.standard_normal((n, 2))
+    x = np.zeros((n, 2))
+    for t in range(n - 1):
+        x[t + 1] = a @ x[t] + b @ u[t + 1] + [0.1, -0.2]
+    return x, u
+
+
+def test_ngrc_covariates_enter_at_the_predicted_step():
+    x, u = _forced_linear_series(400)
+    model = NGRC(k=1, ridge=0.0).fit(x[:300], 1.0, covariates=u[:300])
+    assert model.coef_.shape == (2 + 3 + 2, 2)  # linear taps, their quadratic monomials, then the covariates
+    np.testing.assert_allclose(model.predict(50, context=x[200:250], covariates=u[200:300]), x[250:300], rtol=0,
+                               atol=1e-8)
+    np.testing.assert_allclose(model.predict(100, covariates=u[300:]), x[300:], rtol=0, atol=1e-8)
+    with pytest.raises(InvalidParameterError, match="covariates"):
+        model.predict(10, context=x[:20])
+
+
+def test_esn_covariates_are_extra_inputs_of_the_same_reservoir(lorenz_small):
+    train, dt = lorenz_small[:1000], 0.02
+    phase = 2 * np.pi * np.arange(1200) / 37
+    cov = np.c_[np.sin(phase), np.cos(phase)]
+    plain = EchoStateNetwork(n_units=100, random_state=4).fit(train, dt)
+    model = EchoStateNetwork(n_units=100, random_state=4).fit(train, dt, covariates=cov[:1000])
+    np.testing.assert_array_equal(model.w_data_, plain.w_data_)
+    np.testing.assert_array_equal(model.bias_, plain.bias_)
+    np.testing.assert_array_equal(model.w_in_[:, :3], plain.w_in_)
+    assert model.w_in_.shape == (100, 5) and np.abs(model.w_in_[:, 3:]).max() <= model.input_scaling
+    assert np.abs(model.w_in_[:, 3:]).max() > 0.5 * model.input_scaling
+    # the cached final training state equals a fresh drive over the training data and its covariates
+    future = cov[1000:1030]
+    np.testing.assert_allclose(model.predict(30, covariates=future),
+                               model.predict(30, context=train.copy(), covariates=cov[:1030]), atol=1e-10)
+    # output k is fed back with the covariates of step k: the first output does not see the forecast's covariates
+    a = model.predict(30, context=train[-200:], covariates=cov[800:1030])
+    b = model.predict(30, context=train[-200:], covariates=np.vstack([cov[800:1000], -future]))
+    np.testing.assert_array_equal(a[0], b[0])
+    assert np.abs(a[1] - b[1]).max() > 1e-6
