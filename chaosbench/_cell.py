@@ -24,6 +24,8 @@ __all__ = ["CellSpec", "cell_specs", "derive_seed", "run_cell"]
 
 CELL_THREADS = 1  # BLAS / torch threads per cell: the cell is the unit of parallelism, and results are bit-stable
 DIVERGENCE_FACTOR = 100.0  # a forecast beyond this many times the training data's largest magnitude has diverged
+DIVERGENCE_RULE = (f"a non-finite value, or |x| > {DIVERGENCE_FACTOR:g} x the training data's largest magnitude in a "
+                   "variable that does not drift by design")
 
 
 def derive_seed(*names) -> int:
@@ -123,7 +125,7 @@ def run_cell(spec: CellSpec) -> tuple[dict, dict]:
 
 
 def _run(spec: CellSpec, record: dict) -> dict:
-    from ._forecaster import get_forecaster
+    from ._forecaster import forecaster_class, get_forecaster
     from ._task import Task
 
     try:
@@ -131,7 +133,8 @@ def _run(spec: CellSpec, record: dict) -> dict:
     except Exception as exc:  # a divergent or broken system is a recorded failure, not a crashed run
         record.update(status="failed", error=f"task: {_error_message(exc)}")
         return {}
-    record.update(dt=data.context["dt"], lyapunov_max=data.context["lyapunov_max"])
+    record.update(dt=data.context["dt"], lyapunov_max=data.context["lyapunov_max"], horizon=data.horizon)
+    long_run = data.long_run
     try:
         params = dict(spec.params)
         if spec.tune is not None:
@@ -139,47 +142,138 @@ def _run(spec: CellSpec, record: dict) -> dict:
             record["params"] = params
         model = get_forecaster(spec.forecaster, **params)
         t0 = time.perf_counter()
-        model.fit(data.train, data.context["dt"])
+        model.fit(data.train, data.context["dt"], covariates=data.train_covariates)
         record["fit_seconds"] = time.perf_counter() - t0
         record["fit_info"] = getattr(model, "fit_info_", None)
         t0 = time.perf_counter()
-        predictions = [model.predict(spec.task["horizon"], context=w.context) for w in data.test]
+        predictions = [model.predict(data.horizon, context=w.context, covariates=w.covariates) for w in data.test]
         record["predict_seconds"] = time.perf_counter() - t0
+        free_run = None if long_run is None else model.predict(
+            len(long_run.target), context=long_run.context, covariates=long_run.covariates)
     except Exception as exc:  # the forecaster's own failure is recorded with its message
         record.update(status="failed", error=f"forecaster: {_error_message(exc)}")
         return {}
     truth = np.stack([w.target for w in data.test])
-    forecast = np.stack(predictions)
-    bound = DIVERGENCE_FACTOR * float(np.abs(data.train).max())
-    with np.errstate(invalid="ignore"):
-        runaway = ~(np.abs(forecast) <= bound)  # NaN counts as runaway
+    forecast, runaway = cut_at_divergence(np.stack(predictions), data)
+    stored = {"forecast": forecast, "truth": truth}
+    last = np.stack([w.context[-1] for w in data.test])
+    (truth, forecast), context = drift_as_increments([truth, forecast], last, data)
     record["status"] = "diverged" if runaway.any() else "ok"
     if runaway.any():
-        record["error"] = (f"forecast left the attractor's range (|x| > {DIVERGENCE_FACTOR:g} x the training data's "
-                           f"largest magnitude, or non-finite) in {int(runaway.any(axis=(1, 2)).sum())} of "
-                           f"{len(forecast)} windows")
-    record["metrics"], problems = score(spec.metrics, truth, forecast, data.context)
+        record["error"] = (f"forecast left the attractor's range ({DIVERGENCE_RULE}) in {int(runaway.sum())} of "
+                           f"{len(forecast)} windows; scored as the worst value from that step on")
+    values, problems = score(spec.metrics, truth, forecast, context)
+    if free_run is not None:
+        free_run, _ = cut_at_divergence(free_run[None], data)
+        last = long_run.context[-1][None]
+        (long_truth, free_run, reference), _ = drift_as_increments(
+            [long_run.target[None], free_run, data.long_reference[None]], last, data)
+        long_values, long_problems = score_long_run(spec.metrics, long_truth[0], free_run[0], reference[0], context)
+        values |= long_values
+        problems += long_problems
+    has_covariates = data.train_covariates.shape[1] > 0
+    values |= {"diverged_fraction": float(runaway.mean()),
+               "uses_covariates": float(has_covariates and bool(forecaster_class(spec.forecaster).tags.get(
+                   "uses_covariates"))),
+               "lyapunov_resolved": float(data.context["lyapunov_resolved"])}
+    record["metrics"] = values
     if problems:
         record["error"] = "; ".join(filter(None, [record.get("error"), *problems]))
-    from ._metrics import error_curve
+    if context["lyapunov_max"] > 0:
+        from ._metrics import error_curve
 
-    curves = np.stack([error_curve(t, f, context=data.context)[1] for t, f in zip(truth, forecast)])
-    return {"forecast": forecast, "truth": truth, "error_curve": curves}
+        stored["error_curve"] = np.stack([error_curve(t, f, context=context)[1] for t, f in zip(truth, forecast)])
+    return stored
+
+
+def drift_as_increments(series: list, last: np.ndarray, data) -> tuple[list, dict]:
+    """Arrays (n_windows, n_steps, dim) as they are scored, and the metric context to score them with.
+
+    Variables that drift by design (``context['unbounded']``: angles, positions on a periodic domain) are scored
+    through their increments x_k - x_(k-1), x_(-1) being the last context value ``last`` (n_windows, dim), so that
+    a forecast is judged by its motion and not by an ever-growing offset; the context's ``scale`` for them becomes
+    the std of the training increments, and their physical units lose the offset ``loc``.
+    """
+    drifting = list(data.context["unbounded"])
+    if not drifting:
+        return series, data.context
+    out = []
+    for x in series:
+        x = x.copy()
+        x[:, :, drifting] = np.diff(x[:, :, drifting], axis=1, prepend=last[:, None, drifting])
+        out.append(x)
+    context = dict(data.context)
+    context["scale"] = context["scale"].copy()
+    context["scale"][drifting] = np.diff(data.train[:, drifting], axis=0).std(axis=0)
+    context["loc"] = context["loc"].copy()
+    context["loc"][drifting] = 0.0
+    return out, context
+
+
+def cut_at_divergence(forecast: np.ndarray, data) -> tuple[np.ndarray, np.ndarray]:
+    """Forecasts (n_windows, n_steps, dim) with every step from the first runaway one on set to NaN, and which
+    windows ran away. Runaway: a non-finite value, or a bounded variable beyond :data:`DIVERGENCE_FACTOR` times the
+    training data's largest magnitude of that variable's kind; variables that drift by design (angles) never are.
+    NaN makes every metric count the rest of the window as its worst value (horizon metrics stop there)."""
+    bounded = [i for i in range(forecast.shape[2]) if i not in data.context["unbounded"]]
+    bound = DIVERGENCE_FACTOR * float(np.abs(data.train[:, bounded]).max(initial=1.0))
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(forecast).all(axis=2) | ~(np.abs(forecast[:, :, bounded]) <= bound).all(axis=2)
+    first = np.where(bad.any(axis=1), bad.argmax(axis=1), forecast.shape[1])
+    out = forecast.copy()
+    for i, k in enumerate(first):
+        out[i, k:] = np.nan
+    return out, bad.any(axis=1)
 
 
 def score(metrics, truth: np.ndarray, forecast: np.ndarray, context: dict) -> tuple[dict, list[str]]:
-    """Each metric's median over the test windows; a metric that raises gives NaN and a message."""
+    """Each point-wise and horizon metric's median over the test windows; a metric that raises gives NaN and a
+    message. Horizon metrics also give ``<name>_time`` (the value in time units, value / λ_max) and
+    ``<name>_censored`` (the share of windows in which the forecast never left the threshold, so the value is only
+    a lower bound); on a system with λ_max <= 0 they are NaN (no Lyapunov time)."""
     from ._metrics import get_metric
 
     values, problems = {}, []
     for name in metrics:
         fn = get_metric(name)
+        if fn.kind == "long_term":
+            continue
+        if fn.kind == "horizon" and not context["lyapunov_max"] > 0:
+            values |= {name: math.nan, f"{name}_time": math.nan, f"{name}_censored": math.nan}
+            problems.append(f"metric {name}: no Lyapunov time (λ_max = {context['lyapunov_max']:.3g} <= 0)")
+            continue
         try:
-            per_window = [float(fn(t, f, context=context)) for t, f in zip(truth, forecast)]
-            values[name] = float(np.median(per_window))
+            per_window = np.array([float(fn(t, f, context=context)) for t, f in zip(truth, forecast)])
         except Exception as exc:
             values[name] = math.nan
             problems.append(f"metric {name}: {_error_message(exc)}")
+            continue
+        values[name] = float(np.median(per_window))
+        if fn.kind == "horizon":
+            cap = truth.shape[1] * context["dt"] * context["lyapunov_max"]
+            values[f"{name}_time"] = values[name] / context["lyapunov_max"]
+            values[f"{name}_censored"] = float(np.mean(np.isclose(per_window, cap, rtol=1e-9)))
+    return values, problems
+
+
+def score_long_run(metrics, truth: np.ndarray, free_run: np.ndarray, reference: np.ndarray,
+                   context: dict) -> tuple[dict, list[str]]:
+    """The long-term metrics of a free run against the true continuation, each with ``<name>_floor``: the same
+    metric between that continuation and an independent true series of equal length (the value a perfect model
+    would score, up to sampling noise)."""
+    from ._metrics import get_metric
+
+    values, problems = {}, []
+    for name in metrics:
+        fn = get_metric(name)
+        if fn.kind != "long_term":
+            continue
+        for key, other in ((name, free_run), (f"{name}_floor", reference)):
+            try:
+                values[key] = float(fn(truth, other, context=context))
+            except Exception as exc:
+                values[key] = math.nan
+                problems.append(f"metric {key}: {_error_message(exc)}")
     return values, problems
 
 
@@ -207,9 +301,10 @@ def _tune(spec: CellSpec, data, params: dict) -> tuple[dict, dict]:
         candidate = {**fixed, **grid[index]}
         tried += 1
         try:
-            model = get_forecaster(spec.forecaster, **candidate).fit(data.train, data.context["dt"])
-            scores = [fn(w.target, model.predict(len(w.target), context=w.context), context=data.context)
-                      for w in data.validation]
+            model = get_forecaster(spec.forecaster, **candidate).fit(data.train, data.context["dt"],
+                                                                     covariates=data.train_covariates)
+            scores = [fn(w.target, model.predict(len(w.target), context=w.context, covariates=w.covariates),
+                         context=data.context) for w in data.validation]
             value = sign * float(np.median(scores))
         except Exception:  # a candidate that fails is simply not chosen
             continue

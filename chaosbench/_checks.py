@@ -78,7 +78,8 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
     """Assert the forecaster contract; raises AssertionError naming the first violation.
 
     On standardized Lorenz: ``fit`` returns self and sets fitted attributes ending in ``_``; ``predict`` returns
-    finite (horizon, 3) arrays with and without a context window; two fits with the same ``random_state`` predict
+    finite (horizon, 3) arrays with and without a context window, and with covariates (a forecaster tagged
+    ``uses_covariates`` must respond to them); two fits with the same ``random_state`` predict
     identically; ``get_params``/``set_params``/``clone`` round-trip; the search space names real hyper-parameters;
     and predicting before fitting, a context of the wrong dimension, NaN in the training data and too little
     training data each raise a clear chaosbench error. ``params`` override hyper-parameters (e.g. to keep it fast).
@@ -109,6 +110,20 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
         assert out.shape == (horizon, 3), f"{label}: predict returned shape {out.shape}"
         assert np.isfinite(out).all(), f"{label}: forecast on Lorenz is not finite"
 
+    # Known inputs (sin and cos of a forcing phase): accepted by every forecaster, used by those tagged so.
+    phase = 2 * np.pi * 0.02 * np.arange(n_train + 100 + horizon) / 1.5
+    covariates = np.c_[np.sin(phase), np.cos(phase)]
+    with_covariates = model.clone().fit(train, 0.02, covariates=covariates[:n_train])
+    for ctx, rows in ((None, covariates[n_train + 100:]), (context, covariates[n_train:])):
+        out = with_covariates.predict(horizon, context=ctx, covariates=rows)
+        assert out.shape == (horizon, 3) and np.isfinite(out).all(), (
+            f"{label}: forecast with covariates has shape {out.shape} or is not finite")
+    if type(model).tags.get("uses_covariates"):
+        moved = with_covariates.predict(horizon, context=context, covariates=covariates[n_train:] + 0.5)
+        assert not np.array_equal(moved, with_covariates.predict(horizon, context=context,
+                                                                  covariates=covariates[n_train:])), (
+            f"{label}: is tagged uses_covariates but its forecast ignores them")
+
     params_now = model.get_params()
     if "random_state" in params_now:
         a = model.clone().set_params(random_state=3).fit(train, 0.02).predict(horizon, context=context)
@@ -125,6 +140,9 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
         ("NaN in training data", lambda: model.clone().fit(bad, 0.02)),
         ("too little training data", lambda: model.clone().fit(train[: type(model).min_train - 1], 0.02)),
         ("non-positive n_steps", lambda: fitted.predict(0)),
+        ("covariates of the wrong length", lambda: model.clone().fit(train, 0.02, covariates=covariates[:10])),
+        ("covariates with other columns than at fitting",
+         lambda: with_covariates.predict(5, context=context, covariates=covariates[:105, :1])),
     ):
         try:
             call()

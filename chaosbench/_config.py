@@ -21,7 +21,7 @@ __all__ = ["RunConfig", "PRESETS", "make_config"]
 
 QUICK_SYSTEMS = ("Lorenz", "Rossler", "Chen", "Thomas", "Halvorsen", "Aizawa", "SprottB", "Duffing", "Lorenz96",
                  "MackeyGlass")
-FAST_FORECASTERS = ("naive", "mean", "linear", "var", "dmd", "esn", "ngrc")
+FAST_FORECASTERS = ("naive", "mean", "linear", "var", "poly_ar", "dmd", "esn", "ngrc")
 DEFAULT_METRICS = ("vpt_nrmse", "vpt_smape", "rmse", "nrmse", "smape", "d_stsp", "d_h")
 # Training budgets of the neural forecasters per cell, in epochs (50 optimiser steps each; about 0.2 s for shplrnn on
 # one thread; Lorenz needs a few hundred). No time budget: the neural forecasters anneal their learning rate by the
@@ -30,9 +30,10 @@ DEFAULT_METRICS = ("vpt_nrmse", "vpt_smape", "rmse", "nrmse", "smape", "d_stsp",
 NEURAL_BUDGET = {"quick": {"max_epochs": 20}, "standard": {"max_epochs": 500}, "full": {"max_epochs": 1000}}
 NEURAL_PREFERENCE = ("shplrnn", "alrnn", "transformer")  # which neural forecaster '@neural' stands for
 
-# Every preset forecasts 1,000 points (10 periods) from 500-point contexts (Task.long_horizon): with the Task's
-# 200-point default most good forecasters reach the end of the window, and the VPT saturates at the horizon.
-LONG_HORIZON = {"horizon": 1000, "n_context": 500}
+# Every preset forecasts 20 Lyapunov times (at most 5,000 steps) from 500-point contexts, far past any model's
+# valid prediction time on all but the most weakly chaotic systems (censoring is recorded per cell), and scores the
+# long-term metrics on a 10,000-step free run.
+LONG_HORIZON = {"horizon_lyapunov": 20.0, "horizon": 5000, "n_context": 500, "n_long": 10_000}
 PRESETS: dict[str, dict] = {
     "quick": {"systems": QUICK_SYSTEMS, "forecasters": FAST_FORECASTERS + ("@neural",), "seeds": (0,),
               "noise": (0.0,), "cell_timeout": 300.0, **LONG_HORIZON},
@@ -63,6 +64,8 @@ class RunConfig:
     n_test: int = 5
     n_validation: int = 1
     standardize: bool = True
+    horizon_lyapunov: float | None = None
+    n_long: int = 10_000
     cell_timeout: float = 900.0
     tune: bool = False
     tune_trials: int = 8
@@ -86,7 +89,7 @@ class RunConfig:
     def task_settings(self) -> dict:
         """Keyword arguments of :class:`chaosbench.Task` shared by every cell (seed and noise vary per cell)."""
         return {k: getattr(self, k) for k in ("pts_per_period", "n_train", "horizon", "n_context", "n_test",
-                                              "n_validation", "standardize")}
+                                              "n_validation", "standardize", "horizon_lyapunov", "n_long")}
 
 
 def _plain(value):
@@ -257,8 +260,9 @@ def _validate(m: dict) -> RunConfig:
     from ._registry import get_system, list_systems
 
     systems = _names(m["systems"], "systems")
-    if "@all" in systems:
-        systems = tuple(list_systems())
+    if "@all" in systems:  # every chaotic system; non-chaotic ones only by name or tag
+        expanded = [n for n in list_systems() if "nonchaotic" not in get_system(n).tags]
+        systems = tuple(dict.fromkeys(n for name in systems for n in (expanded if name == "@all" else [name])))
     for name in systems:
         get_system(name)  # raises UnknownSystemError with suggestions
     params = m.get("forecaster_params", {})
@@ -300,6 +304,9 @@ def _validate(m: dict) -> RunConfig:
         n_context=_positive(m.get("n_context", 100), "n_context"), n_test=_positive(m.get("n_test", 5), "n_test"),
         n_validation=_positive(m.get("n_validation", 1), "n_validation", allow_zero=True),
         standardize=_flag(m, "standardize", True),
+        horizon_lyapunov=(None if m.get("horizon_lyapunov") is None
+                          else float(_positive(m["horizon_lyapunov"], "horizon_lyapunov", float))),
+        n_long=_positive(m.get("n_long", 10_000), "n_long", allow_zero=True),
         cell_timeout=float(_positive(m.get("cell_timeout", 900.0), "cell_timeout", float)),
         tune=tune, tune_trials=_positive(m.get("tune_trials", 8), "tune_trials"),
         tune_seconds=float(_positive(m.get("tune_seconds", 60.0), "tune_seconds", float)),

@@ -39,11 +39,13 @@ class Results:
         self.metrics = list(self.manifest.get("settings", {}).get("metrics", []))
         self.cells = cells_frame(self._rows, self.metrics)
 
-    def leaderboard(self, metric: str | None = None, agg: str = "median") -> pd.DataFrame:
-        """Forecasters ranked by ``metric`` (default ``vpt_nrmse``, or the run's first metric without it)."""
+    def leaderboard(self, metric: str | None = None, agg: str = "median",
+                    include_unresolved: bool = False) -> pd.DataFrame:
+        """Forecasters ranked by ``metric`` (default ``vpt_nrmse``, or the run's first metric without it), over the
+        systems whose λ_max is resolved unless ``include_unresolved``."""
         if metric is None:
             metric = "vpt_nrmse" if "vpt_nrmse" in self.metrics or not self.metrics else self.metrics[0]
-        return leaderboard(self.cells, self.metrics, metric=metric, agg=agg)
+        return leaderboard(self.cells, self.metrics, metric=metric, agg=agg, include_unresolved=include_unresolved)
 
     def forecast(self, system: str, forecaster: str, seed: int = 0, noise: float = 0.0) -> dict:
         """Stored arrays of one cell: ``forecast``, ``truth`` (n_test, horizon, dim) and ``error_curve``."""
@@ -54,10 +56,11 @@ class Results:
         with ResultsStore(self.path) as store:
             return store.load_forecast(match[0])
 
-    def write_tables(self, metric: str | None = None, agg: str = "median", leaderboard_file=None) -> Path:
+    def write_tables(self, metric: str | None = None, agg: str = "median", leaderboard_file=None,
+                     include_unresolved: bool = False) -> Path:
         """Write ``cells.csv`` and the leaderboard (default ``leaderboard.csv``) into the run directory."""
         target = Path(leaderboard_file) if leaderboard_file else self.path / "leaderboard.csv"
-        board = self.leaderboard(metric, agg)
+        board = self.leaderboard(metric, agg, include_unresolved)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.cells.to_csv(self.path / "cells.csv", index=False)

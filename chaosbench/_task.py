@@ -55,8 +55,9 @@ class TaskData:
         Steps forecast in each test window (resolved from ``horizon_lyapunov`` when the task gives one).
     context : dict
         What metrics need: ``dt`` (sampling interval, time units), ``lyapunov_max`` (1/time units), ``scale``
-        (per-variable std of the training data as the forecaster sees it), ``train``, and ``loc`` and
-        ``data_scale`` (the standardization applied, so that physical = standardized * data_scale + loc).
+        (per-variable std of the training data as the forecaster sees it), ``train``, ``loc`` and ``data_scale``
+        (the standardization applied: physical = standardized * data_scale + loc), ``unbounded`` (indices of
+        variables that drift by design) and ``lyapunov_resolved`` (see :func:`lyapunov_resolved`).
     loc, scale : ndarray (dim,)
         The standardization applied (identity when ``standardize=False``).
     """
@@ -189,7 +190,8 @@ class Task:
 
         made = [window(w) for w in windows]
         context = {"dt": train.dt, "lyapunov_max": lyapunov_max, "scale": std(x_train).std(axis=0),
-                   "train": std(x_train), "loc": loc, "data_scale": scale}
+                   "train": std(x_train), "loc": loc, "data_scale": scale, "unbounded": system.unbounded,
+                   "lyapunov_resolved": lyapunov_resolved(system)}
         return TaskData(train=std(x_train), train_covariates=system.forcing_covariates(train.t),
                         validation=made[n_test:], test=made[:n_test],
                         long_run=window(long_run) if self.n_long else None,
@@ -210,3 +212,16 @@ def lyapunov_time_scale(system: System) -> float:
     if "discontinuous" in system.tags:
         return float(lyapunov_max_reference(system, n_periods=500))
     return float(lyapunov_spectrum(system, 1, n_periods=1000)[0])
+
+
+def lyapunov_resolved(system: System) -> bool:
+    """Whether λ_max is trustworthy as a time unit: chaosbench's value agrees within ``AGREEMENT`` (5 %) with the
+    independent two-trajectory reference in the invariants file. False for the default parameters of a system whose
+    estimates disagree (e.g. LiuChen) and for parameters without a computed row (no independent check)."""
+    from ._datafile import AGREEMENT, computed_invariants
+
+    row = computed_invariants(system.name) if system._is_default() else None
+    if not row or row.get("lyapunov_max") is None or row.get("lyapunov_max_reference") is None:
+        return False
+    lam, ref = float(row["lyapunov_max"]), float(row["lyapunov_max_reference"])
+    return abs(lam - ref) <= AGREEMENT * abs(ref)

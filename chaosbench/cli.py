@@ -262,16 +262,22 @@ def _parse_forecaster_params(pairs) -> dict:
 
 @main.command(name="run")
 @click.option("--preset", help="quick (about 10 systems x the fast forecasters, 1 seed; the default), standard "
-              "(all systems x all forecasters) or full (adds seeds and noise levels).")
+              "(all chaotic systems x all forecasters) or full (adds seeds and noise levels).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="TOML file with the same options (keys as below, '-' or '_'); command-line options win.")
 @click.option("--systems", help="Comma-separated system names (overrides the preset's).")
 @click.option("--tag", help="All systems with this tag (e.g. polynomial, delay, high_dim).")
 @click.option("--forecasters", help="Comma-separated forecaster names ('@all' for every registered one).")
-@click.option("--metrics", help="Comma-separated metrics (default: vpt_nrmse,vpt_smape,rmse,nrmse,smape,d_stsp,d_h).")
+@click.option("--metrics", help="Comma-separated metrics (default: vpt_nrmse,vpt_smape,rmse,nrmse,smape,d_stsp,d_h; "
+              "'chaosbench list metrics' shows all).")
 @click.option("--n-train", type=int, help="Training points per cell (default 1000 = 10 periods at 100 points per "
               "period).")
-@click.option("--horizon", type=int, help="Forecast length of each test window (presets: 1000 points).")
+@click.option("--horizon", type=int, help="Forecast length of each test window in steps; with --horizon-lyapunov the "
+              "most steps allowed (presets: 5000).")
+@click.option("--horizon-lyapunov", type=float, help="Forecast length in Lyapunov times, capped at --horizon steps "
+              "(presets: 20).")
+@click.option("--n-long", type=int, help="Steps of the long free run on which d_stsp and d_h are scored beside "
+              "their noise floors (presets: 10000; 0 for none).")
 @click.option("--n-context", type=int, help="Observed points before each test window (presets: 500).")
 @click.option("--n-test", type=int, help="Test windows per cell, each from its own initial state (default 5).")
 @click.option("--noise", help="Comma-separated observation-noise levels, in units of each variable's std.")
@@ -334,13 +340,16 @@ def _print_leaderboard(board) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Leaderboard CSV (default PATH/leaderboard.csv).")
 @click.option("--metric", help="Metric to rank by (default vpt_nrmse, or the run's first metric without it).")
 @click.option("--agg", type=click.Choice(["median", "mean"]), default="median", show_default=True)
-def leaderboard_cmd(path, output, metric, agg):
+@click.option("--include-unresolved", is_flag=True,
+              help="Also aggregate systems whose λ_max disagrees with its independent reference (left out by "
+                   "default: their Lyapunov times are not trustworthy).")
+def leaderboard_cmd(path, output, metric, agg, include_unresolved):
     """Rank the forecasters of a run directory; also rewrites PATH/cells.csv."""
     from ._runner import load_results
 
     results = load_results(path)
-    target = results.write_tables(metric, agg, leaderboard_file=output)
-    _print_leaderboard(results.leaderboard(metric, agg))
+    target = results.write_tables(metric, agg, leaderboard_file=output, include_unresolved=include_unresolved)
+    _print_leaderboard(results.leaderboard(metric, agg, include_unresolved))
     click.echo(f"wrote {target}", err=True)
 
 
