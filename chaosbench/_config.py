@@ -40,6 +40,11 @@ PRESETS: dict[str, dict] = {
     "standard": {"systems": ("@all",), "forecasters": ("@all",), "seeds": (0,), "noise": (0.0,), **LONG_HORIZON},
     "full": {"systems": ("@all",), "forecasters": ("@all",), "seeds": (0, 1, 2), "noise": (0.0, 0.05, 0.2),
              **LONG_HORIZON},
+    # Task.gilpin2023: the 2023 study's sampling (dysts' published periods), lengths and VPT; every chaotic system
+    # with a published period.
+    "gilpin2023": {"systems": ("@all",), "forecasters": ("@all",), "seeds": (0,), "noise": (0.0,),
+                   "period_source": "dysts", "pts_per_period": 100.0, "n_train": 1000, "horizon": 200,
+                   "n_context": 1000, "n_long": 0, "metrics": ("vpt_smape", "vpt_smape_instant", "smape", "rmse")},
 }
 
 # Options that change how a run executes but never its numbers; all other fields are settings.
@@ -66,6 +71,7 @@ class RunConfig:
     standardize: bool = True
     horizon_lyapunov: float | None = None
     n_long: int = 10_000
+    period_source: str = "chaosbench"
     cell_timeout: float = 900.0
     tune: bool = False
     tune_trials: int = 8
@@ -89,7 +95,8 @@ class RunConfig:
     def task_settings(self) -> dict:
         """Keyword arguments of :class:`chaosbench.Task` shared by every cell (seed and noise vary per cell)."""
         return {k: getattr(self, k) for k in ("pts_per_period", "n_train", "horizon", "n_context", "n_test",
-                                              "n_validation", "standardize", "horizon_lyapunov", "n_long")}
+                                              "n_validation", "standardize", "horizon_lyapunov", "n_long",
+                                              "period_source")}
 
 
 def _plain(value):
@@ -260,8 +267,15 @@ def _validate(m: dict) -> RunConfig:
     from ._registry import get_system, list_systems
 
     systems = _names(m["systems"], "systems")
+    period_source = _text(m, "period_source") or "chaosbench"
+    if period_source not in ("chaosbench", "dysts"):
+        raise ConfigError(f"period_source must be 'chaosbench' or 'dysts', got {period_source!r}")
     if "@all" in systems:  # every chaotic system; non-chaotic ones only by name or tag
         expanded = [n for n in list_systems() if "nonchaotic" not in get_system(n).tags]
+        if period_source == "dysts":  # only systems with a published period
+            from ._datafile import gilpin2023_periods
+
+            expanded = [n for n in expanded if n in gilpin2023_periods()]
         systems = tuple(dict.fromkeys(n for name in systems for n in (expanded if name == "@all" else [name])))
     for name in systems:
         get_system(name)  # raises UnknownSystemError with suggestions
@@ -306,7 +320,7 @@ def _validate(m: dict) -> RunConfig:
         standardize=_flag(m, "standardize", True),
         horizon_lyapunov=(None if m.get("horizon_lyapunov") is None
                           else float(_positive(m["horizon_lyapunov"], "horizon_lyapunov", float))),
-        n_long=_positive(m.get("n_long", 10_000), "n_long", allow_zero=True),
+        n_long=_positive(m.get("n_long", 10_000), "n_long", allow_zero=True), period_source=period_source,
         cell_timeout=float(_positive(m.get("cell_timeout", 900.0), "cell_timeout", float)),
         tune=tune, tune_trials=_positive(m.get("tune_trials", 8), "tune_trials"),
         tune_seconds=float(_positive(m.get("tune_seconds", 60.0), "tune_seconds", float)),

@@ -262,7 +262,8 @@ def _parse_forecaster_params(pairs) -> dict:
 
 @main.command(name="run")
 @click.option("--preset", help="quick (about 10 systems x the fast forecasters, 1 seed; the default), standard "
-              "(all chaotic systems x all forecasters) or full (adds seeds and noise levels).")
+              "(all chaotic systems x all forecasters), full (adds seeds and noise levels) or gilpin2023 (the 2023 "
+              "'model scale versus domain knowledge' study's sampling, lengths and sMAPE VPT).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="TOML file with the same options (keys as below, '-' or '_'); command-line options win.")
 @click.option("--systems", help="Comma-separated system names (overrides the preset's).")
