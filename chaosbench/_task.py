@@ -251,10 +251,11 @@ def lyapunov_time_scale(system: System) -> float:
 def lyapunov_resolved(system: System) -> bool:
     """Whether λ_max is trustworthy as a time unit: chaosbench's value agrees within ``AGREEMENT`` (5 %) with the
     independent two-trajectory reference in the invariants file. False for the default parameters of a system whose
-    estimates disagree (e.g. LiuChen) and for parameters without a computed row (no independent check)."""
+    estimates disagree (e.g. LiuChen), for systems tagged ``nonchaotic`` (no Lyapunov time) and for parameters
+    without a computed row (no independent check)."""
     from ._datafile import AGREEMENT, computed_invariants
 
-    row = computed_invariants(system.name) if system._is_default() else None
+    row = computed_invariants(system.name) if system._is_default() and "nonchaotic" not in system.tags else None
     if not row or row.get("lyapunov_max") is None or row.get("lyapunov_max_reference") is None:
         return False
     lam, ref = float(row["lyapunov_max"]), float(row["lyapunov_max_reference"])
