@@ -355,7 +355,8 @@ def test_d_h_z_scores_each_series_on_its_own():
 @pytest.fixture(scope="module")
 def separation_values():
     """d_stsp and d_h of Lorenz (dt 0.01, 10,000 points) against an independent Lorenz series, Lorenz sampled at
-    dt 0.013 (30 % time dilation) and Rössler (the same points per mean period), for seeds 0-4."""
+    dt 0.013 (30 % time dilation), a wrong Lorenz (rho = 32 instead of 28) and Rössler (the same points per mean
+    period), for seeds 0-4."""
     lorenz, rossler = chaosbench.get_system("Lorenz"), chaosbench.get_system("Rossler")
     n, values = 10_000, []
     for seed in range(5):
@@ -363,6 +364,7 @@ def separation_values():
         others = {
             "independent": lorenz.trajectory(n, dt=0.01, seed=seed + 5).x,
             "dilated": lorenz.trajectory(n, dt=0.013, seed=seed + 5).x,
+            "rho32": lorenz.with_params(rho=32.0).trajectory(n, dt=0.01, seed=seed + 5).x,
             "rossler": rossler.trajectory(n, pts_per_period=lorenz.period / 0.01, seed=seed + 5).x,
         }
         # Standardized as a Task does: the Lorenz series with the truth's statistics, Rössler with its own.
@@ -391,3 +393,10 @@ def test_d_stsp_separates_rossler_but_not_time_dilation(separation_values):
     # (measured 4 of 5).
     lower = sum(v["d_stsp"]["dilated"] < v["d_stsp"]["independent"] for v in separation_values)
     assert lower > len(separation_values) / 2, [v["d_stsp"] for v in separation_values]
+
+
+def test_both_long_term_metrics_separate_a_wrong_lorenz(separation_values):
+    # Measured (seeds 0-4): d_stsp independent 0.38-1.07 against rho = 32 6.0-6.5; d_h 0.154-0.198 against 0.28-0.35.
+    for v in separation_values:
+        assert v["d_stsp"]["independent"] < v["d_stsp"]["rho32"] < v["d_stsp"]["rossler"], v["d_stsp"]
+        assert v["d_h"]["independent"] < v["d_h"]["rho32"] < v["d_h"]["rossler"], v["d_h"]
