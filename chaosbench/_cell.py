@@ -2,8 +2,10 @@
 
 :func:`run_cell` takes and returns plain data (dicts and arrays), so any executor can ship it to a worker. It
 never raises for a problem of the cell itself: a task that cannot be generated or a forecaster that raises gives
-status ``failed``; a forecast with non-finite values gives ``diverged`` (its metrics are still computed: the
-horizon metrics count the first bad step as the end of the valid prediction).
+status ``failed``; a forecast that runs away gives ``diverged`` (its metrics are still computed, counting every step
+from the first runaway one as the worst value); a metric that cannot be computed is NaN with its reason in
+``error``. Besides the test windows, each cell runs the forecaster freely over the task's long run and scores the
+long-term metrics beside their truth-versus-truth floors.
 """
 
 from __future__ import annotations
@@ -164,11 +166,15 @@ def _run(spec: CellSpec, record: dict) -> dict:
                            f"{len(forecast)} windows; scored as the worst value from that step on")
     values, problems = score(spec.metrics, truth, forecast, context)
     if free_run is not None:
-        free_run, _ = cut_at_divergence(free_run[None], data)
-        last = long_run.context[-1][None]
-        (long_truth, free_run, reference), _ = drift_as_increments(
-            [long_run.target[None], free_run, data.long_reference[None]], last, data)
-        long_values, long_problems = score_long_run(spec.metrics, long_truth[0], free_run[0], reference[0], context)
+        free_run, long_runaway = cut_at_divergence(free_run[None], data)
+        values["long_run_diverged"] = float(long_runaway[0])
+        # Increments of the continuation and the free run start from the context's last state; the independent
+        # reference has no such state, so the first step of all three is left out of the long-term scores.
+        (long_truth, free_run), _ = drift_as_increments([long_run.target[None], free_run], long_run.context[-1][None],
+                                                        data)
+        (reference,), _ = drift_as_increments([data.long_reference[None]], data.long_reference[:1], data)
+        long_values, long_problems = score_long_run(spec.metrics, long_truth[0, 1:], free_run[0, 1:],
+                                                    reference[0, 1:], context)
         values |= long_values
         problems += long_problems
     has_covariates = data.train_covariates.shape[1] > 0
@@ -212,8 +218,8 @@ def drift_as_increments(series: list, last: np.ndarray, data) -> tuple[list, dic
 
 def cut_at_divergence(forecast: np.ndarray, data) -> tuple[np.ndarray, np.ndarray]:
     """Forecasts (n_windows, n_steps, dim) with every step from the first runaway one on set to NaN, and which
-    windows ran away. Runaway: a non-finite value, or a bounded variable beyond :data:`DIVERGENCE_FACTOR` times the
-    training data's largest magnitude of that variable's kind; variables that drift by design (angles) never are.
+    windows ran away. Runaway: a non-finite value, or a variable beyond :data:`DIVERGENCE_FACTOR` times the largest
+    magnitude of the training data's bounded variables; variables that drift by design (angles) never run away.
     NaN makes every metric count the rest of the window as its worst value (horizon metrics stop there)."""
     bounded = [i for i in range(forecast.shape[2]) if i not in data.context["unbounded"]]
     bound = DIVERGENCE_FACTOR * float(np.abs(data.train[:, bounded]).max(initial=1.0))
@@ -303,8 +309,12 @@ def _tune(spec: CellSpec, data, params: dict) -> tuple[dict, dict]:
         try:
             model = get_forecaster(spec.forecaster, **candidate).fit(data.train, data.context["dt"],
                                                                      covariates=data.train_covariates)
-            scores = [fn(w.target, model.predict(len(w.target), context=w.context, covariates=w.covariates),
-                         context=data.context) for w in data.validation]
+            scores = []
+            for w in data.validation:
+                predicted = model.predict(len(w.target), context=w.context, covariates=w.covariates)
+                (target, predicted), context = drift_as_increments([w.target[None], predicted[None]],
+                                                                   w.context[-1][None], data)
+                scores.append(fn(target[0], predicted[0], context=context))
             value = sign * float(np.median(scores))
         except Exception:  # a candidate that fails is simply not chosen
             continue

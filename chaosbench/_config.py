@@ -27,7 +27,8 @@ DEFAULT_METRICS = ("vpt_nrmse", "vpt_smape", "rmse", "nrmse", "smape", "d_stsp",
 # one thread; Lorenz needs a few hundred). No time budget: the neural forecasters anneal their learning rate by the
 # larger of the epoch and time fractions, so a time budget would make results depend on the machine's speed; the
 # cell timeout guards against runaway training instead.
-NEURAL_BUDGET = {"quick": {"max_epochs": 20}, "standard": {"max_epochs": 500}, "full": {"max_epochs": 1000}}
+NEURAL_BUDGET = {"quick": {"max_epochs": 20}, "standard": {"max_epochs": 500}, "full": {"max_epochs": 1000},
+                 "gilpin2023": {"max_epochs": 500}}
 NEURAL_PREFERENCE = ("shplrnn", "alrnn", "transformer")  # which neural forecaster '@neural' stands for
 
 # Every preset forecasts 20 Lyapunov times (at most 5,000 steps) from 500-point contexts, far past any model's
@@ -279,6 +280,13 @@ def _validate(m: dict) -> RunConfig:
         systems = tuple(dict.fromkeys(n for name in systems for n in (expanded if name == "@all" else [name])))
     for name in systems:
         get_system(name)  # raises UnknownSystemError with suggestions
+    if period_source == "dysts":
+        from ._datafile import gilpin2023_periods
+
+        missing = [name for name in systems if name not in gilpin2023_periods()]
+        if missing:
+            raise ConfigError(f"period_source 'dysts' (preset gilpin2023) needs dysts' published period, which "
+                              f"{', '.join(missing)} {'has' if len(missing) == 1 else 'have'} not")
     params = m.get("forecaster_params", {})
     if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
         raise ConfigError("forecaster_params must map forecaster names to tables of hyper-parameters")

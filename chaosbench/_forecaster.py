@@ -22,13 +22,13 @@ _builtins_loaded = False
 _lock = threading.Lock()
 
 
-def _as_series(data, what: str, dim: int | None = None, min_length: int = 1) -> np.ndarray:
+def _as_series(data, what: str, dim: int | None = None, min_length: int = 1, columns: str = "dim") -> np.ndarray:
     try:
         arr = np.asarray(data, dtype=float)
     except (TypeError, ValueError):
         raise InvalidParameterError(f"{what} must be a 2-D array of numbers") from None
     if arr.ndim != 2:
-        raise InvalidParameterError(f"{what} must be 2-D (n_steps, dim), got shape {arr.shape}")
+        raise InvalidParameterError(f"{what} must be 2-D (n_steps, {columns}), got shape {arr.shape}")
     if dim is not None and arr.shape[1] != dim:
         raise InvalidParameterError(f"{what} has {arr.shape[1]} variables, the forecaster was fitted on {dim}")
     if len(arr) < min_length:
@@ -43,7 +43,7 @@ def _as_covariates(covariates, n_rows: int, what: str, n_columns: int | None = N
     if covariates is None:
         arr = np.zeros((n_rows, 0))
     else:
-        arr = _as_series(covariates, what)
+        arr = _as_series(covariates, what, columns="n_covariates")
         if len(arr) != n_rows:
             raise InvalidParameterError(f"{what} has {len(arr)} rows, expected {n_rows}")
     if n_columns is not None and arr.shape[1] != n_columns:
@@ -146,11 +146,13 @@ class Forecaster:
             raise InvalidParameterError(f"n_steps must be a positive integer, got {n_steps!r}")
         if context is not None:
             context = _as_series(context, "context", dim=self.n_features_)
-        if covariates is None and self.n_covariates_ and self.tags.get("uses_covariates"):
+        uses = self.tags.get("uses_covariates")
+        if covariates is None and self.n_covariates_ and uses:
             raise InvalidParameterError(f"{type(self).__name__} was fitted with {self.n_covariates_} covariates; "
                                         "predict needs them over the context and the forecast steps")
         rows = n_steps + (0 if context is None else len(context))
-        covariates = _as_covariates(covariates, rows, "covariates", n_columns=self.n_covariates_)
+        columns = self.n_covariates_ if uses or covariates is not None else None
+        covariates = _as_covariates(covariates, rows, "covariates", n_columns=columns)
         if context is None and self.tags.get("needs_context"):
             context = self.last_window_
             covariates = np.vstack([self.train_covariates_, covariates])

@@ -7,7 +7,8 @@ cells.csv columns
     medians over the cell's test windows, each horizon metric followed by ``<metric>_time`` (in time units) and
     ``<metric>_censored`` (share of windows whose forecast never crossed the threshold: the value is a lower
     bound), each long-term metric is scored on the long free run and followed by ``<metric>_floor`` (truth against
-    an independent truth of equal length); then ``diverged_fraction`` (share of windows that ran away),
+    an independent truth of equal length); then ``diverged_fraction`` (share of test windows that ran away),
+    ``long_run_diverged`` (the long free run ran away: its long-term scores are then infinite),
     ``uses_covariates`` (the forecaster read the forcing phase), ``lyapunov_resolved`` (λ_max agrees with its
     independent reference; False rows are left out of default aggregates); the timings ``fit_seconds,
     predict_seconds, cell_seconds``, then ``error, params`` (JSON), ``tuning`` (JSON), ``fit_info`` (JSON),
@@ -40,7 +41,7 @@ __all__ = ["cells_frame", "leaderboard", "AGGREGATES"]
 LEAD_COLUMNS = ["system", "forecaster", "seed", "status", "noise", "pts_per_period", "n_train", "horizon",
                 "n_context", "n_test", "standardize", "dt", "lyapunov_max"]
 TIMING_COLUMNS = ["fit_seconds", "predict_seconds", "cell_seconds"]
-PROTOCOL_COLUMNS = ["diverged_fraction", "uses_covariates", "lyapunov_resolved"]
+PROTOCOL_COLUMNS = ["diverged_fraction", "long_run_diverged", "uses_covariates", "lyapunov_resolved"]
 TAIL_COLUMNS = ["error", "params", "tuning", "fit_info", "task_seed", "random_state", "worker", "finished_at"]
 AGGREGATES = ("median", "mean")
 
@@ -67,7 +68,7 @@ def cells_frame(rows: list[dict], metrics: list[str] | tuple) -> pd.DataFrame:
     for column in ("seed", "n_train", "horizon", "n_context", "n_test", "task_seed", "random_state"):
         frame[column] = frame[column].astype("Int64")
     frame["standardize"] = frame["standardize"].astype("boolean")
-    for column in ("uses_covariates", "lyapunov_resolved"):
+    for column in ("long_run_diverged", "uses_covariates", "lyapunov_resolved"):
         frame[column] = frame[column].map({1.0: True, 0.0: False}).astype("boolean")
     for column in ["noise", "pts_per_period", "dt", "lyapunov_max", *metric_columns(metrics), "diverged_fraction",
                    *TIMING_COLUMNS]:

@@ -377,7 +377,9 @@ class System:
 
     def sample_ics(self, k: int, seed: int | None = None) -> np.ndarray:
         """``k`` states on the attractor, each from its own independent start (see :meth:`trajectory`'s ``seed``):
-        no two are points of one orbit, so trajectories started from them do not retrace each other.
+        no two are points of one orbit, so trajectories started from them do not retrace each other. For a forced
+        system each state belongs to a random forcing phase, which is not returned: use :meth:`trajectory` with
+        ``seed`` to get states with their times.
 
         Returns an array of shape (k, dim).
         """

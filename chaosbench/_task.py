@@ -138,7 +138,8 @@ class Task:
         Departure, for a leak-free split: the study fitted each model on the first 1,000 points of each test
         trajectory and forecast the next 200; here a model is fitted once on an independent 1,000-point trajectory
         and forecasts 200 steps from each test window's 1,000-point context (the same history length). No long free
-        run (``n_long=0``).
+        run (``n_long=0``). Lyapunov times use chaosbench's λ_max, not dysts' estimates (compare ``vpt_smape_time``
+        in time units with the study).
         """
         return cls(system, **({"period_source": "dysts", "pts_per_period": 100, "n_train": 1000, "horizon": 200,
                                "n_context": 1000, "n_long": 0} | kwargs))
@@ -175,9 +176,14 @@ class Task:
     def resolved_horizon(self, lyapunov_max: float, dt: float) -> int:
         """Steps per test window: ``horizon``, or ``horizon_lyapunov`` Lyapunov times capped at ``horizon``."""
         cap = _positive_int(self.horizon, "horizon")
-        if self.horizon_lyapunov is None or not lyapunov_max > 0:
+        if self.horizon_lyapunov is None:
             return cap
-        wanted = _positive_float(self.horizon_lyapunov, "horizon_lyapunov") / (lyapunov_max * dt)
+        if isinstance(self.horizon_lyapunov, bool):
+            raise InvalidParameterError(f"horizon_lyapunov must be a positive number, got {self.horizon_lyapunov!r}")
+        wanted = _positive_float(self.horizon_lyapunov, "horizon_lyapunov")
+        if not lyapunov_max > 0:
+            return cap
+        wanted /= lyapunov_max * dt
         return min(cap, max(1, math.ceil(wanted - 1e-9)))
 
     def _generate(self) -> TaskData:
@@ -185,19 +191,26 @@ class Task:
         n_train = _positive_int(self.n_train, "n_train")
         n_context = _positive_int(self.n_context, "n_context")
         n_test = _positive_int(self.n_test, "n_test")
-        for what, value in (("n_validation", self.n_validation), ("n_long", self.n_long)):
+        for what, value in (("n_validation", self.n_validation), ("n_long", self.n_long), ("seed", self.seed)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise InvalidParameterError(f"{what} must be a non-negative integer, got {value!r}")
+        if not isinstance(self.standardize, (bool, np.bool_)):
+            raise InvalidParameterError(f"standardize must be True or False, got {self.standardize!r}")
         dt = self.sampling_interval()
-        if not (math.isfinite(self.noise) and self.noise >= 0):
+        if (isinstance(self.noise, bool) or not isinstance(self.noise, (int, float, np.integer, np.floating))
+                or not (math.isfinite(self.noise) and self.noise >= 0)):
             raise InvalidParameterError(f"noise must be a non-negative number, got {self.noise!r}")
         lyapunov_max = lyapunov_time_scale(system)
         horizon = self.resolved_horizon(lyapunov_max, dt)
-        # Independent, reproducible seeds: training start, noise, the long run and its reference, each window.
-        seeds = [int(s) for s in np.random.SeedSequence(self.seed).generate_state(4 + n_test + self.n_validation)]
+        # Independent, reproducible seeds from three streams, so that changing n_test never turns a validation window
+        # into a test window: (training start, noise, long run, its reference), test windows, validation windows.
+        general, tests, validations = np.random.SeedSequence(self.seed).spawn(3)
+        seeds = [int(s) for s in general.generate_state(4)]
+        window_seeds = [int(s) for s in np.r_[tests.generate_state(n_test),
+                                              validations.generate_state(self.n_validation)]]
         kw = {"dt": dt}
         train = system.trajectory(n_train, seed=seeds[0], **kw)
-        windows = [system.trajectory(n_context + horizon, seed=s, **kw) for s in seeds[4:]]
+        windows = [system.trajectory(n_context + horizon, seed=s, **kw) for s in window_seeds]
         if self.n_long:
             long_run = system.trajectory(n_context + self.n_long, seed=seeds[2], **kw)
             reference = system.trajectory(self.n_long, seed=seeds[3], **kw)

@@ -263,7 +263,8 @@ def _parse_forecaster_params(pairs) -> dict:
 @main.command(name="run")
 @click.option("--preset", help="quick (about 10 systems x the fast forecasters, 1 seed; the default), standard "
               "(all chaotic systems x all forecasters), full (adds seeds and noise levels) or gilpin2023 (the 2023 "
-              "'model scale versus domain knowledge' study's sampling, lengths and sMAPE VPT).")
+              "'model scale versus domain knowledge' study's sampling, lengths and sMAPE VPT; it sets its own "
+              "--n-context 1000, --horizon 200, --n-long 0, --period-source dysts and metrics).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="TOML file with the same options (keys as below, '-' or '_'); command-line options win.")
 @click.option("--systems", help="Comma-separated system names (overrides the preset's).")
@@ -279,6 +280,8 @@ def _parse_forecaster_params(pairs) -> dict:
               "(presets: 20).")
 @click.option("--n-long", type=int, help="Steps of the long free run on which d_stsp and d_h are scored beside "
               "their noise floors (presets: 10000; 0 for none).")
+@click.option("--period-source", help="'chaosbench' (default) or 'dysts': whose characteristic period "
+              "points-per-period refers to (gilpin2023: dysts' published periods).")
 @click.option("--n-context", type=int, help="Observed points before each test window (presets: 500).")
 @click.option("--n-test", type=int, help="Test windows per cell, each from its own initial state (default 5).")
 @click.option("--noise", help="Comma-separated observation-noise levels, in units of each variable's std.")

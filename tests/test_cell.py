@@ -114,3 +114,20 @@ def test_drifting_variables_never_diverge_and_are_scored_by_their_increments():
     assert context["scale"][1] == pytest.approx(np.diff(train[:, 1]).std())
     # an angle offset by a full turn moves the same way: only its first increment differs
     assert np.allclose(offset[0, 1:], scored_truth[0, 1:])
+
+
+def test_floors_of_drifting_systems_compare_increments_of_two_independent_truths(tmp_path):
+    """The reference's increments start from its own first state (not from another trajectory's context), so no
+    spurious jump inflates the floor."""
+    results = chaosbench.run(out=str(tmp_path / "run"), systems="BlinkingRotlet", forecasters="naive", **FAST)
+    cell = results.cells.iloc[0]
+    data = chaosbench.Task("BlinkingRotlet", seed=int(cell["task_seed"]), n_test=2, n_train=1000, n_context=500,
+                           n_long=2000).generate()
+    truth = np.diff(np.vstack([data.long_run.context[-1:], data.long_run.target]), axis=0)[1:]
+    reference = np.diff(data.long_reference, axis=0)
+    drifting = list(data.context["unbounded"])
+    truth = np.where(np.isin(np.arange(2), drifting), truth, data.long_run.target[1:])
+    reference = np.where(np.isin(np.arange(2), drifting), reference, data.long_reference[1:])
+    expected = chaosbench.get_metric("d_h")(truth, reference)
+    assert cell["d_h_floor"] == pytest.approx(expected, rel=1e-12)
+    assert not bool(cell["long_run_diverged"])

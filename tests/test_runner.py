@@ -126,7 +126,7 @@ def test_real_dask_scheduler_and_two_workers_on_loopback(tmp_path, faulty_plugin
 
         slow = {**SMALL, "forecasters": "test_slow_persistence,naive", "seeds": "0,1,2", "plugins": [faulty_plugin]}
         out = tmp_path / "worker_killed"
-        runner = threading.Thread(target=chaosbench.run, kwargs={"out": str(out), "executor": "dask",
+        runner = threading.Thread(target=chaosbench.run, daemon=True, kwargs={"out": str(out), "executor": "dask",
                                                                   "scheduler": address, **slow})
         runner.start()
         with Client(address, timeout="10s") as observer:
@@ -233,6 +233,10 @@ def _fails(args, expected: str):
     (["--set", "esn"], "--set expects FORECASTER.NAME=VALUE"),
     (["--out", "/proc/chaosbench-cannot-write"], "cannot create results directory"),
     (["--resume"], "--resume needs --out"),
+    (["--n-long", "-1"], "n_long must be a non-negative integer"),
+    (["--horizon-lyapunov", "0"], "horizon_lyapunov must be a positive number"),
+    (["--preset", "gilpin2023", "--systems", "CompetitiveLotkaVolterra"], "CompetitiveLotkaVolterra has not"),
+    (["--period-source", "x"], "period_source must be"),
 ])
 def test_bad_run_options(args, expected):
     _fails(["run", "--systems", "Lorenz", "--forecasters", "naive", *args], expected)
@@ -439,3 +443,10 @@ def test_neural_cells_are_reproducible_across_worker_counts(tmp_path):
     two = chaosbench.run(out=str(tmp_path / "two"), workers=2, **options)
     pd.testing.assert_frame_equal(_metrics(one.cells), _metrics(two.cells))
     assert '"n_threads": 1' in one.cells.loc[0, "params"] and '"verbose": false' in one.cells.loc[0, "params"]
+
+
+@pytest.mark.parametrize("preset", sorted(chaosbench._config.PRESETS))
+def test_every_preset_resolves_with_every_forecaster(preset):
+    config = chaosbench._config.make_config(preset, forecasters="@all")
+    assert config.systems and "Torus" not in config.systems  # @all holds the chaotic systems only
+    assert len(config.forecasters) == len(chaosbench.list_forecasters())

@@ -13,23 +13,34 @@ from chaosbench.exceptions import InvalidParameterError
 CLOSE = 1e-3  # standardized units
 
 
-def longest_close_run(target: np.ndarray, tree: cKDTree) -> int:
-    """Most consecutive target points each within CLOSE of some training point."""
-    close = tree.query(target)[0] < CLOSE
-    best = run = 0
-    for c in close:
-        run = run + 1 if c else 0
-        best = max(best, run)
+def longest_retrace(target: np.ndarray, train: np.ndarray) -> int:
+    """Most consecutive target steps that follow consecutive training steps, each within CLOSE: target[k + i] near
+    train[j + i] for i < L with one shift j - k (a time shift of the training orbit), the longest such L."""
+    tree, previous, best = cKDTree(train), {}, 0
+    for x in target:
+        current = {j: previous.get(j - 1, 0) + 1 for j in tree.query_ball_point(x, CLOSE)}
+        best = max(best, *current.values(), 0)
+        previous = current
     return best
 
 
-def allowed_run(system: cb.System, data: cb.TaskData) -> int:
-    """Independent orbits of a thin attractor may shadow each other for up to about one Lyapunov time; a time shift
-    of the training orbit matches for its whole overlap. Allowed: 10 steps or 1.5 Lyapunov times, whichever is more,
-    with the faster of chaosbench's and the independent reference's λ_max (the stricter bound)."""
+def allowed_retrace(system: cb.System, data: cb.TaskData, n_target: int) -> int:
+    """Independent orbits that pass within CLOSE of each other shadow each other until their separation along the
+    unstable direction has grown past CLOSE: measured up to about two Lyapunov times over the catalogue. A time shift
+    of the training orbit matches for its whole overlap. Allowed: 10 steps or 3 Lyapunov times, whichever is more,
+    with the faster of chaosbench's and the independent reference's λ_max (the stricter bound), and never more than
+    30 % of the target, so that the check bites on slowly diverging systems too."""
+    if system.name in COLLAPSING:
+        return int(0.5 * n_target)
     row = computed_invariants(system.name) or {}
     lam = max(v for v in (row.get("lyapunov_max"), row.get("lyapunov_max_reference"), 1e-12) if v is not None)
-    return max(10, math.ceil(1.5 / (lam * data.context["dt"])))
+    return min(max(10, math.ceil(3.0 / (lam * data.context["dt"]))), int(0.3 * n_target))
+
+
+# Systems whose independent orbits collapse onto one track for long stretches, by their dynamics: LiuChen's attractor
+# grazes the invariant plane z = 0 in long intermittent phases (see systems/invariants_review.csv), during which
+# orbits from independent starts follow the same in-plane path (measured: up to 432 of 1,000 steps).
+COLLAPSING = {"LiuChen"}
 
 
 CHAOTIC = [n for n in cb.list_systems() if "nonchaotic" not in cb.get_system(n).tags]
@@ -40,10 +51,9 @@ def test_no_target_retraces_the_training_data(name):
     system = cb.get_system(name)
     for seed in range(3):
         data = cb.Task(name, seed=seed, horizon=1000, n_context=500, n_long=0).generate()
-        tree = cKDTree(data.train)
-        limit = allowed_run(system, data)
+        limit = allowed_retrace(system, data, 1000)
         for i, window in enumerate(data.test + data.validation):
-            run = longest_close_run(window.target, tree)
+            run = longest_retrace(window.target, data.train)
             assert run <= limit, f"{name} seed {seed} window {i}: {run} target steps retrace the training data"
 
 
@@ -53,7 +63,7 @@ def test_the_retrace_check_catches_a_time_shift():
     x = system.trajectory(2500, seed=0).x
     train, shifted = x[:1000], x[400:1400]  # a window overlapping the training orbit by 600 steps
     data = cb.Task("Rossler", n_long=0).generate()
-    assert longest_close_run(shifted, cKDTree(train)) > allowed_run(system, data)
+    assert longest_retrace(shifted, train) == 600 > allowed_retrace(system, data, len(shifted))
 
 
 def test_seeded_trajectories_are_independent_and_reproducible():
@@ -106,13 +116,22 @@ def test_long_run_and_its_reference_are_independent_truths():
     data = cb.Task("Lorenz", n_long=2000).generate()
     assert data.long_run.target.shape == data.long_reference.shape == (2000, 3)
     assert data.long_run.context.shape == (100, 3)
-    tree = cKDTree(data.train)
-    assert longest_close_run(data.long_run.target, tree) <= allowed_run(cb.get_system("Lorenz"), data)
+    assert longest_retrace(data.long_run.target, data.train) <= allowed_retrace(cb.get_system("Lorenz"), data, 2000)
+    assert longest_retrace(data.long_reference, data.train) <= allowed_retrace(cb.get_system("Lorenz"), data, 2000)
     assert np.abs(data.long_run.target - data.long_reference).max() > 1.0
 
 
 @pytest.mark.parametrize("field, value", [("n_long", -1), ("n_long", 1.5), ("horizon_lyapunov", 0.0),
-                                          ("horizon_lyapunov", "a")])
+                                          ("horizon_lyapunov", "a"), ("horizon_lyapunov", True), ("seed", -1),
+                                          ("seed", 1.5), ("noise", "0.1"), ("noise", math.nan),
+                                          ("standardize", "no"), ("period_source", "x")])
 def test_bad_task_settings_are_refused(field, value):
     with pytest.raises(InvalidParameterError, match=field):
         cb.Task("Lorenz", **{field: value}).generate()
+
+
+def test_validation_windows_stay_apart_from_test_windows_when_n_test_grows():
+    five, six = cb.Task("Lorenz", n_test=5, n_long=0).generate(), cb.Task("Lorenz", n_test=6, n_long=0).generate()
+    np.testing.assert_array_equal(five.test[0].target, six.test[0].target)
+    np.testing.assert_array_equal(five.validation[0].target, six.validation[0].target)
+    assert not any(np.array_equal(five.validation[0].target, w.target) for w in six.test)
