@@ -1,17 +1,18 @@
 """chaosbench: a benchmark suite for forecasting and reconstructing chaotic dynamical systems."""
 
-__version__ = "0.1.0"
+from ._core.provenance import __version__
 
 from . import exceptions
-from ._checks import check_forecaster, check_system
-from ._forecaster import Forecaster, forecaster, get_forecaster, list_forecasters
-from ._task import Task, TaskData, Window
-from ._invariants import dominant_period, kaplan_yorke_dimension, lyapunov_spectrum
-from ._metrics import error_curve, get_metric, list_metrics, metric
-from ._runner import Results, load_results, run
-from ._registry import System, get_system, list_systems, system
-from ._solvers import BDF, DOP853, LSODA, RK4, DelayRK4, Dopri5, Radau, Solver, get_solver
-from ._trajectory import Trajectory
+from ._dynamics.checks import check_system
+from ._forecasting.checks import check_forecaster
+from ._forecasting.forecaster import Forecaster, forecaster, get_forecaster, list_forecasters
+from ._forecasting.task import Task, TaskData, Window
+from ._dynamics.invariants import dominant_period, kaplan_yorke_dimension, lyapunov_spectrum
+from ._forecasting.metrics import error_curve, get_metric, list_metrics, metric
+from ._bench.runner import Results, load_results, run
+from ._dynamics.system import System, get_system, list_systems, system
+from ._dynamics.solvers import BDF, DOP853, LSODA, RK4, DelayRK4, Dopri5, Radau, Solver, get_solver
+from ._dynamics.trajectory import Trajectory
 from .exceptions import (
     ChaosbenchError,
     ChaosbenchWarning,

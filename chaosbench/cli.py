@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from ._datafile import AGREEMENT, DEFAULT_SETTINGS, invariants_table, write_invariants
-from ._registry import get_system, list_systems
-from ._tables import forecasters_table, lyapunov_table, metrics_table, system_info, systems_table
-from ._trajectory import SAVE_FORMATS
+from ._core.provenance import __version__
+from ._dynamics.datafile import AGREEMENT, DEFAULT_SETTINGS, invariants_table, write_invariants
+from ._dynamics.system import get_system, list_systems
+from ._bench.tables import forecasters_table, lyapunov_table, metrics_table, system_info, systems_table
+from ._dynamics.trajectory import SAVE_FORMATS
 from .exceptions import ChaosbenchError, InvalidParameterError
 
 USAGE_ERROR = 2
@@ -311,7 +311,7 @@ def run_cmd(preset, config_file, fparams, resume, force, retry_failed, **options
     """Run the benchmark grid: every system x forecaster x seed x noise level is one cell, stored in
     OUT/results.sqlite as soon as it finishes. Re-running the same command (or --resume) skips finished cells.
     Writes OUT/cells.csv and OUT/leaderboard.csv at the end."""
-    from ._runner import default_out, run
+    from ._bench.runner import default_out, run
 
     options["plugins"] = options["plugins"] or None
     if fparams:
@@ -349,7 +349,7 @@ def _print_leaderboard(board) -> None:
                    "default: their Lyapunov times are not trustworthy).")
 def leaderboard_cmd(path, output, metric, agg, include_unresolved):
     """Rank the forecasters of a run directory; also rewrites PATH/cells.csv."""
-    from ._runner import load_results
+    from ._bench.runner import load_results
 
     results = load_results(path)
     target = results.write_tables(metric, agg, leaderboard_file=output, include_unresolved=include_unresolved)
@@ -361,7 +361,7 @@ def leaderboard_cmd(path, output, metric, agg, include_unresolved):
 @click.argument("path", type=click.Path(file_okay=False))
 def report_cmd(path):
     """Write plots (PNG) and a Markdown summary of a run directory into PATH/report/."""
-    from ._report import write_report
+    from ._bench.report import write_report
 
     index = write_report(path)
     click.echo(f"wrote {index}", err=True)

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 import chaosbench
-from chaosbench import _forecaster, _registry
+from chaosbench._forecasting import forecaster as _forecaster
+from chaosbench._dynamics import system as _registry
 
 FAULTY_FORECASTERS = Path(__file__).parent / "plugins" / "faulty_forecasters.py"
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import chaosbench
-from chaosbench._cell import cut_at_divergence, drift_as_increments, score
+from chaosbench._bench.cell import cut_at_divergence, drift_as_increments, score
 
 FAST = {"n_test": 2, "n_train": 1000, "n_long": 2000, "quiet": True, "workers": 1}
 
@@ -73,7 +73,7 @@ def test_unresolved_lyapunov_systems_are_left_out_of_default_aggregates(mixed_ru
 
 
 def test_nonchaotic_systems_leave_all_but_stay_selectable():
-    from chaosbench._config import make_config
+    from chaosbench._bench.config import make_config
 
     everything = make_config("standard").systems
     assert "Torus" not in everything and "Lorenz" in everything

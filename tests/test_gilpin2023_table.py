@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import chaosbench
-from chaosbench._datafile import data_path, gilpin2023_periods
+from chaosbench._dynamics.datafile import data_path, gilpin2023_periods
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = data_path().with_name("gilpin2023_periods.csv")

@@ -7,7 +7,7 @@ from scipy.linalg import expm
 
 import chaosbench
 from chaosbench import DOP853, RK4, Dopri5, IntegrationError, Radau
-from chaosbench import _integrators as kernels
+from chaosbench._dynamics import integrators as kernels
 
 LINEAR = np.array([[-0.3, 2.0, 0.0], [-2.0, -0.3, 0.5], [0.0, -0.5, -1.0]])
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 import chaosbench
-from chaosbench import _datafile
-from chaosbench._invariants import correlation_dimension, lyapunov_max_reference
+from chaosbench._dynamics import datafile as _datafile
+from chaosbench._dynamics.invariants import correlation_dimension, lyapunov_max_reference
 from chaosbench.cli import main
 
 
@@ -78,7 +78,7 @@ def test_review_notes_replace_the_automatic_flag(tmp_path, monkeypatch):
 
 def test_rewriting_the_data_file_is_idempotent(tmp_path):
     """Review notes (which may contain '; ') are merged once, never appended again on a rewrite."""
-    from chaosbench._datafile import data_path, read_invariants, write_invariants
+    from chaosbench._dynamics.datafile import data_path, read_invariants, write_invariants
 
     target = tmp_path / "invariants.csv"
     target.write_text(data_path().read_text())
@@ -89,7 +89,7 @@ def test_rewriting_the_data_file_is_idempotent(tmp_path):
 
 
 def test_benettin_step_is_refined_only_where_lambda_is_unresolved():
-    from chaosbench._datafile import resolved_steps_per_period
+    from chaosbench._dynamics.datafile import resolved_steps_per_period
 
     assert resolved_steps_per_period(chaosbench.get_system("Lorenz"), 1) == 200
     # WindmiReduced's tanh switch (d1 = 2200) is jumped over at 200 steps per period: lambda 0.13 instead of 0.085

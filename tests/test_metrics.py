@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 import chaosbench
-from chaosbench import _metrics
+from chaosbench._forecasting import metrics as _metrics
 from chaosbench.exceptions import InvalidParameterError, UnknownMetricError
 
 Y = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 1.0], [4.0, 3.0]])

@@ -143,7 +143,7 @@ def test_the_registry_does_not_import_torch():
     code = ("import sys; sys.modules['torch'] = None; import chaosbench; "
             "names = chaosbench.list_forecasters(); "
             "assert {'shplrnn', 'alrnn', 'transformer', 'lstm'} <= set(names), names; "
-            "from chaosbench._forecaster import forecaster_class; "
+            "from chaosbench._forecasting.forecaster import forecaster_class; "
             "assert forecaster_class('shplrnn').tags['requires'] == 'torch'")
     subprocess.run([sys.executable, "-c", code], check=True)
 

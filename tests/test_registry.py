@@ -220,7 +220,7 @@ def test_integrating_neither_derives_nor_compiles_the_jacobian(register):
 def test_editing_a_helper_invalidates_the_compiled_cache(tmp_path, monkeypatch):
     import importlib.util
 
-    from chaosbench import _symbolic
+    from chaosbench._dynamics import symbolic as _symbolic
 
     def key_for(helper_body):
         path = tmp_path / f"decl_{abs(hash(helper_body))}.py"

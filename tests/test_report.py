@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 import chaosbench
-from chaosbench._report import _regression_lines, write_report
+from chaosbench._bench.report import _regression_lines, write_report
 from chaosbench.cli import main
 from chaosbench.exceptions import ResultsStoreError
 

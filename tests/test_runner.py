@@ -25,7 +25,7 @@ SMALL = {"systems": "Lorenz,Rossler", "forecasters": "naive,linear,esn", "n_test
 CHAOSBENCH = [sys.executable, "-m", "chaosbench.cli"]
 
 def _metrics(frame: pd.DataFrame) -> pd.DataFrame:
-    columns = ["system", "forecaster", "seed", "status", *chaosbench._config.DEFAULT_METRICS]
+    columns = ["system", "forecaster", "seed", "status", *chaosbench._bench.config.DEFAULT_METRICS]
     return frame[columns].sort_values(["system", "forecaster"]).reset_index(drop=True)
 
 
@@ -182,7 +182,7 @@ def test_tune_searches_the_declared_space_and_records_the_choice(tmp_path):
     import json
 
     tuning, params = json.loads(row["tuning"]), json.loads(row["params"])
-    space = chaosbench._forecaster.forecaster_class("linear").search_space
+    space = chaosbench._forecasting.forecaster.forecaster_class("linear").search_space
     assert tuning["trials"] == 3 and tuning["metric"] == "vpt_nrmse"
     assert all(params[k] in v for k, v in space.items())
     assert results.manifest["tuning"] == "searched per cell"
@@ -386,9 +386,9 @@ def test_damaged_store_is_refused(tmp_path):
 
 
 def test_an_error_outside_the_cell_on_dask_is_a_failure_not_a_timeout(tmp_path):
-    from chaosbench._executors import _run_cell_with_timeout
+    from chaosbench._bench.executors import _run_cell_with_timeout
 
-    spec = chaosbench._cell.cell_specs(chaosbench._config.make_config(systems="Lorenz", forecasters="naive"))[0]
+    spec = chaosbench._bench.cell.cell_specs(chaosbench._bench.config.make_config(systems="Lorenz", forecasters="naive"))[0]
     missing = tmp_path / "missing_on_this_worker.py"
     record, arrays = _run_cell_with_timeout(replace(spec, plugins=(str(missing),)), 30)
     assert record["status"] == "failed" and "PluginError" in record["error"] and arrays == {}
@@ -445,8 +445,8 @@ def test_neural_cells_are_reproducible_across_worker_counts(tmp_path):
     assert '"n_threads": 1' in one.cells.loc[0, "params"] and '"verbose": false' in one.cells.loc[0, "params"]
 
 
-@pytest.mark.parametrize("preset", sorted(chaosbench._config.PRESETS))
+@pytest.mark.parametrize("preset", sorted(chaosbench._bench.config.PRESETS))
 def test_every_preset_resolves_with_every_forecaster(preset):
-    config = chaosbench._config.make_config(preset, forecasters="@all")
+    config = chaosbench._bench.config.make_config(preset, forecasters="@all")
     assert config.systems and "Torus" not in config.systems  # @all holds the chaotic systems only
     assert len(config.forecasters) == len(chaosbench.list_forecasters())

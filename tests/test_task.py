@@ -7,7 +7,7 @@ import pytest
 from scipy.spatial import cKDTree
 
 import chaosbench as cb
-from chaosbench._datafile import computed_invariants
+from chaosbench._dynamics.datafile import computed_invariants
 from chaosbench.exceptions import InvalidParameterError
 
 CLOSE = 1e-3  # standardized units

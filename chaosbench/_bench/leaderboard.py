@@ -33,8 +33,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._metrics import get_metric
-from .exceptions import ConfigError
+from .._forecasting.metrics import get_metric
+from ..exceptions import ConfigError
 
 __all__ = ["cells_frame", "leaderboard", "AGGREGATES"]
 

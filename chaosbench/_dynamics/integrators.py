@@ -1,7 +1,7 @@
 """Numba kernels of the integrators, each compiled once for all systems.
 
 Right-hand sides and Jacobians arrive as numba first-class functions with the fixed signatures of
-:mod:`chaosbench._symbolic`, so a kernel is compiled (and cached on disk) once, not once per system, and only when
+:mod:`chaosbench._dynamics.symbolic`, so a kernel is compiled (and cached on disk) once, not once per system, and only when
 first used. Every kernel returns a status code instead of raising, together with the time and state reached; the
 Python layer turns a failure into :class:`~chaosbench.exceptions.IntegrationError`.
 

@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ._datafile import computed_invariants
-from ._metrics import VPT_NRMSE_THRESHOLD, get_metric
-from ._runner import Results, load_results
-from .exceptions import ResultsStoreError
+from .._dynamics.datafile import computed_invariants
+from .._forecasting.metrics import VPT_NRMSE_THRESHOLD, get_metric
+from .runner import Results, load_results
+from ..exceptions import ResultsStoreError
 
 __all__ = ["write_report"]
 

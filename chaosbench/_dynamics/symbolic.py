@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .exceptions import SystemDefinitionError
+from ..exceptions import SystemDefinitionError
 
 CODEGEN_VERSION = 4  # bump whenever generate_source changes, so that cached modules are regenerated
 RHS_SIGNATURE = "void(float64, float64[::1], float64[::1], float64[::1])"
@@ -254,7 +254,7 @@ def declaration_key(name, *functions, extra="") -> str | None:
     sympy. None when a source cannot be read (e.g. a REPL)."""
     from importlib.metadata import version
 
-    from . import __version__
+    from .._core.provenance import __version__
 
     parts = [name, extra, str(CODEGEN_VERSION), __version__, version("sympy")]
     pending, seen = [fn for fn in functions if fn is not None], set()

@@ -50,7 +50,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .exceptions import InvalidParameterError, UnknownMetricError
+from ..exceptions import InvalidParameterError, UnknownMetricError
 
 __all__ = ["metric", "get_metric", "list_metrics", "error_curve"]
 
@@ -793,7 +793,7 @@ def lyapunov_error(y_true, y_pred, *, context=None):
 
 
 def _corrdim(x: np.ndarray) -> float:
-    from ._invariants import correlation_dimension
+    from .._dynamics.invariants import correlation_dimension
 
     x = x[np.unique(np.linspace(0, len(x) - 1, min(len(x), CORRDIM_MAX_POINTS)).astype(int))]
     if np.ptp(x, axis=0).max() == 0:
@@ -804,6 +804,6 @@ def _corrdim(x: np.ndarray) -> float:
 @metric("corrdim_error", kind="long_term")
 def corrdim_error(y_true, y_pred, *, context=None):
     """|D2(y_pred) - D2(y_true)|: the difference of the Grassberger-Procaccia correlation dimensions
-    (:func:`chaosbench._invariants.correlation_dimension`), each from at most 2000 evenly subsampled points; a
+    (:func:`chaosbench._dynamics.invariants.correlation_dimension`), each from at most 2000 evenly subsampled points; a
     constant forecast has D2 = 0. Source: Grassberger & Procaccia, Phys. Rev. Lett. 50, 346 (1983)."""
     return abs(_corrdim(y_pred) - _corrdim(y_true))

@@ -12,10 +12,11 @@ from types import MappingProxyType
 
 import numpy as np
 
-from . import _symbolic
-from ._solvers import DelayRK4, Radau, Solver, get_solver
-from ._trajectory import Trajectory
-from .exceptions import (
+from .._core.provenance import __version__
+from . import symbolic as _symbolic
+from .solvers import DelayRK4, Radau, Solver, get_solver
+from .trajectory import Trajectory
+from ..exceptions import (
     DuplicateSystemError,
     IntegrationError,
     InvalidParameterError,
@@ -212,7 +213,7 @@ class System:
         """Characteristic period: declared, or the dominant period of the power spectrum (computed once)."""
         if self._definition.period is not None and self._is_default():
             return self._definition.period
-        from ._invariants import dominant_period
+        from .invariants import dominant_period
 
         return dominant_period(self)
 
@@ -361,7 +362,7 @@ class System:
         else:
             u0 = self.ic if ic is None else _as_state(ic, self.dim, "initial condition", self.name)
             t, x = self._integrate(u0, t_first=transient * period, dt=sample_dt, n=n, solver=solver, user_ic=ic)
-        info = {"period": period, "solver": solver.describe(), "version": _version()}
+        info = {"period": period, "solver": solver.describe(), "version": __version__}
         if standardize:
             loc, scale = x.mean(axis=0), x.std(axis=0)
             scale = np.where(scale > 0, scale, 1.0)
@@ -427,7 +428,7 @@ class System:
         low, high = DECORRELATION_PERIODS
         lam = None
         if self._is_default():
-            from ._datafile import computed_invariants
+            from .datafile import computed_invariants
 
             lam = (computed_invariants(self.name) or {}).get("lyapunov_max")
         periods = low if not lam or lam <= 0 else DECORRELATION_LYAPUNOV_TIMES / (lam * self.period)
@@ -442,11 +443,6 @@ def format_params(params: Mapping) -> str:
     return ", ".join(f"{k}={v:g}" if np.ndim(v) == 0 else f"{k}=[{'x'.join(map(str, np.shape(v)))}]"
                      for k, v in params.items())
 
-
-def _version() -> str:
-    from . import __version__
-
-    return __version__
 
 
 def _parse_signature(fn, name: str, dim: int | None, delay: str | None):
@@ -597,7 +593,7 @@ def _load_builtins() -> None:
     if not _builtins_loaded:
         _builtins_loaded = True
         import chaosbench.systems  # noqa: F401  (registers the catalogue)
-        from ._plugins import load_entry_points
+        from .._core.plugins import load_entry_points
 
         load_entry_points("chaosbench.systems")  # third-party packages' registrations
 

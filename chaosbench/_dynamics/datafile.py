@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import json
 import math
-import subprocess
 import time
 import warnings
 from collections.abc import Iterable
@@ -17,14 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from ._invariants import (
+from .invariants import (
     correlation_dimension,
     kaplan_yorke_dimension,
     lyapunov_max_reference,
     lyapunov_spectrum,
 )
-from ._registry import get_system
-from .exceptions import ChaosbenchError, ChaosbenchWarning, InvalidParameterError
+from .system import get_system
+from .._core.provenance import __version__, git_commit
+from ..exceptions import ChaosbenchError, ChaosbenchWarning, InvalidParameterError
 
 __all__ = ["compute_invariants", "invariants_table", "read_invariants", "write_invariants", "computed_invariants"]
 
@@ -53,9 +53,9 @@ COLUMNS = [
 
 def data_path() -> Path:
     """Location of the shipped data file (inside the installed ``chaosbench.systems`` package)."""
-    import chaosbench.systems
+    from importlib.util import find_spec
 
-    return Path(chaosbench.systems.__file__).parent / "invariants.csv"
+    return Path(find_spec("chaosbench.systems").origin).parent / "invariants.csv"
 
 
 def review_notes() -> dict:
@@ -70,13 +70,6 @@ def review_notes() -> dict:
     return dict(zip(frame["system"], frame["note"]))
 
 
-def _git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,
-                             cwd=Path(__file__).parent)
-        return out.stdout.strip() if out.returncode == 0 else ""
-    except (OSError, subprocess.SubprocessError):
-        return ""
 
 
 def _vector(values) -> str:
@@ -161,7 +154,7 @@ def invariants_table(names: Iterable[str], *, progress: bool | None = None, **se
     from tqdm import tqdm
 
     cfg = DEFAULT_SETTINGS | settings
-    provenance = {"chaosbench_version": _version(), "git_commit": _git_commit(),
+    provenance = {"chaosbench_version": __version__, "git_commit": (git_commit() or "")[:7],
                   "computed_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                   "settings": json.dumps(cfg, sort_keys=True)}
     rows = []
@@ -174,10 +167,6 @@ def invariants_table(names: Iterable[str], *, progress: bool | None = None, **se
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _version() -> str:
-    from . import __version__
-
-    return __version__
 
 
 def read_invariants(path=None):

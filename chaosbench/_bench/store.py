@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .exceptions import ResultsStoreError
+from ..exceptions import ResultsStoreError
 
 __all__ = ["ResultsStore", "CELL_COLUMNS", "STATUSES"]
 

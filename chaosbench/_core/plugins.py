@@ -10,7 +10,7 @@ import warnings
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from .exceptions import ChaosbenchWarning, PluginError
+from ..exceptions import ChaosbenchWarning, PluginError
 
 __all__ = ["load_plugin_file", "load_entry_points"]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import platform
 import socket
-import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -15,13 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
-from ._cell import cell_specs
-from ._config import RunConfig, make_config, plugin_paths, read_config_file
-from ._leaderboard import cells_frame, leaderboard
-from ._plugins import load_plugin_file
-from ._store import STATUSES, ResultsStore
-from .exceptions import ResultsStoreError
+from .._core.provenance import git_commit
+from .cell import cell_specs
+from .config import RunConfig, make_config, plugin_paths, read_config_file
+from .leaderboard import cells_frame, leaderboard
+from .._core.plugins import load_plugin_file
+from .store import STATUSES, ResultsStore
+from ..exceptions import ResultsStoreError
 
 __all__ = ["run", "load_results", "Results"]
 
@@ -88,14 +87,6 @@ def _package_versions() -> dict:
     return out
 
 
-def _git_commit() -> str | None:
-    here = Path(__file__).resolve().parent.parent
-    try:
-        done = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              timeout=5)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
 
 
 class _Progress:
@@ -149,7 +140,7 @@ def run(preset: str | None = None, *, config_file=None, resume: bool = False, fo
     retry_failed : bool
         Run the stored cells whose status is ``failed`` or ``timeout`` again (e.g. with a longer ``cell_timeout``).
     **options
-        Any :class:`~chaosbench._config.RunConfig` field (``systems``, ``tag``, ``forecasters``, ``metrics``,
+        Any :class:`~chaosbench._bench.config.RunConfig` field (``systems``, ``tag``, ``forecasters``, ``metrics``,
         ``seeds``, ``noise``, ``n_train``, ``horizon``, ``out``, ``workers``, ``executor``, ``scheduler``,
         ``cell_timeout``, ``tune``, ``plugins``, ``forecaster_params``, ``quiet``, ...).
     """
@@ -175,7 +166,7 @@ def run(preset: str | None = None, *, config_file=None, resume: bool = False, fo
 
 
 def _execute(config: RunConfig, force: bool, retry_failed: bool) -> Results:
-    from ._executors import DaskExecutor, LocalExecutor
+    from .executors import DaskExecutor, LocalExecutor
 
     path = Path(config.out)
     if config.executor == "dask":
@@ -203,7 +194,7 @@ def _execute(config: RunConfig, force: bool, retry_failed: bool) -> Results:
         todo = [s for s in specs if s.key not in finished]
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         store.update_manifest(settings=config.settings(), settings_hash=config.settings_hash(),
-                              plugins=list(config.plugins), versions=_package_versions(), git_commit=_git_commit(),
+                              plugins=list(config.plugins), versions=_package_versions(), git_commit=git_commit(),
                               host=socket.gethostname(), started_at=manifest.get("started_at") or now,
                               resumed_at=now if finished else None,
                               executor=config.executor, workers=config.workers, finished_at=None,

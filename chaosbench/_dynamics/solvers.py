@@ -1,6 +1,6 @@
 """Solver objects: small descriptions of how to integrate, applied by :meth:`System.trajectory`.
 
-Explicit Runge-Kutta solvers run in compiled kernels (:mod:`chaosbench._integrators`); the stiff solvers delegate
+Explicit Runge-Kutta solvers run in compiled kernels (:mod:`chaosbench._dynamics.integrators`); the stiff solvers delegate
 to scipy with the compiled right-hand side and exact Jacobian.
 """
 
@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from . import _integrators as kernels
-from .exceptions import IntegrationError, InvalidParameterError, did_you_mean
+from . import integrators as kernels
+from ..exceptions import IntegrationError, InvalidParameterError, did_you_mean
 
 __all__ = ["Solver", "RK4", "Dopri5", "DOP853", "Radau", "BDF", "LSODA", "DelayRK4", "get_solver"]
 
@@ -24,7 +24,7 @@ class Solver:
     def solve(self, compiled, *, system, u0, p, t0, t_first, dt, n, bound):
         """Integrate from ``(t0, u0)`` and return ``(t, x)`` sampled at ``t_first + k*dt`` for ``k < n``.
 
-        ``compiled`` holds the system's compiled ``rhs`` and ``jac`` (see :class:`chaosbench._symbolic.Compiled`).
+        ``compiled`` holds the system's compiled ``rhs`` and ``jac`` (see :class:`chaosbench._dynamics.symbolic.Compiled`).
 
         ``t_first`` may be moved forward slightly by fixed-step solvers so that samples fall on steps; the returned
         ``t`` is exact. Raises :class:`IntegrationError` on divergence.

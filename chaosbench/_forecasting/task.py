@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._registry import System, _positive_float, _positive_int, get_system
-from .exceptions import InvalidParameterError
+from .._dynamics.system import System, _positive_float, _positive_int, get_system
+from ..exceptions import InvalidParameterError
 
 __all__ = ["Task", "TaskData", "Window"]
 
@@ -152,7 +152,7 @@ class Task:
             return system.period / pts
         if self.period_source != "dysts":
             raise InvalidParameterError(f"period_source must be 'chaosbench' or 'dysts', got {self.period_source!r}")
-        from ._datafile import gilpin2023_periods
+        from .._dynamics.datafile import gilpin2023_periods
 
         period = gilpin2023_periods().get(system.name) if system._is_default() else None
         if period is None:
@@ -249,8 +249,8 @@ class Task:
 def lyapunov_time_scale(system: System) -> float:
     """λ_max used to express times in Lyapunov times: chaosbench's computed value from the invariants file for the
     default parameters, else computed now (short run). Non-positive for systems that are not chaotic."""
-    from ._datafile import computed_invariants
-    from ._invariants import lyapunov_max_reference, lyapunov_spectrum
+    from .._dynamics.datafile import computed_invariants
+    from .._dynamics.invariants import lyapunov_max_reference, lyapunov_spectrum
 
     if system._is_default():
         row = computed_invariants(system.name)
@@ -266,7 +266,7 @@ def lyapunov_resolved(system: System) -> bool:
     independent two-trajectory reference in the invariants file. False for the default parameters of a system whose
     estimates disagree (e.g. LiuChen), for systems tagged ``nonchaotic`` (no Lyapunov time) and for parameters
     without a computed row (no independent check)."""
-    from ._datafile import AGREEMENT, computed_invariants
+    from .._dynamics.datafile import AGREEMENT, computed_invariants
 
     row = computed_invariants(system.name) if system._is_default() and "nonchaotic" not in system.tags else None
     if not row or row.get("lyapunov_max") is None or row.get("lyapunov_max_reference") is None:

@@ -7,10 +7,10 @@ import warnings
 
 import numpy as np
 
-from . import _integrators as kernels
-from ._registry import System, _positive_float, _positive_int, get_system
-from ._solvers import DOP853, DelayRK4, Radau, scipy_callables
-from .exceptions import ChaosbenchWarning, IntegrationError, InvalidParameterError
+from . import integrators as kernels
+from .system import System, _positive_float, _positive_int, get_system
+from .solvers import DOP853, DelayRK4, Radau, scipy_callables
+from ..exceptions import ChaosbenchWarning, IntegrationError, InvalidParameterError
 
 __all__ = ["dominant_period", "lyapunov_spectrum", "kaplan_yorke_dimension"]
 

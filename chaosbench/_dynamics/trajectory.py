@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .exceptions import InvalidParameterError
+from ..exceptions import InvalidParameterError
 
 SAVE_FORMATS = (".csv", ".npy", ".parquet")
 
@@ -59,7 +59,7 @@ class Trajectory:
 
     def regenerate(self) -> Trajectory:
         """Integrate again from the stored settings (bit-identical on the same machine and versions)."""
-        from ._registry import get_system
+        from .system import get_system
 
         return get_system(self.system).with_params(**self.params).trajectory(**self.settings)
 

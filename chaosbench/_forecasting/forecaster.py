@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import inspect
 import threading
-from collections.abc import Mapping
 
 import numpy as np
 
-from .exceptions import InvalidParameterError, NotFittedError, UnknownForecasterError
+from ..exceptions import InvalidParameterError, NotFittedError, UnknownForecasterError
 
 __all__ = ["Forecaster", "forecaster", "get_forecaster", "list_forecasters"]
 
@@ -96,7 +95,7 @@ class Forecaster:
         known = self._param_names()
         for key, value in params.items():
             if key not in known:
-                from .exceptions import did_you_mean
+                from ..exceptions import did_you_mean
 
                 raise InvalidParameterError(f"{type(self).__name__} has no hyper-parameter {key!r}."
                                             f"{did_you_mean(key, known) or ' Known: ' + ', '.join(known)}")
@@ -194,7 +193,7 @@ def _load_builtins() -> None:
     if not _builtins_loaded:
         _builtins_loaded = True
         import chaosbench.forecasters  # noqa: F401  (registers the built-in forecasters)
-        from ._plugins import load_entry_points
+        from .._core.plugins import load_entry_points
 
         load_entry_points("chaosbench.forecasters")  # third-party packages' registrations
 

@@ -18,8 +18,8 @@ import time
 from collections import deque
 from collections.abc import Iterator
 
-from ._cell import CellSpec, cell_record, run_cell
-from .exceptions import ExecutorError
+from .cell import CellSpec, cell_record, run_cell
+from ..exceptions import ExecutorError
 
 __all__ = ["LocalExecutor", "DaskExecutor", "timeout_record"]
 

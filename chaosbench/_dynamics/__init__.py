@@ -1,0 +1,1 @@
+"""Layer 1, dynamics: declaring systems, generating and compiling their equations, solvers, trajectories and invariants."""

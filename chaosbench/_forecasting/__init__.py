@@ -1,0 +1,1 @@
+"""Layer 2, forecasting: the forecaster protocol, tasks, metrics and contract checks (imports the dynamics layer only)."""
