@@ -27,6 +27,7 @@ __all__ = [
     "ExecutorError",
     "MissingDependencyError",
     "ChaosbenchWarning",
+    "ContractError",
 ]
 
 
@@ -138,3 +139,26 @@ class ExecutorError(ChaosbenchError):
 
 class MissingDependencyError(ChaosbenchError, ImportError):
     """An optional dependency of a forecaster is not installed; the message says how to install it."""
+
+
+class ContractError(ChaosbenchError, AssertionError):
+    """A system or forecaster breaks the contract that :func:`chaosbench.check_system` or
+    :func:`chaosbench.check_forecaster` checks.
+
+    Raised explicitly, so the checks hold under ``python -O``; an :class:`AssertionError` too, as test runners
+    expect of a failed check.
+
+    Attributes
+    ----------
+    subject : str
+        The system or forecaster checked.
+    check : str
+        Name of the check that failed, e.g. ``"params_unchanged_by_fit"``.
+    """
+
+    def __init__(self, subject: str, check: str, message: str):
+        self.subject, self.check, self.message = subject, check, message
+        super().__init__(f"{subject} fails {check}: {message}")
+
+    def __reduce__(self):  # picklable, e.g. from a worker process
+        return type(self), (self.subject, self.check, self.message)
