@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..exceptions import ContractError
 from .invariants import lyapunov_max_reference, lyapunov_spectrum
 from .system import System, get_system
 
@@ -18,8 +19,14 @@ def _declared_rhs(system: System, u: np.ndarray, t: float) -> np.ndarray:
     return np.asarray(d.function(*args, **kwargs), dtype=float).ravel()
 
 
+def _require(condition, name: str, check: str, message: str) -> None:
+    if not condition:
+        raise ContractError(name, check, message)
+
+
 def check_system(system_or_name, *, n: int = 1000, lyapunov_periods: float = 200.0, seed: int = 0) -> None:
-    """Assert the contract of a system; raises AssertionError naming the first violation.
+    """Check the contract of a system; raises :class:`~chaosbench.exceptions.ContractError` naming the first
+    violation and its check.
 
     Checks: the compiled right-hand side is finite at the initial condition and equals the declared Python function
     at states along the attractor; the Jacobian matches central finite differences; an ``n``-point trajectory stays
@@ -29,22 +36,24 @@ def check_system(system_or_name, *, n: int = 1000, lyapunov_periods: float = 200
     """
     s = system_or_name if isinstance(system_or_name, System) else get_system(system_or_name)
     name = s.name
-    assert np.isfinite(s.rhs(s.ic)).all(), f"{name}: right-hand side is not finite at the initial condition"
+    _require(np.isfinite(s.rhs(s.ic)).all(), name, "finite_rhs",
+             "right-hand side is not finite at the initial condition")
 
     traj = s.trajectory(n)
     x = traj.x
-    assert x.shape == (n, s.dim) and np.isfinite(x).all(), f"{name}: trajectory is not finite"
+    _require(x.shape == (n, s.dim) and np.isfinite(x).all(), name, "finite_trajectory", "trajectory is not finite")
     bounded = [i for i in range(s.dim) if i not in s.unbounded]
-    assert np.abs(x[:, bounded]).max(initial=0) < 1e6 * max(1.0, np.abs(s.ic).max()), f"{name}: trajectory is unbounded"
-    assert (x.std(axis=0) > 0).any(), f"{name}: trajectory is stationary (a fixed point?)"
+    _require(np.abs(x[:, bounded]).max(initial=0) < 1e6 * max(1.0, np.abs(s.ic).max()), name, "bounded_trajectory",
+             "trajectory is unbounded")
+    _require((x.std(axis=0) > 0).any(), name, "moving_trajectory", "trajectory is stationary (a fixed point?)")
 
     rng = np.random.default_rng(seed)
     for i in rng.choice(n, size=5, replace=False):
         u, t = x[i], float(traj.t[i])
         compiled, declared = s.rhs(u, t), _declared_rhs(s, u, t)
         held = u if s.delay is not None else None
-        assert np.allclose(compiled, declared, rtol=1e-12, atol=1e-12 * np.abs(declared).max()), (
-            f"{name}: compiled right-hand side {compiled} differs from the declaration {declared} at {u}")
+        _require(np.allclose(compiled, declared, rtol=1e-12, atol=1e-12 * np.abs(declared).max()), name,
+                 "compiled_rhs", f"compiled right-hand side {compiled} differs from the declaration {declared} at {u}")
         J = s.jac(u, t, held)
         scale = np.maximum(np.abs(u), 1.0)
         fd = np.empty_like(J)
@@ -54,21 +63,23 @@ def check_system(system_or_name, *, n: int = 1000, lyapunov_periods: float = 200
             e[j] = h
             fd[:, j] = (s.rhs(u + e, t, held) - s.rhs(u - e, t, held)) / (2 * h)
         tol = 1e-5 * max(1.0, np.abs(J).max())
-        assert np.allclose(J, fd, rtol=1e-5, atol=tol), f"{name}: Jacobian differs from finite differences at {u}"
+        _require(np.allclose(J, fd, rtol=1e-5, atol=tol), name, "jacobian",
+                 f"Jacobian differs from finite differences at {u}")
 
     same = s.with_params(**s.params)
-    assert all(np.array_equal(same.params[k], v) for k, v in s.params.items()), (
-        f"{name}: parameters do not round-trip through with_params")
-    assert np.array_equal(same.rhs(x[0], 0.0), s.rhs(x[0], 0.0)), f"{name}: with_params changed the equations"
+    _require(all(np.array_equal(same.params[k], v) for k, v in s.params.items()), name, "params_round_trip",
+             "parameters do not round-trip through with_params")
+    _require(np.array_equal(same.rhs(x[0], 0.0), s.rhs(x[0], 0.0)), name, "params_round_trip",
+             "with_params changed the equations")
 
     z = s.trajectory(n, standardize=True).x
     varying = x.std(axis=0) > 0
-    assert np.allclose(z.mean(axis=0), 0, atol=1e-9), f"{name}: standardized mean is not zero"
-    assert np.allclose(z.std(axis=0)[varying], 1, atol=1e-9), f"{name}: standardized std is not one"
+    _require(np.allclose(z.mean(axis=0), 0, atol=1e-9), name, "standardize", "standardized mean is not zero")
+    _require(np.allclose(z.std(axis=0)[varying], 1, atol=1e-9), name, "standardize", "standardized std is not one")
 
     if "nonchaotic" not in s.tags:
         if "discontinuous" in s.tags:  # the tangent-space method cannot see the jumps
             lam = lyapunov_max_reference(s, n_periods=lyapunov_periods)
         else:
             lam = lyapunov_spectrum(s, 1, n_periods=lyapunov_periods)[0]
-        assert lam > 0, f"{name}: largest Lyapunov exponent {lam:.3g} is not positive"
+        _require(lam > 0, name, "chaotic", f"largest Lyapunov exponent {lam:.3g} is not positive")
