@@ -16,6 +16,7 @@ __all__ = [
     "UnknownMetricError",
     "UnknownForecasterError",
     "NotFittedError",
+    "DuplicateNameError",
     "DuplicateSystemError",
     "SystemDefinitionError",
     "InvalidParameterError",
@@ -79,8 +80,21 @@ class NotFittedError(ChaosbenchError, AttributeError):
     """A forecaster was asked to predict before it was fitted."""
 
 
-class DuplicateSystemError(ChaosbenchError):
+class DuplicateNameError(ChaosbenchError):
+    """A declaration uses a name that is already registered (a built-in's or a user's) without ``replace=True``."""
+
+    kind = "name"
+
+    def __init__(self, name: str, kind: str | None = None):
+        self.name = name
+        self.kind = kind or self.kind
+        super().__init__(f"A {self.kind} named {name!r} is already registered; pass replace=True to replace it")
+
+
+class DuplicateSystemError(DuplicateNameError):
     """A system of this name is already registered and ``replace=True`` was not given."""
+
+    kind = "system"
 
 
 class SystemDefinitionError(ChaosbenchError):

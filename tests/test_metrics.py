@@ -9,7 +9,8 @@ from scipy import stats
 
 import chaosbench
 from chaosbench._forecasting import metrics as _metrics
-from chaosbench.exceptions import InvalidParameterError, UnknownMetricError
+from chaosbench.exceptions import DuplicateNameError, InvalidParameterError, UnknownMetricError
+from chaosbench.testing import scoped_registries
 
 Y = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 1.0], [4.0, 3.0]])
 P = np.array([[1.5, 2.0], [2.0, 3.0], [2.0, 1.0], [5.0, 5.0]])  # errors [[.5, 0], [0, -1], [-1, 0], [1, 2]]
@@ -43,17 +44,16 @@ def test_registry_lists_every_metric_with_its_kind():
 
 
 def test_custom_metric_registration():
-    try:
+    with scoped_registries():
         @chaosbench.metric("max_abs_error", kind="pointwise")
         def max_abs_error(y_true, y_pred, *, context=None):
             return np.abs(y_pred - y_true).max()
 
         assert chaosbench.get_metric("max_abs_error") is max_abs_error
         assert max_abs_error(Y, P) == 2.0 and max_abs_error.kind == "pointwise"
-        with pytest.raises(InvalidParameterError, match="already registered"):
+        with pytest.raises(DuplicateNameError, match="already registered"):
             chaosbench.metric("max_abs_error", kind="pointwise")(lambda y_true, y_pred, *, context=None: 0.0)
-    finally:
-        _metrics._registry.pop("max_abs_error", None)
+    assert "max_abs_error" not in chaosbench.list_metrics()
     with pytest.raises(InvalidParameterError, match="kind"):
         chaosbench.metric("x", kind="sometimes")
     with pytest.raises(InvalidParameterError, match="kind"):

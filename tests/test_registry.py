@@ -1,10 +1,25 @@
-"""Declaring systems: the decorator, tracing, Jacobians, the registry and its errors."""
+"""Declaring systems: the decorator, tracing, Jacobians; the registries of systems, forecasters and metrics and
+their errors."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
 
 import chaosbench
-from chaosbench.exceptions import DuplicateSystemError, InvalidParameterError, SystemDefinitionError
+from chaosbench._core.registry import Registry
+from chaosbench.exceptions import (
+    DuplicateNameError,
+    DuplicateSystemError,
+    InvalidParameterError,
+    SystemDefinitionError,
+    UnknownNameError,
+)
+from chaosbench.testing import scoped_registries
 
 
 def test_declaration_is_reflected_in_the_system(register):
@@ -106,8 +121,9 @@ def test_duplicate_names_need_replace(register):
     def Twice(x):
         return -x
 
-    with pytest.raises(DuplicateSystemError, match="already registered"):
-        chaosbench.system(ic=[1.0], citation="second")(Twice._definition.function)
+    with pytest.raises(DuplicateSystemError, match="already registered; pass replace=True"):
+        chaosbench.system(lambda x: -x, name="Twice", ic=[1.0], citation="second")
+    assert chaosbench.get_system("Twice").citation == "first"
 
     @register(ic=[2.0], citation="second", replace=True, name="Twice")
     def Twice2(x):
@@ -232,3 +248,138 @@ def test_editing_a_helper_invalidates_the_compiled_cache(tmp_path, monkeypatch):
 
     assert key_for("-x") == key_for("-x")
     assert key_for("-x") != key_for("-2 * x")
+
+
+# --- the registries: built-ins first, atomic, scoped, entry points --------------------------------------------------
+USER_DECLARATIONS = {
+    "system": ("@chaosbench.system(ic=[1.0], citation='user', replace=REPLACE)\ndef Lorenz(x):\n    return -x",
+               "chaosbench.list_systems()", "chaosbench.get_system('Lorenz').citation == 'user'"),
+    "forecaster": ("@chaosbench.forecaster('naive', replace=REPLACE)\nclass Mine(chaosbench.Forecaster):\n    pass",
+                   "chaosbench.list_forecasters()", "type(chaosbench.get_forecaster('naive')).__name__ == 'Mine'"),
+    "metric": ("@chaosbench.metric('rmse', kind='pointwise', replace=REPLACE)\ndef rmse(y_true, y_pred, *, "
+               "context=None):\n    return 0.0", "chaosbench.list_metrics()",
+               "chaosbench.get_metric('rmse').__module__ == '__main__'"),
+}
+
+
+def _in_fresh_process(code: str, env=None) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _declare_before_any_lookup(kind: str, replace: bool) -> dict:
+    declaration, listing, users = USER_DECLARATIONS[kind]
+    code = (f"import json, chaosbench\nerrors = []\ntry:\n{textwrap.indent(declaration, '    ')}\n"
+            f"except Exception as exc:\n    errors.append(f'{{type(exc).__name__}}: {{exc}}')\n"
+            f"print(json.dumps({{'errors': errors, 'names': {listing}, 'again': {listing}, 'users': {users}}}))")
+    return _in_fresh_process(code.replace("REPLACE", str(replace)))
+
+
+@pytest.mark.parametrize("kind", sorted(USER_DECLARATIONS))
+def test_a_user_declaring_a_builtin_name_first_is_refused_once_and_the_builtins_stay(kind):
+    """The reproduction: a user's ``Lorenz`` (``naive``, ``rmse``) declared before any lookup used to be accepted and
+    then break the built-ins' import, leaving 28 of 135 systems (only ``naive``) registered."""
+    builtins = _in_fresh_process(f"import json, chaosbench; print(json.dumps({USER_DECLARATIONS[kind][1]}))")
+    result = _declare_before_any_lookup(kind, replace=False)
+    assert len(result["errors"]) == 1
+    assert result["errors"][0].startswith("Duplicate") and "pass replace=True" in result["errors"][0]
+    assert result["names"] == result["again"] == builtins
+    assert not result["users"]
+
+
+@pytest.mark.parametrize("kind", sorted(USER_DECLARATIONS))
+def test_replace_true_before_any_lookup_replaces_the_builtin(kind):
+    builtins = _in_fresh_process(f"import json, chaosbench; print(json.dumps({USER_DECLARATIONS[kind][1]}))")
+    result = _declare_before_any_lookup(kind, replace=True)
+    assert result["errors"] == [] and result["names"] == builtins and result["users"]
+
+
+def test_a_duplicate_is_one_error_for_every_kind():
+    assert issubclass(DuplicateSystemError, DuplicateNameError)
+    with pytest.raises(DuplicateNameError, match="A forecaster named 'naive' is already registered; pass replace"):
+        chaosbench.forecaster("naive")(type("Other", (chaosbench.Forecaster,), {}))
+    with pytest.raises(DuplicateNameError, match="A metric named 'rmse' is already registered; pass replace"):
+        chaosbench.metric("rmse", kind="pointwise")(lambda y_true, y_pred, *, context=None: 0.0)
+    assert type(chaosbench.get_forecaster("naive")).__name__ != "Other"
+
+
+@pytest.mark.parametrize("lookup, wrong, suggestion", [
+    (chaosbench.get_system, "lorenz", "Lorenz"),
+    (chaosbench.get_forecaster, "esm", "esn"),
+    (chaosbench.get_metric, "rmes", "rmse"),
+])
+def test_unknown_names_suggest_close_ones_for_every_kind(lookup, wrong, suggestion):
+    with pytest.raises(UnknownNameError, match=f"Unknown .* '{wrong}'. Did you mean '{suggestion}'"):
+        lookup(wrong)
+
+
+def test_a_failing_declaration_registers_nothing():
+    systems, forecasters, metrics = (chaosbench.list_systems(), chaosbench.list_forecasters(),
+                                     chaosbench.list_metrics())
+    with pytest.raises(TypeError, match="subclass of chaosbench.Forecaster"):
+        chaosbench.forecaster("not_a_forecaster")(object)
+    with pytest.raises(InvalidParameterError, match="kind"):
+        chaosbench.metric("bad_kind", kind="sometimes")
+    with pytest.raises(SystemDefinitionError, match="parameter a needs a numeric default"):
+        chaosbench.system(lambda x, *, a="high": -x, name="BadDefault", ic=[1.0], citation="c")
+    assert (chaosbench.list_systems(), chaosbench.list_forecasters(), chaosbench.list_metrics()) == (
+        systems, forecasters, metrics)
+
+
+def test_scoped_registries_restore_what_was_declared_and_replaced():
+    before = chaosbench.list_systems(), chaosbench.list_forecasters(), chaosbench.list_metrics()
+    citation = chaosbench.get_system("Lorenz").citation
+    with scoped_registries():
+        chaosbench.system(lambda x, y, z: (-x, -y, -z), name="Lorenz", ic=[1, 1, 1], citation="mine", replace=True)
+        chaosbench.forecaster("scoped_zero")(type("Zero", (chaosbench.Forecaster,), {}))
+        chaosbench.metric("scoped_metric", kind="pointwise")(lambda y_true, y_pred, *, context=None: 0.0)
+        assert chaosbench.get_system("Lorenz").citation == "mine"
+        assert "scoped_zero" in chaosbench.list_forecasters() and "scoped_metric" in chaosbench.list_metrics()
+    assert chaosbench.get_system("Lorenz").citation == citation
+    assert (chaosbench.list_systems(), chaosbench.list_forecasters(), chaosbench.list_metrics()) == before
+
+
+def test_a_failing_builtin_import_fails_again_on_the_next_call(tmp_path, monkeypatch):
+    package = tmp_path / "broken_builtins"
+    package.mkdir()
+    (package / "__init__.py").write_text("from . import good, bad\n")
+    (package / "good.py").write_text("from test_registry_target import REGISTRY\nREGISTRY.register('good', 1, "
+                                     "module=__name__)\n")
+    (package / "bad.py").write_text("raise RuntimeError('broken built-in')\n")
+    registry = Registry("widget", "broken_builtins", "chaosbench.test_widgets")
+    target = type(sys)("test_registry_target")
+    target.REGISTRY = registry
+    monkeypatch.setitem(sys.modules, "test_registry_target", target)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match="broken built-in"):
+            registry.names()
+        assert not any(name.startswith("broken_builtins") for name in sys.modules)
+    (package / "bad.py").write_text("")
+    assert registry.names() == ["good"]
+
+
+def test_entry_points_register_metrics_after_the_builtins(tmp_path):
+    (tmp_path / "thirdparty_metrics.py").write_text(textwrap.dedent('''
+        import chaosbench
+
+        @chaosbench.metric("thirdparty_max", kind="pointwise")
+        def thirdparty_max(y_true, y_pred, *, context=None):
+            return float(abs(y_pred - y_true).max())
+
+        @chaosbench.metric("rmse", kind="pointwise")
+        def rmse(y_true, y_pred, *, context=None):
+            return 0.0
+    '''))
+    dist = tmp_path / "thirdparty_metrics-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: thirdparty-metrics\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[chaosbench.metrics]\nmax = thirdparty_metrics\n")
+    code = ("import json, warnings, chaosbench\nwith warnings.catch_warnings(record=True) as caught:\n"
+            "    warnings.simplefilter('always')\n    names = chaosbench.list_metrics()\n"
+            "print(json.dumps({'names': names, 'rmse': chaosbench.get_metric('rmse').__module__, "
+            "'warnings': [str(w.message) for w in caught]}))")
+    result = _in_fresh_process(code, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert "thirdparty_max" in result["names"] and result["rmse"] == "chaosbench._forecasting.metrics"
+    assert len(result["warnings"]) == 1 and "A metric named 'rmse' is already registered" in result["warnings"][0]

@@ -1,5 +1,6 @@
 """Plugins: a user's Python file (``--plugin FILE.py``) or an installed package's entry points register extra
-systems and forecasters by importing modules that use ``@chaosbench.system`` / ``@chaosbench.forecaster``."""
+systems, forecasters and metrics by importing modules that use ``@chaosbench.system``, ``@chaosbench.forecaster``
+or ``@chaosbench.metric``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from ..exceptions import ChaosbenchWarning, PluginError
 
 __all__ = ["load_plugin_file", "load_entry_points"]
 
-ENTRY_POINT_GROUPS = ("chaosbench.systems", "chaosbench.forecasters")
+ENTRY_POINT_GROUPS = ("chaosbench.systems", "chaosbench.forecasters", "chaosbench.metrics")
 _loaded_groups: set[str] = set()
 
 

@@ -13,6 +13,7 @@ from types import MappingProxyType
 import numpy as np
 
 from .._core.provenance import __version__
+from .._core.registry import Registry
 from . import symbolic as _symbolic
 from .solvers import DelayRK4, Radau, Solver, get_solver
 from .trajectory import Trajectory
@@ -39,9 +40,9 @@ START_PERTURBATION = 1e-2
 DECORRELATION_LYAPUNOV_TIMES = 8.0
 DECORRELATION_PERIODS = (10.0, 200.0)
 
-_registry: dict[str, _Definition] = {}
-_builtins_loaded = False
-_lock = threading.Lock()
+_registry = Registry("system", "chaosbench.systems", "chaosbench.systems", unknown_error=UnknownSystemError,
+                     duplicate_error=DuplicateSystemError)
+_lock = threading.Lock()  # one thread at a time generates a compiled module
 
 
 @dataclass(eq=False)
@@ -581,21 +582,8 @@ def system(
         unknown = set(inspect.signature(forcing_period).parameters) - set(definition.param_names)
         if unknown:
             raise SystemDefinitionError(f"{sys_name}: forcing_period takes unknown parameters {sorted(unknown)}")
-    with _lock:
-        if sys_name in _registry and not replace:
-            raise DuplicateSystemError(f"A system named {sys_name!r} is already registered; pass replace=True")
-        _registry[sys_name] = definition
+    _registry.register(sys_name, definition, replace=replace, module=getattr(fn, "__module__", None))
     return System(definition, dict(params))
-
-
-def _load_builtins() -> None:
-    global _builtins_loaded
-    if not _builtins_loaded:
-        _builtins_loaded = True
-        import chaosbench.systems  # noqa: F401  (registers the catalogue)
-        from .._core.plugins import load_entry_points
-
-        load_entry_points("chaosbench.systems")  # third-party packages' registrations
 
 
 def get_system(name: str) -> System:
@@ -606,17 +594,10 @@ def get_system(name: str) -> System:
     UnknownSystemError
         With close matches suggested.
     """
-    _load_builtins()
-    definition = _registry.get(name)
-    if definition is None:
-        raise UnknownSystemError(str(name), _registry)
+    definition = _registry.lookup(name)
     return System(definition, dict(zip(definition.param_names, definition.defaults)))
 
 
 def list_systems(tag: str | None = None, dim: int | None = None) -> list[str]:
     """Sorted names of registered systems, optionally only those with ``tag`` and/or dimension ``dim``."""
-    _load_builtins()
-    return sorted(
-        name for name, d in _registry.items()
-        if (tag is None or tag in d.tags) and (dim is None or len(d.variables) == dim)
-    )
+    return _registry.names(lambda d: (tag is None or tag in d.tags) and (dim is None or len(d.variables) == dim))

@@ -8,17 +8,16 @@ and ``_predict(n_steps, context)`` (with a ``covariates`` argument each when the
 from __future__ import annotations
 
 import inspect
-import threading
 
 import numpy as np
 
-from ..exceptions import InvalidParameterError, NotFittedError, UnknownForecasterError
+from .._core.registry import Registry
+from ..exceptions import InvalidParameterError, NotFittedError, UnknownForecasterError, did_you_mean
 
 __all__ = ["Forecaster", "forecaster", "get_forecaster", "list_forecasters"]
 
-_registry: dict[str, type] = {}
-_builtins_loaded = False
-_lock = threading.Lock()
+_registry = Registry("forecaster", "chaosbench.forecasters", "chaosbench.forecasters",
+                     unknown_error=UnknownForecasterError)
 
 
 def _as_series(data, what: str, dim: int | None = None, min_length: int = 1, columns: str = "dim") -> np.ndarray:
@@ -95,8 +94,6 @@ class Forecaster:
         known = self._param_names()
         for key, value in params.items():
             if key not in known:
-                from ..exceptions import did_you_mean
-
                 raise InvalidParameterError(f"{type(self).__name__} has no hyper-parameter {key!r}."
                                             f"{did_you_mean(key, known) or ' Known: ' + ', '.join(known)}")
             setattr(self, key, value)
@@ -178,45 +175,23 @@ def forecaster(name: str, *, replace: bool = False):
     def register(cls):
         if not (isinstance(cls, type) and issubclass(cls, Forecaster)):
             raise TypeError(f"@forecaster({name!r}) must decorate a subclass of chaosbench.Forecaster")
-        with _lock:
-            if name in _registry and not replace and _registry[name] is not cls:
-                raise InvalidParameterError(f"A forecaster named {name!r} is already registered; pass replace=True")
-            _registry[name] = cls
+        _registry.register(name, cls, replace=replace, module=cls.__module__)
         cls.name = name
         return cls
 
     return register
 
 
-def _load_builtins() -> None:
-    global _builtins_loaded
-    if not _builtins_loaded:
-        _builtins_loaded = True
-        import chaosbench.forecasters  # noqa: F401  (registers the built-in forecasters)
-        from .._core.plugins import load_entry_points
-
-        load_entry_points("chaosbench.forecasters")  # third-party packages' registrations
-
-
 def get_forecaster(name: str, **params) -> Forecaster:
     """A new, unfitted instance of the forecaster registered as ``name`` with the given hyper-parameters."""
-    _load_builtins()
-    cls = _registry.get(name)
-    if cls is None:
-        raise UnknownForecasterError(str(name), _registry)
-    instance = cls()
-    return instance.set_params(**params)
+    return forecaster_class(name)().set_params(**params)
 
 
 def list_forecasters(tag: str | None = None) -> list[str]:
     """Sorted names of registered forecasters, optionally only those whose capability ``tag`` is true."""
-    _load_builtins()
-    return sorted(n for n, cls in _registry.items() if tag is None or cls.tags.get(tag))
+    return _registry.names(lambda cls: tag is None or cls.tags.get(tag))
 
 
 def forecaster_class(name: str) -> type:
     """The registered class (for introspection: tags, search space, docstring)."""
-    _load_builtins()
-    if name not in _registry:
-        raise UnknownForecasterError(str(name), _registry)
-    return _registry[name]
+    return _registry.lookup(name)

@@ -44,12 +44,12 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 import warnings
 from collections.abc import Mapping
 
 import numpy as np
 
+from .._core.registry import Registry
 from ..exceptions import InvalidParameterError, UnknownMetricError
 
 __all__ = ["metric", "get_metric", "list_metrics", "error_curve"]
@@ -71,8 +71,8 @@ SPECTRUM_REFERENCE_LENGTH = 100_000  # series length for which the literature se
 CORRDIM_MAX_POINTS = 2000
 LYAPUNOV_MAX_REFERENCES = 2000  # reference points of Rosenstein's method
 
-_registry: dict[str, object] = {}
-_lock = threading.Lock()
+_registry = Registry("metric", "chaosbench._forecasting.metrics", "chaosbench.metrics",
+                     unknown_error=UnknownMetricError)  # the built-ins are this module's own declarations
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -128,10 +128,7 @@ def metric(name: str, *, kind: str, greater_is_better: bool = False, units: str 
             return float(fn(y_true, y_pred, context=context))
 
         wrapper.name, wrapper.kind, wrapper.greater_is_better, wrapper.units = name, kind, greater_is_better, units
-        with _lock:
-            if name in _registry and not replace:
-                raise InvalidParameterError(f"A metric named {name!r} is already registered; pass replace=True")
-            _registry[name] = wrapper
+        _registry.register(name, wrapper, replace=replace, module=fn.__module__)
         return wrapper
 
     return decorate
@@ -145,17 +142,14 @@ def get_metric(name: str):
     UnknownMetricError
         With close matches suggested.
     """
-    fn = _registry.get(name)
-    if fn is None:
-        raise UnknownMetricError(str(name), _registry)
-    return fn
+    return _registry.lookup(name)
 
 
 def list_metrics(kind: str | None = None) -> list[str]:
     """Sorted names of the registered metrics, optionally only those of ``kind``."""
     if kind is not None and kind not in KINDS:
         raise InvalidParameterError(f"metric kind must be one of {KINDS}, got {kind!r}")
-    return sorted(name for name, fn in _registry.items() if kind is None or fn.kind == kind)
+    return _registry.names(lambda fn: kind is None or fn.kind == kind)
 
 
 # --------------------------------------------------------------------------------------------------------------
