@@ -2,8 +2,9 @@
 
 * :class:`LocalExecutor`: a pool of forked worker processes, one cell at a time each. A cell past its timeout has
   its worker killed and replaced; a cell whose worker dies is run once more, then recorded as failed.
-* :class:`DaskExecutor`: Dask ``distributed`` — a ``LocalCluster`` or a running scheduler. The client (this
-  process) stays the only writer of the store; cells of a worker that dies are rescheduled by Dask.
+* :class:`DaskExecutor`: Dask ``distributed`` — a ``LocalCluster`` or a running scheduler. Each cell runs in a
+  process forked from its Dask worker, so a cell that times out or kills its process fails alone, as locally; cells
+  of a worker that dies are rescheduled by Dask. The client (this process) stays the only writer of the store.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import signal
-import threading
+import socket
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -142,23 +143,45 @@ class LocalExecutor:
                 worker.stop()
 
 
-def _run_cell_with_timeout(spec: CellSpec, timeout: float):
-    """Run a cell in a thread of a Dask worker; past ``timeout`` return a timeout record (the thread is abandoned:
-    Dask cannot kill a running task, so the executor restarts that worker)."""
-    box = []
-
-    def target():
-        try:
-            box.append(run_cell(spec))
-        except BaseException as exc:  # outside the cell's own handling, e.g. a plugin file missing on this host
-            box.append((failed_record(spec, f"worker: {type(exc).__name__}: {str(exc)[:300]}"), {}))
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if box:
-        return box[0]
-    return timeout_record(spec, timeout), {"_abandoned_thread": True}
+def _run_cell_in_child(spec: CellSpec, timeout: float) -> tuple[dict, dict]:
+    """Run a cell in a process forked from this Dask worker, as the local executor does: a cell that kills its
+    process (or outlives ``timeout``) fails alone, and the worker, with any other cell it holds, lives on. A cell
+    whose process dies is run once more before it is recorded as failed."""
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    for _attempt in range(WORKER_DEATH_RETRIES + 1):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()  # not multiprocessing: Dask's worker processes are daemonic, which may not have children
+        if pid == 0:  # the child: run the cell, send the result, leave without running the worker's own cleanup
+            status = 0
+            try:
+                os.close(read_fd)
+                _die_with_parent()
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                with multiprocessing.connection.Connection(write_fd, readable=False) as conn:
+                    try:
+                        result = run_cell(spec)
+                    except BaseException as exc:  # outside the cell's own handling
+                        result = failed_record(spec, f"worker: {type(exc).__name__}: {str(exc)[:300]}"), {}
+                    conn.send(result)
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(write_fd)
+        with multiprocessing.connection.Connection(read_fd, writable=False) as conn:
+            try:
+                if not conn.poll(timeout):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    return timeout_record(spec, timeout) | {"worker": worker}, {}
+                record, arrays = conn.recv()
+            except (EOFError, OSError):  # the cell's process died: try it once more
+                _, status = os.waitpid(pid, 0)
+                exit_code = os.waitstatus_to_exitcode(status)
+                continue
+        os.waitpid(pid, 0)
+        return record | {"worker": worker}, arrays
+    return failed_record(spec, f"worker process died (exit code {exit_code})") | {"worker": worker}, {}
 
 
 class DaskExecutor:
@@ -196,20 +219,14 @@ class DaskExecutor:
         from distributed import as_completed
 
         client = self._client
-        futures = {client.submit(_run_cell_with_timeout, spec, self.timeout, key=f"cell-{spec.run_id}-{spec.key}",
+        futures = {client.submit(_run_cell_in_child, spec, self.timeout, key=f"cell-{spec.run_id}-{spec.key}",
                                  pure=False): spec
                    for spec in specs}
         for future in as_completed(futures):
             spec = futures[future]
             try:
                 record, arrays = future.result()
-            except Exception as exc:  # e.g. KilledWorker after Dask's retries
+            except Exception as exc:  # e.g. a worker killed from outside, again and again
                 yield spec, failed_record(spec, f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"), {}
                 continue
-            if arrays.pop("_abandoned_thread", False):
-                who = client.who_has(future).get(future.key) or ()
-                try:
-                    client.restart_workers(list(who))
-                except Exception:  # the worker may already be gone; its slot is then freed anyway
-                    pass
             yield spec, record, arrays
