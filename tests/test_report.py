@@ -1,6 +1,8 @@
 """The report of a run directory: plots, Markdown summary, regression on invariants, CLI."""
 
 
+import sqlite3
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -90,3 +92,20 @@ def test_cli_report_without_results(tmp_path, kind):
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1
     with pytest.raises(ResultsStoreError):
         write_report(target)
+
+
+def test_report_leaves_out_deleted_and_truncated_forecast_files(tmp_path):
+    out = tmp_path / "run"
+    chaosbench.run(systems="Lorenz,Rossler", forecasters="naive", out=str(out), **TINY)
+    with sqlite3.connect(out / "results.sqlite") as db:
+        files = dict(db.execute("SELECT system, forecast_file FROM cells"))
+    (out / files["Lorenz"]).unlink()
+    damaged = out / files["Rossler"]
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    result = CliRunner().invoke(main, ["report", str(out)])
+    assert result.exit_code == 0, result.output
+    text = (out / "report" / "README.md").read_text()
+    assert "the forecast files of Lorenz/naive, Rossler/naive are missing or damaged" in text
+    assert _is_png(out / "report" / "vpt_distribution.png") and "No forecast plot" in text
+    with pytest.raises(ResultsStoreError, match="forecasts/.*of Lorenz/naive is missing"):
+        chaosbench.load_results(out).forecast("Lorenz", "naive")

@@ -454,3 +454,23 @@ def test_every_preset_resolves_with_every_forecaster(preset):
     config = chaosbench._bench.config.make_config(preset, forecasters="@all")
     assert config.systems and "Torus" not in config.systems  # @all holds the chaotic systems only
     assert len(config.forecasters) == len(chaosbench.list_forecasters())
+
+
+def test_resume_runs_cells_whose_forecast_file_is_deleted_or_truncated_again(tmp_path):
+    out = tmp_path / "run"
+    options = {"systems": "Lorenz", "forecasters": "naive,mean,linear", "workers": 1, "n_test": 1, "horizon": 20,
+               "n_train": 100, "n_long": 0, "quiet": True}
+    first = chaosbench.run(out=str(out), **options).cells.set_index("forecaster")
+    with sqlite3.connect(out / "results.sqlite") as db:
+        files = dict(db.execute("SELECT forecaster, forecast_file FROM cells"))
+    (out / files["naive"]).unlink()
+    damaged = out / files["mean"]
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    result = CliRunner().invoke(main, ["run", "--resume", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "3 cells (1 already stored)" in result.output
+    again = chaosbench.load_results(out)
+    stamps = again.cells.set_index("forecaster")["finished_at"]
+    assert stamps["linear"] == first.loc["linear", "finished_at"]
+    for name in ("naive", "mean"):
+        assert again.forecast("Lorenz", name)["forecast"].shape == (1, 20, 3)

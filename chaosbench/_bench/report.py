@@ -72,9 +72,13 @@ def write_report(path) -> Path:
     ranked = list(board["forecaster"])
     colors = {name: f"C{i % 10}" for i, name in enumerate(ranked)}
     shown = _first_cells(cells)
-    curves = {}
+    curves, unreadable = {}, []
     for row in shown.itertuples():
-        arrays = results.forecast(row.system, row.forecaster, int(row.seed), float(row.noise))
+        try:
+            arrays = results.forecast(row.system, row.forecaster, int(row.seed), float(row.noise))
+        except ResultsStoreError:  # deleted or truncated: left out of the plots, named in the summary
+            unreadable.append(f"{row.system}/{row.forecaster}")
+            continue
         if "error_curve" in arrays:
             curves[(row.system, row.forecaster)] = (arrays["error_curve"], row.dt * row.lyapunov_max)
     best = _best_per_system(shown, curves, metric, ranked, _system_order(shown, results.manifest))
@@ -120,7 +124,7 @@ def write_report(path) -> Path:
              f"## Leaderboard (by {metric}, median)", "",
              _markdown_table(board) if len(board) else "No cell has finished yet.", "",
              "## Cell status", "", *_status_lines(cells, ranked), "",
-             "## Plots", "", *plot_lines,
+             "## Plots", "", *_unreadable_lines(unreadable, results.path), *plot_lines,
              "## VPT versus system invariants", "", *_regression_lines(cells, results.metrics, ranked)]
     index = folder / "README.md"
     index.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
@@ -295,6 +299,13 @@ def _plot_attractors(results: Results, fig: Figure, shown: pd.DataFrame, curves:
 # --------------------------------------------------------------------------------------------------------------
 # Markdown
 # --------------------------------------------------------------------------------------------------------------
+def _unreadable_lines(unreadable: list[str], path: Path) -> list[str]:
+    if not unreadable:
+        return []
+    return [f"Left out of the plots: the forecast files of {', '.join(unreadable)} are missing or damaged "
+            f"(`chaosbench run --resume --out {path}` runs those cells again).", ""]
+
+
 def _cell_text(value) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"

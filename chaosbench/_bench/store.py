@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -144,9 +145,18 @@ class ResultsStore:
 
     # --- cells --------------------------------------------------------------------------------------------------
     def finished_keys(self, statuses=STATUSES) -> set[str]:
-        """Keys of the stored cells whose status is one of ``statuses``."""
+        """Keys of the stored cells whose status is one of ``statuses`` and whose forecast file, if they have one,
+        exists and opens (a deleted or truncated file makes its cell unfinished, to be run again)."""
         marks = ", ".join("?" * len(statuses))
-        return {row[0] for row in self.db.execute(f"SELECT key FROM cells WHERE status IN ({marks})", statuses)}
+        rows = self.db.execute(f"SELECT key, forecast_file FROM cells WHERE status IN ({marks})", statuses)
+        return {key for key, file in rows if not file or self._forecast_opens(file)}
+
+    def _forecast_opens(self, file: str) -> bool:
+        try:
+            with np.load(self.path / file, allow_pickle=False) as data:
+                return bool(data.files)
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+            return False
 
     def n_cells(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM cells").fetchone()[0]
@@ -181,11 +191,23 @@ class ResultsStore:
         return [dict(zip(CELL_COLUMNS, values)) for values in cursor]
 
     def load_forecast(self, row: dict) -> dict[str, np.ndarray]:
-        """The arrays stored for a cell (empty when it has none)."""
+        """The arrays stored for a cell (empty when it has none).
+
+        Raises
+        ------
+        ResultsStoreError
+            The cell's forecast file is missing or damaged.
+        """
         if not row.get("forecast_file"):
             return {}
-        with np.load(self.path / row["forecast_file"], allow_pickle=False) as data:
-            return {k: data[k] for k in data.files}
+        try:
+            with np.load(self.path / row["forecast_file"], allow_pickle=False) as data:
+                return {k: data[k] for k in data.files}
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+            reason = "is missing" if isinstance(exc, FileNotFoundError) else f"is damaged ({type(exc).__name__})"
+            raise ResultsStoreError(f"the forecast file {row['forecast_file']} of {row['system']}/"
+                                    f"{row['forecaster']} {reason}; 'chaosbench run --resume --out {self.path}' "
+                                    "runs that cell again") from None
 
     def archive(self) -> Path:
         """Move this directory's results into ``archive-DATE/`` and start an empty store, keeping the lock (nothing
