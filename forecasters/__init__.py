@@ -1,6 +1,10 @@
 """Forecaster implementations, installed as ``chaosbench.forecasters``; importing registers them all.
 
-The neural forecasters (``plrnn``, ``transformer``, ``lstm``) import torch only when fitted.
+The neural forecasters (``plrnn``, ``transformer``, ``lstm``) import torch only when fitted; their base class,
+:class:`NeuralForecaster`, is public for third-party PyTorch forecasters.
 """
 
 from . import baselines, lstm, plrnn, reservoir, transformer  # noqa: F401
+from ._neural import NeuralForecaster
+
+__all__ = ["NeuralForecaster"]

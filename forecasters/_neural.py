@@ -76,20 +76,36 @@ def _torch_session(torch, seed: int, n_threads: int | None):
 
 
 class NeuralForecaster(Forecaster):
-    """Base class of the PyTorch forecasters: seeding, thread limits and a training loop with a budget.
+    """Base class of PyTorch forecasters: seeding, thread limits and a training loop with a budget.
 
-    Subclasses store their own hyper-parameters and the common ones below in ``__init__`` and implement
-    ``_build(train, covariates, rng)`` (create the network, return its parameters to optimise; ``covariates`` are
-    the (n, k) known inputs, k = 0 without them), ``_train_batch(rng)`` (one gradient step's loss, a scalar tensor),
-    ``_finish()`` (fitted state for prediction, after training) and ``_predict(n_steps, context, covariates)``.
+    Public as ``chaosbench.forecasters.NeuralForecaster`` for third-party forecasters; importing it does not import
+    torch. A subclass stores its own hyper-parameters and the common ones below in ``__init__`` (one attribute per
+    argument) and implements four hooks:
+
+    * ``_build(train, covariates, rng)``: create the network as ``self.module_`` (a ``torch.nn.Module``; the loop
+      saves and restores its ``state_dict``) and return the parameters to optimise. ``covariates`` are the (n, k)
+      known inputs, k = 0 without them.
+    * ``_train_batch(rng)``: the loss of one optimiser step, a scalar tensor (the loop calls ``backward`` and steps).
+    * ``_finish()``: the state prediction needs once training is over, e.g. evaluation mode (optional).
+    * ``_predict(n_steps, context, covariates)``: the forecast, an (n_steps, dim) array; ``context`` is never None
+      (the class is tagged ``needs_context``: without one the training data are used).
+
+    Optionally ``_selection_interval()`` and ``_selection_score()`` score the model every few epochs and keep the
+    best parameters. Import torch inside the hooks, never at module level, so that the forecaster registers and
+    lists without torch; ``fit`` raises :class:`~chaosbench.exceptions.MissingDependencyError` when it is missing.
+
+    Seeding: ``fit`` seeds torch's global generator from ``random_state`` (forked, so the caller's is restored) and
+    passes ``rng``, a numpy generator of the same seed, to ``_build`` and ``_train_batch``: draw every random
+    number from these, never from ``np.random``. Threads and device: training runs on the CPU with deterministic
+    algorithms and, when ``n_threads`` is given, that many intra-op threads; wrap ``_predict``'s torch calls in
+    ``with self._session(torch):`` for the same settings (every setting is restored on exit).
 
     Training runs epochs of ``batches_per_epoch`` optimiser steps with RAdam (Liu et al. 2020) until ``max_epochs``
     epochs are done or ``time_budget_s`` seconds have passed since ``fit`` began, whichever comes first; the budget
     is checked after every step. The learning rate decays exponentially from ``learning_rate`` to
     ``final_learning_rate`` over the run's progress, the larger of the fractions of epochs and of the time budget
     used, so a budget-limited run still anneals. A step whose loss is not finite stops training and restores the
-    parameters at the end of the last complete epoch. Subclasses may score the model every few epochs on the
-    training data and keep the best parameters (``_selection_interval``, ``_selection_score``).
+    parameters at the end of the last complete epoch.
 
     Common parameters
     -----------------
@@ -117,10 +133,68 @@ class NeuralForecaster(Forecaster):
         (the whole fit), ``stopped_by`` (``"max_epochs"``, ``"time_budget"`` or ``"non_finite_loss"``) and
         ``final_loss`` (mean training loss of the last epoch, None if no epoch completed); with model selection
         also ``selected_epoch`` and its ``selection_score``.
+
+    Examples
+    --------
+    A network mapping each state, with the covariates of the next step, to the next increment::
+
+        import numpy as np
+        from chaosbench import forecaster
+        from chaosbench.forecasters import NeuralForecaster
+
+        @forecaster("increment_mlp")
+        class IncrementMLP(NeuralForecaster):
+            def __init__(self, width=32, batch_size=64, learning_rate=1e-3, final_learning_rate=1e-5,
+                         batches_per_epoch=50, max_epochs=100, time_budget_s=None, random_state=0,
+                         n_threads=None, verbose=True):
+                self.width, self.batch_size = width, batch_size
+                self.learning_rate, self.final_learning_rate = learning_rate, final_learning_rate
+                self.batches_per_epoch, self.max_epochs = batches_per_epoch, max_epochs
+                self.time_budget_s, self.random_state = time_budget_s, random_state
+                self.n_threads, self.verbose = n_threads, verbose
+
+            def _build(self, train, covariates, rng):
+                import torch
+
+                dim, n_inputs = train.shape[1], train.shape[1] + covariates.shape[1]
+                self.module_ = torch.nn.Sequential(torch.nn.Linear(n_inputs, self.width), torch.nn.Tanh(),
+                                                   torch.nn.Linear(self.width, dim))
+                self._inputs = np.hstack([train[:-1], covariates[1:]]).astype(np.float32)
+                self._targets = train[1:].astype(np.float32)
+                return self.module_.parameters()
+
+            def _train_batch(self, rng):
+                import torch
+
+                rows = rng.integers(0, len(self._targets), self.batch_size)
+                inputs = torch.from_numpy(self._inputs[rows])
+                state = inputs[:, :self.n_features_]
+                return torch.nn.functional.mse_loss(state + self.module_(inputs),
+                                                    torch.from_numpy(self._targets[rows]))
+
+            def _finish(self):
+                del self._inputs, self._targets
+
+            def _predict(self, n_steps, context, covariates):
+                import torch
+
+                state = torch.from_numpy(context[-1].astype(np.float32))
+                future = torch.from_numpy(covariates[len(context):].astype(np.float32))
+                out = np.empty((n_steps, len(state)))
+                with self._session(torch), torch.no_grad():
+                    for step in range(n_steps):
+                        state = state + self.module_(torch.cat([state, future[step]]))
+                        out[step] = state.numpy()
+                return out
     """
 
     min_train = 10
     tags = {"needs_context": True, "stochastic": True, "requires": "torch", "uses_covariates": True}
+
+    @classmethod
+    def get_test_params(cls):
+        """Two epochs of five steps on one thread, silently; subclasses add a small network."""
+        return {"batches_per_epoch": 5, "max_epochs": 2, "n_threads": 1, "verbose": False}
 
     def _check_common_params(self) -> None:
         _check_positive_int(self.max_epochs, "max_epochs")

@@ -41,7 +41,7 @@ class LSTMForecaster(NeuralForecaster):
         Training windows per optimiser step.
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
 verbose
-        See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
+        See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     Attributes
     ----------
@@ -79,6 +79,10 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+
+    @classmethod
+    def get_test_params(cls):
+        return super().get_test_params() | {"n_hidden": 8, "sequence_length": 20, "burn_in": 5, "batch_size": 4}
 
     def _check_params(self):
         for name in ("n_hidden", "n_layers", "sequence_length", "batch_size"):

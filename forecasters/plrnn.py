@@ -155,7 +155,7 @@ class ShallowPLRNN(_LatentRNNForecaster):
         keep the last).
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
 verbose
-        See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
+        See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     Attributes
     ----------
@@ -201,6 +201,10 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+
+    @classmethod
+    def get_test_params(cls):
+        return super().get_test_params() | {"n_hidden": 8, "sequence_length": 20, "batch_size": 4}
 
     def _check_params(self):
         self._check_sequence_params()
@@ -308,7 +312,7 @@ class AlmostLinearRNN(_LatentRNNForecaster):
         keep the last).
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
 verbose
-        See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
+        See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     Attributes
     ----------
@@ -346,6 +350,10 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+
+    @classmethod
+    def get_test_params(cls):
+        return super().get_test_params() | {"n_latent": 6, "sequence_length": 20, "batch_size": 4}
 
     def _check_params(self):
         self._check_sequence_params()

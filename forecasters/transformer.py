@@ -70,7 +70,7 @@ class PatchTransformer(NeuralForecaster):
         Training windows per optimiser step.
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
 verbose
-        See :class:`~chaosbench.forecasters._neural.NeuralForecaster`.
+        See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     Attributes
     ----------
@@ -114,6 +114,11 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+
+    @classmethod
+    def get_test_params(cls):
+        return super().get_test_params() | {"lookback": 32, "output_length": 8, "patch_len": 8, "stride": 4,
+                                            "d_model": 8, "n_heads": 2, "n_layers": 1, "d_ff": 16, "batch_size": 8}
 
     def _check_params(self):
         for name in ("lookback", "output_length", "patch_len", "stride", "d_model", "n_heads", "n_layers", "d_ff",

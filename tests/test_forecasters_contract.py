@@ -1,29 +1,161 @@
 """The contract check over every registered forecaster: adding one needs no new test."""
 
+import copy
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 
 import chaosbench
 from chaosbench import Forecaster, forecaster
-from chaosbench.exceptions import InvalidParameterError, NotFittedError, UnknownForecasterError
-
-FAST = {  # small settings that keep the contract check quick; the defaults are exercised elsewhere
-    "esn": {"n_units": 100},
-    "shplrnn": {"n_hidden": 8, "sequence_length": 20, "batch_size": 4, "batches_per_epoch": 5, "max_epochs": 2,
-                "n_threads": 1, "verbose": False},
-    "alrnn": {"n_latent": 6, "sequence_length": 20, "batch_size": 4, "batches_per_epoch": 5, "max_epochs": 2,
-              "n_threads": 1, "verbose": False},
-    "lstm": {"n_hidden": 8, "sequence_length": 20, "burn_in": 5, "batch_size": 4, "batches_per_epoch": 5,
-             "max_epochs": 2, "n_threads": 1, "verbose": False},
-    "transformer": {"lookback": 32, "output_length": 8, "patch_len": 8, "stride": 4, "d_model": 8, "n_heads": 2,
-                    "n_layers": 1, "d_ff": 16, "batch_size": 8, "batches_per_epoch": 5, "max_epochs": 2,
-                    "n_threads": 1, "verbose": False},
-}
+from chaosbench.exceptions import ContractError, InvalidParameterError, NotFittedError, UnknownForecasterError
 
 
 @pytest.mark.parametrize("name", chaosbench.list_forecasters())
 def test_check_forecaster(name):
-    chaosbench.check_forecaster(name, **FAST.get(name, {}))
+    chaosbench.check_forecaster(name)  # with the class's own get_test_params()
+
+
+class Persistence(Forecaster):
+    """A forecaster that keeps the contract; each one below breaks one check."""
+
+    def __init__(self, window=3):
+        self.window = window
+
+    def _fit(self, train, dt):
+        self.last_ = train[-1].copy()
+
+    def _predict(self, n_steps, context):
+        last = self.last_ if context is None else context[-1]
+        return np.tile(last, (n_steps, 1))
+
+
+class PartialTags(Persistence):
+    pass
+
+
+PartialTags.tags = {"stochastic": False}  # replaced after the class was made: the defaults' merge is bypassed
+
+
+class CachesInInit(Persistence):
+    def __init__(self, window=3):
+        self.window = window
+        self.cache = {}
+
+
+class TransformsParams(Persistence):
+    def __init__(self, window=3):
+        self.window = window + 1
+
+
+class TypoInTestParams(Persistence):
+    @classmethod
+    def get_test_params(cls):
+        return {"windw": 2}
+
+
+class TypoInSearchSpace(Persistence):
+    search_space = {"windw": [2, 4]}
+
+
+class RebindsParams(Persistence):
+    def _fit(self, train, dt):
+        super()._fit(train, dt)
+        self.window = len(train)
+
+
+class MutatesParams(Persistence):
+    def __init__(self, lags=None):
+        self.lags = [1, 2] if lags is None else lags
+
+    def _fit(self, train, dt):
+        super()._fit(train, dt)
+        self.lags.append(3)
+
+
+class IgnoresDt(Persistence):
+    def _fit(self, train, dt):
+        super()._fit(train, dt)
+        self.dt_ = 1.0  # assumes unit sampling
+
+
+class UnseededNoise(Persistence):
+    def _fit(self, train, dt):
+        self.last_ = train[-1] + np.random.default_rng().normal(scale=1e-3, size=train.shape[1])
+
+
+class PredictMovesState(Persistence):
+    def _predict(self, n_steps, context):
+        self.last_ = self.last_ + 1.0
+        return super()._predict(n_steps, context)
+
+
+class CloneCopiesFit(Persistence):
+    def clone(self):
+        return copy.copy(self)
+
+
+class IgnoresCovariates(Persistence):
+    tags = {"uses_covariates": True}
+
+    def _fit(self, train, dt, covariates):
+        super()._fit(train, dt)
+
+    def _predict(self, n_steps, context, covariates):
+        return super()._predict(n_steps, context)
+
+
+@pytest.mark.parametrize("broken, check", [
+    (PartialTags, "tags_complete"),
+    (CachesInInit, "init_sets_only_params"),
+    (TransformsParams, "get_params_round_trip"),
+    (TypoInTestParams, "test_params_known"),
+    (TypoInSearchSpace, "search_space_known"),
+    (RebindsParams, "params_unchanged_by_fit"),
+    (MutatesParams, "params_unchanged_by_fit"),
+    (IgnoresDt, "dt_recorded"),
+    (UnseededNoise, "deterministic"),
+    (PredictMovesState, "deterministic"),
+    (CloneCopiesFit, "clone_unfitted"),
+    (IgnoresCovariates, "covariates_used"),
+])
+def test_check_forecaster_names_the_broken_check(broken, check):
+    chaosbench.check_forecaster(Persistence())
+    with pytest.raises(ContractError, match=f"^{broken.__name__} fails {check}: ") as failed:
+        chaosbench.check_forecaster(broken())
+    assert failed.value.check == check and failed.value.subject == broken.__name__
+
+
+def test_check_forecaster_holds_under_python_optimize():
+    code = textwrap.dedent("""
+        import sys
+
+        import numpy as np
+
+        import chaosbench
+        from chaosbench.exceptions import ContractError
+
+        class RebindsParams(chaosbench.Forecaster):
+            def __init__(self, window=3):
+                self.window = window
+
+            def _fit(self, train, dt):
+                self.window, self.last_ = len(train), train[-1]
+
+            def _predict(self, n_steps, context):
+                return np.tile(self.last_, (n_steps, 1))
+
+        assert False, "asserts are not stripped"
+        try:
+            chaosbench.check_forecaster(RebindsParams())
+        except ContractError as failed:
+            print(sys.flags.optimize, failed.check)
+    """)
+    done = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "params_unchanged_by_fit"]
 
 
 def test_unknown_forecaster_suggests_close_names():
