@@ -8,18 +8,15 @@
 
 Both read the observation out of their first latent units (identity observation model), forecast by driving the
 latent state through the context window (observed units set to the data at each step) and then running freely.
-Training computes each batch's loss and exact gradients in one fused numba kernel (``_plrnn_kernels``; autograd's
-per-operation overhead made a training step about ten times slower) and steps RAdam in torch, in float64.
+Training computes each batch's loss and exact gradients in one fused numba kernel (``_plrnn_kernels``, which avoids
+autograd's per-operation overhead) and steps RAdam in torch, in float64.
 Prediction runs in numba kernels on the trained weights.
 
 Known covariates ``s_t`` (``k`` of them, e.g. sine and cosine of a forcing phase) are external inputs entering each
 latent step linearly, ``z_{t+1} = F(z_t) + C s_{t+1}`` with a learned (n_latent × k) matrix ``C``, zero at first
 (Koppe, Toutounji, Kirsch, Lis & Durstewitz, PLoS Comput. Biol. 15(8), e1007263, 2019; Brenner et al., ICML 2022);
 a forecast's free run receives the covariates of its steps. As they are known only over the training data, the
-checkpoint-scoring free run is then as long as the training data and driven by its covariates. On forced Duffing
-(dt = 2π/50, 1,600 training points, 400 steps of small models) the median RMSE of 25-step forecasts from 50-point
-contexts was 0.62 (shplrnn) and 0.55 (alrnn) standard deviations with the forcing phase as covariates, 0.97 and 0.75
-without.
+checkpoint-scoring free run is then as long as the training data and driven by its covariates.
 """
 
 from __future__ import annotations
@@ -281,11 +278,8 @@ class AlmostLinearRNN(_LatentRNNForecaster):
     from the first point (``[x; L x]``, ``L`` learned), and every ``forcing_interval`` steps replaces the observed
     units of the state by the data (sparse identity teacher forcing); the loss is the mean squared error of the
     observed units' predictions before forcing. Defaults follow the paper's Lorenz-63 setting (20 latent units,
-    τ = 16, windows of 200 with batches of 16, noise 0.05, RAdam from 1e-3 to 1e-5) except for 6 ReLUs instead of 2:
-    within a CPU budget of 240 s (~70,000 steps, against the authors' ~100,000) on standardized Lorenz (dt = 0.01,
-    20,000 points) the free run of a model with 2 ReLUs scored d_stsp 3.5 and d_h 0.14 (with checkpoints scored on
-    shorter runs, one collapsed onto a small cycle: d_stsp 11.0), one with 6 scored 1.03 and 0.076, and 0.86 and
-    0.033 once checkpoints were scored on 100,000-step free runs (noise floor of the two measures: 0.37 and 0.036).
+    τ = 16, windows of 200 with batches of 16, noise 0.05, RAdam from 1e-3 to 1e-5) except for 6 ReLUs instead of 2,
+    which reconstruct Lorenz better within a CPU budget of minutes (fewer steps than the authors').
     Initialisation: ``A`` the diagonal of a normalised positive-definite matrix, ``W`` normal with standard deviation
     0.01, ``h`` zero. Forecasting drives the latent state through the context, observed units set to the data,
     then runs freely. As in the authors' tutorial, checkpoints are scored by the state-space divergence of a free

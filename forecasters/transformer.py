@@ -36,20 +36,13 @@ class PatchTransformer(NeuralForecaster):
     each forecast step ``h`` of variable ``c`` adds ``b_{hc} · s_h``, a function of that step's covariates only, to
     the de-normalised head output (for a sinusoidal forcing, the linear response to it, with an amplitude and phase
     lag per step and variable). A last pass reaching past the forecast uses copies of the last covariate row
-    there, which affect only the discarded steps. On forced Duffing (dt = 2π/50, 1,600 training points; width 16,
-    one layer, look-back 32, 1,200 steps) 25-step forecasts from 50-point contexts had a median RMSE of 0.40
-    standard deviations with the forcing phase as covariates and 0.75 without.
+    there, which affect only the discarded steps.
 
-    The defaults are sized for a CPU: the paper's PatchTST/42 has look-back 336, width 128, 3 layers, 16 heads and
-    dropout 0.2, and already width 64 with 3 layers took ~0.4 s a step on one core, too slow to learn in minutes.
-    The paper's encoder normalises after each residual connection with batch normalisation (``norm="batch"``); its
-    reference code also offers layer normalisation before each sub-layer, the default here (``norm="layer"``, with a
-    final layer normalisation before the head), because it learns chaotic data far better within a CPU budget. On
-    standardized Lorenz (dt = 0.01, 20,000 points, 8,000 steps on one thread; ``benchmarks/neural_protocol.py``)
-    the final training loss and median VPT over 5 test windows were 8.1e-3 and 0.75 Lyapunov times with
-    ``norm="batch"`` and learning rate 3e-3; with ``norm="layer"`` 1.7e-3 and 0.96, 7.8e-4 and 1.12, 4.7e-4 and
-    1.61 at learning rates 3e-3, 1e-2 and 2e-2, all decaying to 1e-5; and 2.6e-4 and 1.62 decaying from 2e-2 to
-    1e-4 (the defaults; at two other seeds 1.25 and 1.07 against 1.23 and 0.88 when decaying to 1e-5).
+    The defaults are sized to train on a CPU in minutes (the paper's PatchTST/42: look-back 336, width 128, 3
+    layers, 16 heads, dropout 0.2). The paper's encoder normalises after each residual connection with batch
+    normalisation (``norm="batch"``); the default is layer normalisation before each sub-layer (``norm="layer"``, as
+    the paper's reference code offers, with a final layer normalisation before the head), which learns chaotic data
+    better within a CPU budget, as does the larger learning rate (2e-2 decaying to 1e-4).
 
     Parameters
     ----------
