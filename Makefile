@@ -4,14 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-slow bench clean
+.PHONY: install run test test-slow bench docs clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,neural]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,neural,docs]'
 	touch $(STAMP)
 
 run: install
@@ -26,6 +26,10 @@ test-slow: install
 bench: install
 	$(BIN)/python benchmarks/bench_integrate.py
 
+# The documentation site, into site/ (pages from the registries are generated during the build: docs/gen_pages.py).
+docs: install
+	NO_MKDOCS_2_WARNING=1 DISABLE_MKDOCS_2_WARNING=true $(BIN)/mkdocs build --strict
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist site *.egg-info .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,94 @@
+"""The documentation: the site builds strictly with a page and a picture per system, the generated roster and API
+pages list what is registered, and the README stays short and shows the two set-up commands."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import chaosbench
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+pytest.importorskip("mkdocs_gen_files", reason="the docs extra is not installed (pip install -e '.[docs]')")
+pytest.importorskip("mkdocstrings")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The whole site, built as `make docs` builds it (about 20 s with the picture cache empty, 7 s when full)."""
+    out = tmp_path_factory.mktemp("site")
+    env = os.environ | {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    env.pop("CHAOSBENCH_DOCS_SYSTEMS", None)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+def test_every_system_has_a_page_with_its_attractor_picture(site):
+    index = (site / "catalogue" / "index.html").read_text()
+    for name in chaosbench.list_systems():
+        page = site / "catalogue" / name / "index.html"
+        assert page.exists(), name
+        html = page.read_text()
+        assert f'src="../{name}.png"' in html, name
+        picture = site / "catalogue" / f"{name}.png"
+        assert picture.read_bytes().startswith(b"\x89PNG"), name
+        assert f'href="{name}/"' in index, name
+    lorenz = (site / "catalogue" / "Lorenz" / "index.html").read_text()
+    for line in chaosbench.get_system("Lorenz").equations():
+        assert line.split(" = ")[0] in lorenz
+
+
+def test_roster_lists_every_forecaster_and_metric(site):
+    roster = (site / "forecasters" / "index.html").read_text()
+    for name in chaosbench.list_forecasters():
+        assert f'id="{name}"' in roster, name
+    metrics = (site / "metrics" / "index.html").read_text()
+    for name in chaosbench.list_metrics():
+        assert f'id="{name}"' in metrics, name
+
+
+def test_api_page_documents_every_public_name(site):
+    api = (site / "reference" / "api" / "index.html").read_text()
+    for name in chaosbench.__all__:
+        if name not in ("__version__", "exceptions"):
+            assert f'id="chaosbench.{name}"' in api, name
+    cli = (site / "reference" / "cli" / "index.html").read_text()
+    for command in ("list systems", "info", "simulate", "lyapunov", "invariants", "run", "leaderboard", "report"):
+        assert f"chaosbench {command}" in cli, command
+
+
+def test_results_page_shows_the_shipped_leaderboard(site):
+    results = (site / "results" / "index.html").read_text()
+    board = pd.read_csv(ROOT / "results" / "examples" / "quick" / "leaderboard.csv")
+    for forecaster, vpt in zip(board["forecaster"], board["vpt_nrmse_median"]):
+        assert re.search(rf"<td>{re.escape(forecaster)}</td>\s*<td>{vpt:.4g}</td>", results), forecaster
+    assert "chaosbench run --preset quick" in results
+
+
+def test_readme_is_short_and_shows_the_two_commands():
+    text = README.read_text()
+    assert len(text.splitlines()) <= 200
+    assert re.search(r"^make run\b", text, re.M) and re.search(r"^make test\b", text, re.M)
+
+
+def test_readme_leaderboard_excerpt_matches_the_shipped_run():
+    text = README.read_text()
+    board = pd.read_csv(ROOT / "results" / "examples" / "quick" / "leaderboard.csv").set_index("forecaster")
+    rows = re.findall(r"^\s+(\d+)\s+(\w+)\s+([\d.]+)\s", text.split("```text", 1)[1].split("```", 1)[0], re.M)
+    assert rows
+    for rank, forecaster, vpt in rows:
+        assert board.loc[forecaster, "rank"] == int(rank)
+        assert float(vpt) == pytest.approx(board.loc[forecaster, "vpt_nrmse_median"], rel=1e-3)
+
+
+def test_readme_links_point_at_existing_docs():
+    for target in re.findall(r"\]\((docs/[^)#]+)", README.read_text()):
+        assert (ROOT / target).exists(), target
