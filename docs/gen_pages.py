@@ -237,7 +237,7 @@ def catalogue_index(names: list[str]) -> str:
 # Forecasters and metrics
 
 
-_CITATION = re.compile(r"\(([^()]*?\b(?:19|20)\d\d[a-z]?)\)")
+_CITATION = re.compile(r"\(([^()]*?[A-Za-z][^()]*?\b(?:19|20)\d\d[a-z]?)\)")  # "(Author et al. 2024)"
 
 
 def forecasters_page() -> str:
