@@ -41,9 +41,10 @@ SYSTEMS_ENV = "CHAOSBENCH_DOCS_SYSTEMS"
 
 
 def _rst_to_markdown(text: str) -> str:
-    """The reStructuredText of numpydoc docstrings as Markdown: roles and ``.. math::`` directives."""
+    """The reStructuredText of numpydoc docstrings as Markdown: roles, ``.. math::`` directives, section titles."""
     text = re.sub(r":(?:func|class|meth|attr|mod|data):`~?([^`]+)`", r"`\1`", text)
     text = re.sub(r"^([ \t]*)\.\. math::[ \t]*(.+)$", r"\1```text\n\1\2\n\1```", text, flags=re.M)
+    text = re.sub(r"^([ \t]*)(\w[\w ]*)\n[ \t]*-{3,}$", r"\1**\2**\n", text, flags=re.M)  # numpydoc sections
     return text
 
 
@@ -258,6 +259,11 @@ def forecasters_page() -> str:
         description = _description(doc)
         if description:
             sections += ['??? info "Description"', "", textwrap.indent(_rst_to_markdown(description), "    "), ""]
+    import chaosbench.forecasters as builtins
+
+    for name in getattr(builtins, "__all__", []):  # public base classes for third-party forecasters
+        obj = getattr(builtins, name)
+        sections += [f"## Base class `chaosbench.forecasters.{name}`", "", _rst_to_markdown(_docstring(obj)), ""]
     return "\n".join([
         "# Forecasters", "",
         f"{len(names)} forecasters, generated from the registry (`chaosbench.list_forecasters()`): each one's "
