@@ -8,7 +8,8 @@ import warnings
 import numpy as np
 
 from . import integrators as kernels
-from .system import System, _positive_float, _positive_int, get_system
+from .._core.validation import positive_float, positive_int
+from .system import System, get_system
 from .solvers import DOP853, DelayRK4, Radau, scipy_callables
 from ..exceptions import ChaosbenchWarning, IntegrationError, InvalidParameterError
 
@@ -131,14 +132,14 @@ def lyapunov_spectrum(
         warnings.warn(f"{system.name} has a discontinuous right-hand side: the tangent-space method ignores the "
                       "jumps; lyapunov_max_reference gives the largest exponent reliably", ChaosbenchWarning,
                       stacklevel=2)
-    k = system.dim if k is None else _positive_int(k, "k")
+    k = system.dim if k is None else positive_int(k, "k")
     if k > system.dim:
         raise InvalidParameterError(f"{system.name}: k={k} exceeds the dimension {system.dim}")
     if system.delay is not None and k != 1:
         raise InvalidParameterError(f"{system.name} is a delay equation: only its largest exponent (k=1) is available")
-    n_periods = _positive_float(n_periods, "n_periods")
-    steps_per_period = _positive_int(steps_per_period, "steps_per_period")
-    renorm_every = _positive_int(renorm_every, "renorm_every")
+    n_periods = positive_float(n_periods, "n_periods")
+    steps_per_period = positive_int(steps_per_period, "steps_per_period")
+    renorm_every = positive_int(renorm_every, "renorm_every")
     start = system.trajectory(1, ic=ic, seed=seed, transient=transient)
     period, natural_step = _time_scales(system)
     if system.delay is not None:
@@ -199,7 +200,7 @@ def lyapunov_max_reference(
     Delay equations use the perturbed-history method with a four times finer step.
     """
     system = _as_system(system_or_name)
-    n_periods = _positive_float(n_periods, "n_periods")
+    n_periods = positive_float(n_periods, "n_periods")
     if system.delay is not None:
         period = system.period
         return float(_delay_lyapunov_max(system, system.sample_ics(1, seed=seed)[0], period / 400, n_periods, 50)[0])
