@@ -70,11 +70,11 @@ def test_nonautonomous_duffing_matches_scipy():
 
 def test_dense_output_never_shrinks_steps():
     lorenz = chaosbench.get_system("Lorenz")
-    rhs = lorenz._compiled().rhs
+    problem = lorenz.problem()
     steps = []
     for n in (2, 200, 20000):
-        status, x, t, u, n_steps = kernels.kernel("dop853")(rhs, 0.0, lorenz.ic, lorenz._p, 0.0, 10.0 / (n - 1), n,
-                                                            1e-10, 1e-12, 1e12, 10**6)
+        status, x, t, u, n_steps = kernels.kernel("dop853")(problem.equations.rhs, 0.0, lorenz.ic, problem.p, 0.0,
+                                                            10.0 / (n - 1), n, 1e-10, 1e-12, 1e12, 10**6)
         assert status == kernels.OK
         steps.append(n_steps)
     assert steps[0] == steps[1] == steps[2]
@@ -155,9 +155,41 @@ def test_stiff_systems_use_radau_and_a_stiff_time_scale_probe(register):
         return y, mu * (1 - x**2) * y - x
 
     traj = StiffVanDerPol.trajectory(300, pts_per_period=50, transient=2.0)
-    assert traj.info["solver"]["method"] == "Radau"
+    assert traj.info["solver"]["method"] == "radau"
     assert np.abs(traj.x[:, 0]).max() == pytest.approx(2.0, rel=0.02)  # the relaxation cycle's amplitude
     # Known limitation of the period rule (shortest of the variables' dominant periods): the spiky velocity y peaks
     # at a harmonic of the relaxation period, so the estimate is the fundamental divided by a small integer.
     ratio = (3 - 2 * np.log(2)) * 100 / StiffVanDerPol.period
     assert 1 <= round(ratio) <= 7 and ratio == pytest.approx(round(ratio), rel=0.1)
+
+
+def test_tableaux_are_the_published_constants():
+    """The project's tableaux equal scipy's copies of the same publications, bit for bit."""
+    from scipy.integrate._ivp import dop853_coefficients as d8
+    from scipy.integrate._ivp.rk import RK45
+
+    from chaosbench._dynamics import tableaux
+
+    A, b, c = tableaux.DOPRI5
+    assert np.array_equal(A[:6, :5], RK45.A) and np.array_equal(A[6, :6], RK45.B)
+    assert np.array_equal(b[:6], RK45.B) and np.array_equal(c[:6], RK45.C)
+    assert np.array_equal(tableaux.DOPRI5_ERROR, RK45.E) and np.array_equal(tableaux.DOPRI5_DENSE, RK45.P)
+    A, b, c = tableaux.DOP853
+    assert np.array_equal(A, d8.A) and np.array_equal(b[:12], d8.B) and np.array_equal(c, d8.C)
+    assert np.array_equal(tableaux.DOP853_ERROR5, d8.E5) and np.array_equal(tableaux.DOP853_ERROR3, d8.E3)
+    assert np.array_equal(tableaux.DOP853_DENSE, d8.D)
+    for A, b, c in (tableaux.RK4, tableaux.DOPRI5, tableaux.DOP853):  # consistency: rows of A sum to c
+        np.testing.assert_allclose(A.sum(axis=1), c, atol=1e-14)
+
+
+@pytest.mark.parametrize("method", ["rk4", "dde_rk4"])
+def test_tolerances_of_a_fixed_step_solver_are_refused(method):
+    with pytest.raises(chaosbench.InvalidParameterError, match="rtol and atol do not apply"):
+        chaosbench.get_solver(method, rtol=1e-6)
+    with pytest.raises(chaosbench.InvalidParameterError, match="rtol and atol do not apply"):
+        chaosbench.get_system("MackeyGlass").trajectory(10, atol=1e-9)
+
+
+def test_solver_names_are_one_case():
+    for name in ("rk4", "dopri5", "dop853", "radau", "bdf", "lsoda", "dde_rk4"):
+        assert chaosbench.get_solver(name).name == name == chaosbench.get_solver(name.upper()).name

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 import chaosbench
 from chaosbench._dynamics import datafile as _datafile
-from chaosbench._dynamics.invariants import correlation_dimension, lyapunov_max_reference
+from chaosbench._dynamics.invariants import correlation_dimension, invariants_table, lyapunov_max_reference
 from chaosbench.cli import main
 
 
@@ -37,9 +37,9 @@ def test_two_trajectory_reference_agrees_with_benettin():
 def test_data_file_round_trip_keeps_other_rows(tmp_path):
     path = tmp_path / "inv.csv"
     settings = {"n_periods": 200.0, "reference_periods": 200.0, "corrdim_points": 1000}
-    first = _datafile.invariants_table(["Lorenz", "Rossler"], progress=False, **settings)
+    first = invariants_table(["Lorenz", "Rossler"], progress=False, **settings)
     _datafile.write_invariants(first, path)
-    update = _datafile.invariants_table(["Rossler"], progress=False, **settings | {"seed": 7})
+    update = invariants_table(["Rossler"], progress=False, **settings | {"seed": 7})
     _datafile.write_invariants(update, path)
     text = path.read_text()
     assert text.startswith("# Invariants computed by chaosbench")
@@ -89,7 +89,7 @@ def test_rewriting_the_data_file_is_idempotent(tmp_path):
 
 
 def test_benettin_step_is_refined_only_where_lambda_is_unresolved():
-    from chaosbench._dynamics.datafile import resolved_steps_per_period
+    from chaosbench._dynamics.invariants import resolved_steps_per_period
 
     assert resolved_steps_per_period(chaosbench.get_system("Lorenz"), 1) == 200
     # WindmiReduced's tanh switch (d1 = 2200) is jumped over at 200 steps per period: lambda 0.13 instead of 0.085

@@ -21,3 +21,26 @@ def test_import_chaosbench_loads_no_heavy_optional_dependency():
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_no_import_cycles():
+    """No two of chaosbench's modules import each other, directly or through others (function-level imports
+    included). Left out: the package itself (the public API re-exports everything) and the two loaders of the
+    built-in catalogue and roster, which import them by design."""
+    import grimp
+
+    graph = grimp.build_graph("chaosbench")
+    for importer in graph.find_modules_that_directly_import("chaosbench"):
+        graph.remove_import(importer=importer, imported="chaosbench")
+    for imported in graph.find_modules_directly_imported_by("chaosbench"):
+        graph.remove_import(importer="chaosbench", imported=imported)
+    for loader, package in (("chaosbench._dynamics.system", "chaosbench.systems"),
+                            ("chaosbench._forecasting.forecaster", "chaosbench.forecasters")):
+        for imported in graph.find_modules_directly_imported_by(loader):
+            if imported == package or imported.startswith(package + "."):
+                graph.remove_import(importer=loader, imported=imported)
+    assert {"chaosbench._dynamics.system", "chaosbench._bench.cell"} <= graph.modules
+    cycles = sorted({tuple(graph.find_shortest_chain(importer=imported, imported=importer)) + (imported,)
+                     for importer in graph.modules for imported in graph.find_modules_directly_imported_by(importer)
+                     if graph.find_shortest_chain(importer=imported, imported=importer)})
+    assert not cycles, "\n".join(" -> ".join(c) for c in cycles)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import math
 import os
 import socket
@@ -23,12 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._core.divergence import FORECAST_FACTOR, FORECAST_RULE, divergence_bound, diverged
+
 __all__ = ["CellSpec", "cell_specs", "derive_seed", "run_cell"]
 
 CELL_THREADS = 1  # BLAS / torch threads per cell: the cell is the unit of parallelism, and results are bit-stable
-DIVERGENCE_FACTOR = 100.0  # a forecast beyond this many times the training data's largest magnitude has diverged
-DIVERGENCE_RULE = (f"a non-finite value, or |x| > {DIVERGENCE_FACTOR:g} x the training data's largest magnitude in a "
-                   "variable that does not drift by design")
 
 
 def derive_seed(*names) -> int:
@@ -57,8 +55,7 @@ class CellSpec:
 
 
 def cell_key(system: str, forecaster: str, seed: int, noise: float) -> str:
-    """The store's key of a cell: its names and numbers JSON-encoded, so no name can make two cells share one."""
-    return json.dumps([system, forecaster, int(seed), float(noise)])
+    return f"{system}|{forecaster}|seed={seed}|noise={float(noise)!r}"
 
 
 def cell_specs(config) -> list[CellSpec]:
@@ -164,7 +161,7 @@ def _run(spec: CellSpec, record: dict) -> dict:
     (truth, forecast), context = drift_as_increments([truth, forecast], last, data)
     record["status"] = "diverged" if runaway.any() else "ok"
     if runaway.any():
-        record["error"] = (f"forecast left the attractor's range ({DIVERGENCE_RULE}) in {int(runaway.sum())} of "
+        record["error"] = (f"forecast left the attractor's range ({FORECAST_RULE}) in {int(runaway.sum())} of "
                            f"{len(forecast)} windows; scored as the worst value from that step on")
     values, problems = score(spec.metrics, truth, forecast, context)
     if free_run is not None:
@@ -220,13 +217,12 @@ def drift_as_increments(series: list, last: np.ndarray, data) -> tuple[list, dic
 
 def cut_at_divergence(forecast: np.ndarray, data) -> tuple[np.ndarray, np.ndarray]:
     """Forecasts (n_windows, n_steps, dim) with every step from the first runaway one on set to NaN, and which
-    windows ran away. Runaway: a non-finite value, or a variable beyond :data:`DIVERGENCE_FACTOR` times the largest
-    magnitude of the training data's bounded variables; variables that drift by design (angles) never run away.
+    windows ran away, by the forecast rule of :mod:`chaosbench._core.divergence`: a non-finite value, or a variable
+    beyond ``FORECAST_FACTOR`` times the largest magnitude of the training data's bounded variables; variables that
+    drift by design (angles) never run away.
     NaN makes every metric count the rest of the window as its worst value (horizon metrics stop there)."""
     bounded = [i for i in range(forecast.shape[2]) if i not in data.context["unbounded"]]
-    bound = DIVERGENCE_FACTOR * float(np.abs(data.train[:, bounded]).max(initial=1.0))
-    with np.errstate(invalid="ignore"):
-        bad = ~np.isfinite(forecast).all(axis=2) | ~(np.abs(forecast[:, :, bounded]) <= bound).all(axis=2)
+    bad = diverged(forecast, divergence_bound(data.train[:, bounded], FORECAST_FACTOR), bounded)
     first = np.where(bad.any(axis=1), bad.argmax(axis=1), forecast.shape[1])
     out = forecast.copy()
     for i, k in enumerate(first):

@@ -7,9 +7,7 @@ Python layer turns a failure into :class:`~chaosbench.exceptions.IntegrationErro
 
 Delay equations use RK4 by the method of steps with cubic Hermite interpolation of the stored history.
 
-Butcher tableaux of Dormand & Prince (1980) and of DOP853 with its dense output (Hairer, Nørsett & Wanner,
-*Solving Ordinary Differential Equations I*, 2nd ed., 1993, Sec. II.5 and II.6) are published constants; they are
-read from scipy, which ships them.
+The Butcher tableaux are the published constants of :mod:`chaosbench._dynamics.tableaux`.
 """
 
 from __future__ import annotations
@@ -17,8 +15,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 from numba import types
-from scipy.integrate._ivp import dop853_coefficients as _d8
-from scipy.integrate._ivp.rk import RK45 as _RK45
+
+from . import tableaux
 
 OK, NON_FINITE, RUNAWAY, STEP_COLLAPSE, TOO_MANY_STEPS = 0, 1, 2, 3, 4
 STATUS_MESSAGES = {
@@ -35,25 +33,11 @@ JAC_TYPE = types.FunctionType(types.void(types.float64, _vec, _vec, _mat))
 _RESULT = types.Tuple((types.int64, _mat, types.float64, _vec, types.int64))  # status, samples, t, u, steps
 _LYAP_RESULT = types.Tuple((types.int64, _vec, types.float64, _vec, types.int64))  # status, log sums, t, u, steps
 
-# Tableaux as (A, b, c) with A strictly lower triangular.
-RK4_TABLEAU = (
-    np.array([[0, 0, 0, 0], [0.5, 0, 0, 0], [0, 0.5, 0, 0], [0, 0, 1.0, 0]]),
-    np.array([1 / 6, 1 / 3, 1 / 3, 1 / 6]),
-    np.array([0, 0.5, 0.5, 1.0]),
-)
-_DP5_A = np.zeros((7, 7))
-_DP5_A[:6, :5] = _RK45.A
-_DP5_A[6, :6] = _RK45.B  # FSAL stage: f(t + h, u_new)
-_DP5_C = np.append(_RK45.C, 1.0)
-DP5_TABLEAU = (_DP5_A[:6, :6].copy(), _RK45.B.copy(), _RK45.C.copy())
-_DP5_E = _RK45.E.copy()
-_DP5_P = np.ascontiguousarray(_RK45.P)
-
-_D8_A = np.ascontiguousarray(_d8.A)
-_D8_C = _d8.C.copy()
-_D8_B = _d8.B.copy()
-_D8_E3, _D8_E5, _D8_D = _d8.E3.copy(), _d8.E5.copy(), np.ascontiguousarray(_d8.D)
-DOP853_TABLEAU = (_D8_A[:12, :12].copy(), _D8_B, _D8_C[:12].copy())
+# Coefficients the adaptive kernels read as compile-time constants.
+_DP5_A, _, _DP5_C = tableaux.DOPRI5  # seven stages; row 7 of A is b (first same as last)
+_DP5_E, _DP5_P = tableaux.DOPRI5_ERROR, tableaux.DOPRI5_DENSE
+_D8_A, _D8_B, _D8_C = tableaux.DOP853
+_D8_E3, _D8_E5, _D8_D = tableaux.DOP853_ERROR3, tableaux.DOP853_ERROR5, tableaux.DOP853_DENSE
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")

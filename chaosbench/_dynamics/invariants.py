@@ -1,21 +1,25 @@
-"""Invariants chaosbench computes: dominant period, Lyapunov spectrum, Kaplan-Yorke dimension."""
+"""Invariants chaosbench computes: dominant period, Lyapunov exponents (and the rule for λ_max), Kaplan-Yorke and
+correlation dimensions, and the rows of the shipped invariants file."""
 
 from __future__ import annotations
 
+import datetime
+import json
 import math
+import time
 import warnings
+from collections.abc import Iterable
 
 import numpy as np
 
-from . import integrators as kernels
-from .._core.validation import positive_float, positive_int
-from .system import System, get_system
-from .solvers import DOP853, DelayRK4, Radau, scipy_callables
-from ..exceptions import ChaosbenchWarning, IntegrationError, InvalidParameterError
+from .._core.provenance import __version__, git_commit
+from .datafile import AGREEMENT, COLUMNS, NEAR_ZERO
+from .solvers import DOP853, RK4, DelayRK4
+from .system import System, _positive_float, _positive_int, get_system
+from ..exceptions import ChaosbenchError, ChaosbenchWarning, IntegrationError, InvalidParameterError
 
-__all__ = ["dominant_period", "lyapunov_spectrum", "kaplan_yorke_dimension"]
-
-_period_cache: dict = {}
+__all__ = ["dominant_period", "lyapunov_spectrum", "lyapunov_max", "lyapunov_max_method", "lyapunov_max_reference",
+           "kaplan_yorke_dimension", "correlation_dimension", "compute_invariants", "invariants_table"]
 
 
 def _as_system(system_or_name) -> System:
@@ -26,72 +30,9 @@ def dominant_period(system_or_name) -> float:
     """Characteristic period: the shortest of the variables' dominant spectral periods.
 
     Computed once per system and parameter values from a trajectory sampled at a quarter of the solver's natural
-    step (see :func:`_spectral_peak_period`); deterministic.
+    step (see :func:`chaosbench._dynamics.timescales.time_scales`); deterministic.
     """
-    return _time_scales(_as_system(system_or_name))[0]
-
-
-def _time_scales(system: System, probe_steps: int = 2000, n_samples: int = 2**14) -> tuple[float, float]:
-    """``(period, step)``: the characteristic period, and the natural step of an explicit solver (the mean step of
-    ``probe_steps`` adaptive DOP853 steps at rtol 1e-6 from the initial condition, which also serve as transient).
-
-    The spectrum is taken from ``n_samples`` samples a quarter of the natural step apart; for systems tagged
-    ``stiff`` the natural step comes from scipy's Radau instead, and for delay equations from a hundredth of the
-    delay.
-    """
-    key = (system._definition, tuple(system._p))
-    if key in _period_cache:
-        return _period_cache[key]
-    if system.delay is not None:  # sampled at a twentieth of the delay after 50 delays of transient
-        dt = system.delay / 20
-        _, x = system._integrate(system.ic, t_first=50 * system.delay, dt=dt, n=n_samples, solver=DelayRK4())
-        return _period_cache.setdefault(key, (_spectral_peak_period(x, dt, system.unbounded), system.delay / 100))
-    compiled = system._compiled()
-    status, _, t_probe, u, _ = kernels.kernel("dop853")(
-        compiled.rhs, 0.0, system.ic, system._p, math.inf, 1.0, 1, 1e-6, 1e-9, system._divergence_bound(), probe_steps)
-    if status != kernels.TOO_MANY_STEPS:
-        raise IntegrationError(system.name, t_probe, u, kernels.STATUS_MESSAGES.get(status, "probe ended early"))
-    explicit_step = t_probe / probe_steps
-    solver, sample_step = DOP853(rtol=1e-8, atol=1e-10), explicit_step
-    if "stiff" in system.tags:
-        solver, (t_probe, u, sample_step) = Radau(), _radau_probe(system, compiled, u, t_probe, probe_steps // 10)
-    dt = sample_step / 4
-    _, x = system._integrate(u, t0=t_probe, t_first=t_probe, dt=dt, n=n_samples, solver=solver)
-    return _period_cache.setdefault(key, (_spectral_peak_period(x, dt, system.unbounded), explicit_step))
-
-
-def _radau_probe(system, compiled, u, t0, n_steps):
-    """``(t, u, mean step)`` after ``n_steps`` steps of scipy's Radau (rtol 1e-6) from ``(t0, u)``."""
-    from scipy.integrate import Radau as RadauStepper
-
-    fun, jacobian = scipy_callables(compiled, system._p)
-    stepper = RadauStepper(fun, t0, u, t_bound=math.inf, rtol=1e-6, atol=1e-9, jac=jacobian)
-    for _ in range(n_steps):
-        if stepper.step() is not None or not np.isfinite(stepper.y).all():
-            raise IntegrationError(system.name, stepper.t, stepper.y, "stiff probe failed")
-    return stepper.t, np.ascontiguousarray(stepper.y), (stepper.t - t0) / n_steps
-
-
-def _spectral_peak_period(x: np.ndarray, dt: float, unbounded=(), min_cycles: int = 4) -> float:
-    """The shortest of the variables' dominant periods.
-
-    Each variable's dominant period is the highest peak of its Hann-windowed power spectrum among frequencies with
-    at least ``min_cycles`` cycles in the window (slower components are drift, not oscillation). Taking the
-    shortest keeps a slow variable from setting the time scale of a fast one. Constant variables are ignored;
-    drifting (``unbounded``) ones enter through their increments.
-    """
-    if unbounded:
-        drifting = list(unbounded)
-        x = x.copy()
-        x[1:, drifting] = np.diff(x[:, drifting], axis=0)
-        x = x[1:]
-    x = x[:, x.std(axis=0) > 0]
-    if x.shape[1] == 0:
-        raise InvalidParameterError("cannot estimate a period: every variable is constant (a fixed point?)")
-    power = np.abs(np.fft.rfft((x - x.mean(axis=0)) * np.hanning(len(x))[:, None], axis=0)) ** 2
-    freqs = np.fft.rfftfreq(len(x), d=dt)
-    peaks = min_cycles + np.argmax(power[min_cycles:], axis=0)
-    return float(1.0 / freqs[peaks].max())
+    return _as_system(system_or_name).time_scales()[0]
 
 
 def lyapunov_spectrum(
@@ -132,40 +73,32 @@ def lyapunov_spectrum(
         warnings.warn(f"{system.name} has a discontinuous right-hand side: the tangent-space method ignores the "
                       "jumps; lyapunov_max_reference gives the largest exponent reliably", ChaosbenchWarning,
                       stacklevel=2)
-    k = system.dim if k is None else positive_int(k, "k")
+    k = system.dim if k is None else _positive_int(k, "k")
     if k > system.dim:
         raise InvalidParameterError(f"{system.name}: k={k} exceeds the dimension {system.dim}")
     if system.delay is not None and k != 1:
         raise InvalidParameterError(f"{system.name} is a delay equation: only its largest exponent (k=1) is available")
-    n_periods = positive_float(n_periods, "n_periods")
-    steps_per_period = positive_int(steps_per_period, "steps_per_period")
-    renorm_every = positive_int(renorm_every, "renorm_every")
+    n_periods = _positive_float(n_periods, "n_periods")
+    steps_per_period = _positive_int(steps_per_period, "steps_per_period")
+    renorm_every = _positive_int(renorm_every, "renorm_every")
     start = system.trajectory(1, ic=ic, seed=seed, transient=transient)
-    period, natural_step = _time_scales(system)
+    period, natural_step = system.time_scales()
     if system.delay is not None:
         return _delay_lyapunov_max(system, start.x[0], period / steps_per_period, n_periods, renorm_every)
     h = min(period / steps_per_period, natural_step / 10)  # resolve the period; stay inside RK4's stability
     n_steps = int(round(n_periods * steps_per_period))
     n_align = 10 * steps_per_period  # let the tangent vectors align before accumulating
-    compiled = system._compiled()
-    bound = 1e8 * max(1.0, float(np.abs(start.x).max()))
-    status, logs, t, u, _ = kernels.kernel("benettin")(
-        compiled.rhs, compiled.jac, float(start.t[0]), np.ascontiguousarray(start.x[0]), system._p, h, n_align, n_steps, k,
-        renorm_every, bound)
-    if status != kernels.OK:
-        raise IntegrationError(system.name, t, u, kernels.STATUS_MESSAGES[status])
+    logs, h = RK4(dt=h).lyapunov_sums(system.problem(start.x[0]), start.x[0], t0=float(start.t[0]),
+                                      n_transient=n_align, n_steps=n_steps, k=k, renorm_every=renorm_every)
     return np.sort(logs / (n_steps * h))[::-1]
 
 
 def _delay_lyapunov_max(system, hist, h, n_periods, renorm_every) -> np.ndarray:
+    """λ_max of a delay equation with at least 100 steps per delay, at most ``h``, after 20 delays of transient."""
     m = max(100, math.ceil(system.delay / h))
-    h = system.delay / m
-    n_steps = int(round(n_periods * system.period / h))
-    status, logs, t, u, _ = kernels.kernel("dde_lyapunov")(
-        system._compiled().rhs, 0.0, np.ascontiguousarray(hist), system._p, h, m, 20 * m, n_steps, renorm_every, 1e-8,
-        system._divergence_bound())
-    if status != kernels.OK:
-        raise IntegrationError(system.name, t, u, kernels.STATUS_MESSAGES[status])
+    n_steps = int(round(n_periods * system.period / (system.delay / m)))
+    logs, h = DelayRK4(dt=system.delay / m).lyapunov_sums(system.problem(), hist, t0=0.0, n_transient=20 * m,
+                                                          n_steps=n_steps, k=1, renorm_every=renorm_every)
     return logs / (n_steps * h)
 
 
@@ -200,7 +133,7 @@ def lyapunov_max_reference(
     Delay equations use the perturbed-history method with a four times finer step.
     """
     system = _as_system(system_or_name)
-    n_periods = positive_float(n_periods, "n_periods")
+    n_periods = _positive_float(n_periods, "n_periods")
     if system.delay is not None:
         period = system.period
         return float(_delay_lyapunov_max(system, system.sample_ics(1, seed=seed)[0], period / 400, n_periods, 50)[0])
@@ -219,19 +152,13 @@ def _two_trajectory_rate(system, start, interval, n_intervals, eps, rtol, max_gr
     n_intervals = max(1, int(round(n_intervals)))
     t = float(start.t[0])
     scale = max(1.0, float(np.abs(start.x).max()))
-    run = kernels.kernel("dop853")
-    rhs, p, bound = system._compiled().rhs, system._p, system._divergence_bound()
+    solver, problem = DOP853(rtol=rtol, atol=1e-2 * rtol, max_steps=10**7), system.problem()
     u = np.ascontiguousarray(start.x[0])
     direction = np.cos(np.arange(system.dim) + 0.5)
     v = u + eps * scale * direction / np.linalg.norm(direction)
     total = 0.0
     for _ in range(n_intervals):
-        states = []
-        for w in (u, v):
-            status, x, t_end, w_end, _ = run(rhs, t, w, p, t + interval, 1.0, 1, rtol, 1e-2 * rtol, bound, 10**7)
-            if status != kernels.OK:
-                raise IntegrationError(system.name, t_end, w_end, kernels.STATUS_MESSAGES[status])
-            states.append(x[0])
+        states = [solver.solve(problem, w, t0=t, t_first=t + interval, dt=1.0, n=1)[1][0] for w in (u, v)]
         u, v = states
         dist = float(np.linalg.norm(v - u))
         if not (dist > 0 and math.isfinite(dist)):
@@ -243,6 +170,25 @@ def _two_trajectory_rate(system, start, interval, n_intervals, eps, rtol, max_gr
         v = u + (v - u) / growth
         t += interval
     return total / (n_intervals * interval)
+
+
+def lyapunov_max_method(system_or_name) -> str:
+    """How chaosbench measures a system's largest Lyapunov exponent: ``"two_trajectory"`` (:func:`lyapunov_max_reference`)
+    for systems tagged ``discontinuous``, whose tangent dynamics ignore the jumps of the right-hand side, else
+    ``"benettin"`` (:func:`lyapunov_spectrum` with the exact Jacobian)."""
+    return "two_trajectory" if "discontinuous" in _as_system(system_or_name).tags else "benettin"
+
+
+def lyapunov_max(system_or_name, *, n_periods: float = 1000.0, seed: int | None = None,
+                 steps_per_period: int = 200) -> float:
+    """The largest Lyapunov exponent by chaosbench's rule (:func:`lyapunov_max_method`), over ``n_periods``
+    characteristic periods with either method; ``seed`` draws the start as in :meth:`System.trajectory` (default:
+    each method's own default start). ``steps_per_period`` applies to Benettin's method."""
+    system = _as_system(system_or_name)
+    start = {} if seed is None else {"seed": seed}
+    if lyapunov_max_method(system) == "two_trajectory":
+        return float(lyapunov_max_reference(system, n_periods=n_periods, **start))
+    return float(lyapunov_spectrum(system, 1, n_periods=n_periods, steps_per_period=steps_per_period, **start)[0])
 
 
 def correlation_dimension(
@@ -273,3 +219,104 @@ def correlation_dimension(
     radii = np.geomspace(lo, hi, n_radii)
     counts = np.searchsorted(dist, radii, side="right") / len(dist)
     return float(np.polyfit(np.log(radii), np.log(counts), 1)[0])
+
+
+DEFAULT_SETTINGS = {
+    "n_periods": 5000.0,  # Benettin spectrum
+    "reference_periods": 10000.0,  # two-trajectory reference for lambda_max
+    "corrdim_points": 4000,  # Grassberger-Procaccia, sampled at 10 points per period
+    "seed": 1,
+}
+
+
+def _vector(values) -> str:
+    return " ".join(f"{v:.6g}" for v in values)
+
+
+def compute_invariants(name: str, **settings) -> dict:
+    """Every computed invariant of one system, as a row of the data file (see ``COLUMNS``)."""
+    cfg = DEFAULT_SETTINGS | settings
+    system = get_system(name)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ChaosbenchWarning)  # recorded in the notes below instead
+        steps = resolved_steps_per_period(system, cfg["seed"]) if system.delay is None else None
+        run = {"n_periods": cfg["n_periods"], "seed": cfg["seed"]} | ({"steps_per_period": steps} if steps else {})
+        spectrum = lyapunov_spectrum(system, 1 if system.delay is not None else None, **run)
+    lam = lyapunov_max(system, **run)
+    notes = []
+    if lyapunov_max_method(system) == "two_trajectory":
+        notes.append("discontinuous right-hand side: the tangent-space spectrum ignores the jumps, so lambda_max "
+                     "is the two-trajectory estimate (the spectrum column is Benettin's, for reference only)")
+    # A conservative system's mixed phase space is not ergodic: a different start may sample another component
+    # with another exponent, so its reference follows the same start (the method is what is independent).
+    reference_seed = cfg["seed"] if "conservative" in system.tags else cfg["seed"] + 1
+    try:
+        reference = lyapunov_max_reference(system, n_periods=cfg["reference_periods"], seed=reference_seed)
+    except ChaosbenchError as exc:
+        reference = None
+        notes.append(f"reference run failed: {exc}")
+    traj = system.trajectory(cfg["corrdim_points"], pts_per_period=10, seed=cfg["seed"])
+    points = traj.x if system.dim > 1 or system.delay is None else _delay_embedding(system, cfg)
+    rel = None if not reference else (lam - reference) / abs(reference)
+    if rel is not None and abs(rel) > AGREEMENT:
+        notes.append(_disagreement_note(lam, reference, system.period))
+    return {
+        "system": name, "dim": system.dim, "period": system.period, "lyapunov_max": lam,
+        "lyapunov_max_reference": reference, "rel_diff": rel, "lyapunov_spectrum": _vector(spectrum),
+        "kaplan_yorke_dimension": kaplan_yorke_dimension(spectrum) if system.delay is None else None,
+        "correlation_dimension": correlation_dimension(points), "mean": _vector(traj.x.mean(axis=0)),
+        "std": _vector(traj.x.std(axis=0)), "seconds": round(time.perf_counter() - start, 2),
+        "notes": "; ".join(notes), "settings": json.dumps(cfg | {"benettin_steps_per_period": steps}, sort_keys=True),
+    }
+
+
+def resolved_steps_per_period(system, seed: int, probe_periods: float = 1000.0, base: int = 200,
+                              tolerance: float = 0.1, max_refinements: int = 3) -> int:
+    """RK4 steps per period at which Benettin's lambda_max is resolved: starting from ``base``, the step is divided
+    by 4 while a ``probe_periods`` estimate moves by more than ``tolerance`` (relative), at most
+    ``max_refinements`` times. A steep feature that the smooth-flow step jumps over (e.g. WindmiReduced's tanh
+    switch, 0.132 at 200 steps per period against 0.087 at 2,000 and 0.085 at 10,000) is caught; the differences
+    between two resolved runs are statistical and stay well under the tolerance. Exponents that are zero within
+    statistical error (|lambda| * period < 0.02) need no refinement."""
+    lam = lyapunov_spectrum(system, 1, n_periods=probe_periods, steps_per_period=base, seed=seed)[0]
+    steps = base
+    for _ in range(max_refinements):
+        finer = lyapunov_spectrum(system, 1, n_periods=probe_periods, steps_per_period=4 * steps, seed=seed)[0]
+        scale = max(abs(finer), abs(lam))
+        if abs(finer - lam) <= tolerance * scale or scale * system.period < NEAR_ZERO:
+            break
+        steps, lam = 4 * steps, finer
+    return steps
+
+
+def _delay_embedding(system, cfg) -> np.ndarray:
+    """A delay equation's scalar series embedded in 5 dimensions with a lag of a quarter period (Takens)."""
+    x = system.trajectory(cfg["corrdim_points"] + 40, pts_per_period=40, seed=cfg["seed"]).x[:, 0]
+    return np.column_stack([x[k * 10: len(x) - 40 + k * 10] for k in range(5)])[::4]
+
+
+def _disagreement_note(lam: float, reference: float, period: float) -> str:
+    if abs(reference) * period < NEAR_ZERO or abs(lam) * period < NEAR_ZERO:
+        return ("lambda_max is near zero on the scale of a period (|lambda| * period < 0.02): the relative "
+                "difference reflects the estimators' statistical error, not a disagreement in the exponent")
+    return f"lambda_max and the reference differ by {abs(lam - reference) / abs(reference):.0%}: under review"
+
+
+def invariants_table(names: Iterable[str], *, progress: bool | None = None, **settings):
+    """Rows of :func:`compute_invariants` for ``names``; a system that fails gets its error in ``notes``."""
+    import pandas as pd
+    from tqdm import tqdm
+
+    cfg = DEFAULT_SETTINGS | settings
+    provenance = {"chaosbench_version": __version__, "git_commit": (git_commit() or "")[:7],
+                  "computed_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "settings": json.dumps(cfg, sort_keys=True)}
+    rows = []
+    for name in tqdm(list(names), desc="invariants", unit="system", disable=None if progress is None else not progress):
+        try:
+            row = compute_invariants(name, **cfg)
+        except ChaosbenchError as exc:
+            row = {"system": name, "notes": f"failed: {exc}"}
+        rows.append(provenance | row)  # a row's own settings (e.g. the resolved step) are kept
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import inspect
+import math
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,17 +14,11 @@ import numpy as np
 
 from .._core.provenance import __version__
 from .._core.registry import Registry
-from .._core.validation import (
-    NON_NEGATIVE_FLOAT,
-    NON_NEGATIVE_INT,
-    POSITIVE_FLOAT,
-    POSITIVE_INT,
-    positive_float,
-    positive_int,
-    validate_params,
-)
 from . import symbolic as _symbolic
-from .solvers import DelayRK4, Radau, Solver, get_solver
+from .._core.divergence import TRAJECTORY_FACTOR, divergence_bound
+from .datafile import computed_invariants
+from .solvers import Problem, Solver, get_solver
+from .timescales import time_scales
 from .trajectory import Trajectory
 from ..exceptions import (
     DuplicateSystemError,
@@ -38,7 +33,6 @@ __all__ = ["System", "system", "get_system", "list_systems"]
 
 #: Literature invariants a declaration may state (values from the cited papers, never computed by chaosbench).
 LITERATURE_FIELDS = ("lyapunov_max", "lyapunov_spectrum", "kaplan_yorke_dimension", "correlation_dimension")
-DIVERGENCE_FACTOR = 1e8  # a state beyond this many times the initial condition's scale counts as divergent
 # Independent starts (System.sample_ics, trajectory(seed=...)): the declared initial condition perturbed by
 # START_PERTURBATION times each variable's std (measured on START_SAMPLES states), then integrated until the
 # perturbation has grown to the attractor's size: DECORRELATION_LYAPUNOV_TIMES Lyapunov times, at least and at most
@@ -137,17 +131,20 @@ def _param_value(system: str, key: str, value, shape: tuple):
     return arr
 
 
-#: The arguments of :meth:`System.trajectory` that stand on their own (``ic`` and ``method`` are checked in use).
-TRAJECTORY_CONSTRAINTS = {
-    "n": [POSITIVE_INT],
-    "pts_per_period": [POSITIVE_FLOAT],
-    "dt": [POSITIVE_FLOAT, None],
-    "transient": [NON_NEGATIVE_FLOAT],
-    "rtol": [POSITIVE_FLOAT, None],
-    "atol": [POSITIVE_FLOAT, None],
-    "seed": [NON_NEGATIVE_INT, None],
-    "standardize": ["boolean"],
-}
+def _positive_int(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise InvalidParameterError(f"{what} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _positive_float(value, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise InvalidParameterError(f"{what} must be a positive number, got {value!r}")
+    return number
 
 
 class System:
@@ -219,9 +216,12 @@ class System:
         """Characteristic period: declared, or the dominant period of the power spectrum (computed once)."""
         if self._definition.period is not None and self._is_default():
             return self._definition.period
-        from .invariants import dominant_period
+        return self.time_scales()[0]
 
-        return dominant_period(self)
+    def time_scales(self) -> tuple[float, float]:
+        """``(period, step)`` measured on the equations (never the declared period): the dominant spectral period
+        and the natural step of an explicit solver (see :func:`chaosbench._dynamics.timescales.time_scales`)."""
+        return time_scales(self.problem(), self.ic, stiff="stiff" in self.tags, unbounded=self.unbounded)
 
     def _is_default(self) -> bool:
         return all(np.array_equal(self._params[k], v) for k, v in zip(self._definition.param_names,
@@ -278,32 +278,27 @@ class System:
     # --- integration ----------------------------------------------------------------------------------------
     def default_solver(self) -> Solver:
         """DelayRK4 for delay equations, Radau for systems tagged ``stiff``, DOP853 otherwise."""
-        if self._definition.delay is not None:
-            return DelayRK4()
-        return Radau() if "stiff" in self.tags else get_solver("dop853")
+        return get_solver("dde_rk4" if self._definition.delay is not None else "radau" if "stiff" in self.tags
+                          else "dop853")
 
     def _solver(self, method, rtol, atol) -> Solver:
-        if method is None:
-            solver = self.default_solver()
-            return solver if rtol is None and atol is None else get_solver(solver.name.lower(), rtol, atol)
-        solver = get_solver(method, rtol, atol)
-        if (self._definition.delay is not None) != isinstance(solver, DelayRK4):
+        solver = get_solver(self.default_solver().name if method is None else method, rtol, atol)
+        if (self._definition.delay is not None) != solver.delay_equations:
             raise InvalidParameterError(
                 f"{self.name}: method {solver.name!r} does not apply; delay equations use 'dde_rk4' and other "
                 "systems cannot")
         return solver
 
-    def _divergence_bound(self, user_ic=None) -> float:
-        """States beyond this magnitude count as divergent: a multiple of the declared (or user-given) IC's scale."""
-        scale = float(np.max(np.abs(self._definition.ic)))
-        if user_ic is not None:
-            scale = max(scale, float(np.max(np.abs(user_ic))))
-        return DIVERGENCE_FACTOR * max(1.0, scale)
+    def problem(self, *reference_states) -> Problem:
+        """What a :class:`Solver` integrates: the compiled equations with these parameter values, and the divergence
+        bound of integration (:data:`~chaosbench._core.divergence.TRAJECTORY_FACTOR` times the scale of the declared
+        initial condition and of any ``reference_states``)."""
+        scale = np.concatenate([self._definition.ic, *(np.ravel(u) for u in reference_states)])
+        return Problem(self.name, self._compiled(), self._p, divergence_bound(scale, TRAJECTORY_FACTOR), self.delay)
 
     def _integrate(self, u0, *, t_first, dt, n, solver, t0=0.0, user_ic=None):
-        extra = {} if self._definition.delay is None else {"delay": self.delay}
-        return solver.solve(self._compiled(), system=self.name, u0=u0, p=self._p, t0=t0, t_first=t_first, dt=dt, n=n,
-                            bound=self._divergence_bound(user_ic), **extra)
+        problem = self.problem() if user_ic is None else self.problem(user_ic)
+        return solver.solve(problem, u0, t0=t0, t_first=t_first, dt=dt, n=n)
 
     def trajectory(
         self,
@@ -352,14 +347,15 @@ class System:
         IntegrationError
             If the state becomes non-finite or runs away.
         """
-        validate_params(TRAJECTORY_CONSTRAINTS, {"n": n, "pts_per_period": pts_per_period, "dt": dt,
-                                                 "transient": transient, "rtol": rtol, "atol": atol, "seed": seed,
-                                                 "standardize": standardize}, owner=self.name)
-        n, transient = int(n), float(transient)
+        n = _positive_int(n, "n")
+        transient = float(transient)
+        if not (math.isfinite(transient) and transient >= 0):
+            raise InvalidParameterError(f"transient must be a non-negative number of periods, got {transient!r}")
         if ic is not None and seed is not None:
             raise InvalidParameterError("give either ic or seed, not both")
         period = self.period
-        sample_dt = float(dt) if dt is not None else period / pts_per_period
+        sample_dt = _positive_float(dt, "dt") if dt is not None else period / _positive_float(
+            pts_per_period, "pts_per_period")
         solver = self._solver(method, rtol, atol)
         if seed is not None:
             t, x = self._integrate_from_independent_start(seed, t_after=transient * period, dt=sample_dt, n=n,
@@ -375,11 +371,11 @@ class System:
             info |= {"loc": loc, "scale": scale}
         settings = {
             "n": n, "pts_per_period": pts_per_period, "dt": dt, "ic": None if ic is None else u0.tolist(),
-            "transient": transient, "method": method if isinstance(method, Solver) else solver.name.lower(),
+            "transient": transient, "method": method if isinstance(method, Solver) else solver.name,
             "rtol": rtol, "atol": atol, "seed": seed, "standardize": standardize,
         }
         return Trajectory(t=t, x=x, system=self.name, params=dict(self._params), dt=sample_dt, settings=settings,
-                          variables=self.variables, info=info)
+                          variables=self.variables, info=info, source=self)
 
     def sample_ics(self, k: int, seed: int | None = None) -> np.ndarray:
         """``k`` states on the attractor, each from its own independent start (see :meth:`trajectory`'s ``seed``):
@@ -389,7 +385,7 @@ class System:
 
         Returns an array of shape (k, dim).
         """
-        k = positive_int(k, "k", owner=self.name)
+        k = _positive_int(k, "k")
         children = np.random.SeedSequence(seed).spawn(k)
         solver = self.default_solver()
         return np.concatenate([self._integrate_from_independent_start(child, t_after=0.0, dt=1.0, n=1,
@@ -433,8 +429,6 @@ class System:
         low, high = DECORRELATION_PERIODS
         lam = None
         if self._is_default():
-            from .datafile import computed_invariants
-
             lam = (computed_invariants(self.name) or {}).get("lyapunov_max")
         periods = low if not lam or lam <= 0 else DECORRELATION_LYAPUNOV_TIMES / (lam * self.period)
         return min(max(periods, low), high) * self.period
@@ -483,7 +477,7 @@ def _parse_signature(fn, name: str, dim: int | None, delay: str | None):
     else:
         if len(positional) != 1:
             raise SystemDefinitionError(f"{name}: with dim={dim} the function takes the whole state as one array")
-        variables = tuple(f"{positional[0]}{i}" for i in range(positive_int(dim, "dim", owner=name)))
+        variables = tuple(f"{positional[0]}{i}" for i in range(_positive_int(dim, f"{name}: dim")))
     return variables, delayed, tuple(params), nonautonomous
 
 
@@ -575,8 +569,8 @@ def system(
     definition = _Definition(
         name=sys_name, function=fn, variables=variables, param_names=tuple(k for k, _ in params),
         defaults=tuple(v for _, v in params), ic=ic_arr, citation=citation.strip(),
-        description=inspect.cleandoc(fn.__doc__ or ""), period=None if period is None else positive_float(
-            period, "period", owner=sys_name), literature=dict(literature), tags=tag_set, vector=dim is not None,
+        description=inspect.cleandoc(fn.__doc__ or ""), period=None if period is None else _positive_float(
+            period, f"{sys_name}: period"), literature=dict(literature), tags=tag_set, vector=dim is not None,
         nonautonomous=nonautonomous, unbounded=unbounded, deviation=deviation, delay=delay,
         delayed_variables=delayed, jac_function=jac, forcing_period=forcing_period,
     )

@@ -35,6 +35,8 @@ class Trajectory:
         Names of the state variables (columns of ``x``).
     info : Mapping
         Derived facts: characteristic period used, chaosbench version, and ``loc``/``scale`` of standardization.
+    source : System, optional
+        The system (with these parameters) that made it, for :meth:`regenerate`.
     """
 
     t: np.ndarray
@@ -45,6 +47,7 @@ class Trajectory:
     settings: Mapping
     variables: tuple
     info: Mapping = field(default_factory=dict)
+    source: object = field(default=None, repr=False)  # the System whose trajectory method made it
 
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self.x, dtype=dtype)
@@ -58,10 +61,11 @@ class Trajectory:
         return self.x.shape[1]
 
     def regenerate(self) -> Trajectory:
-        """Integrate again from the stored settings (bit-identical on the same machine and versions)."""
-        from .system import get_system
-
-        return get_system(self.system).with_params(**self.params).trajectory(**self.settings)
+        """Integrate again from the stored settings with the system that made it (bit-identical on the same machine
+        and versions)."""
+        if self.source is None:
+            raise InvalidParameterError("only a trajectory made by System.trajectory knows its system to regenerate")
+        return self.source.trajectory(**self.settings)
 
     def to_frame(self):
         """A pandas DataFrame with a ``t`` column and one column per state variable."""
@@ -81,8 +85,7 @@ class Trajectory:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".npy":
-            with open(path, "wb") as fh:  # a file object: np.save would append ".npy" to a name ending in ".NPY"
-                np.save(fh, np.column_stack([self.t, self.x]))
+            np.save(path, np.column_stack([self.t, self.x]))
         elif suffix == ".csv":
             self.to_frame().to_csv(path, index=False)
         else:
