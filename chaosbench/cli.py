@@ -5,7 +5,9 @@ Bad input ends with one line on stderr and exit status 2, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -38,10 +40,24 @@ class _Group(click.Group):
         except ChaosbenchError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(USAGE_ERROR)
+        except MemoryError:
+            click.echo("Error: out of memory; ask for less (e.g. a smaller --n)", err=True)
+            ctx.exit(USAGE_ERROR)
         except click.UsageError as exc:  # click's own messages, without the usage lines: one line, exit 2
             click.echo(f"Error: {exc.format_message()} (see '{exc.ctx.command_path if exc.ctx else 'chaosbench'} "
                        "--help')", err=True)
             ctx.exit(USAGE_ERROR)
+
+
+@contextlib.contextmanager
+def _writing(path):
+    """Report a file that cannot be written (bad name, a file as parent folder, full disk) as one line."""
+    try:
+        yield
+    except OSError as exc:
+        blocking = next((p for p in Path(path).parents if p.exists() and not p.is_dir()), None)
+        reason = f"{blocking} is a file, not a folder" if blocking is not None else exc.strerror or exc
+        raise ChaosbenchError(f"cannot write {path}: {reason}") from None
 
 
 def _parse_params(pairs) -> dict:
@@ -161,7 +177,7 @@ def info(name, as_json):
 @click.option("--pts-per-period", type=float, default=100.0, show_default=True,
               help="Samples per characteristic period (ignored with --dt).")
 @click.option("--dt", type=float, help="Sampling interval in time units.")
-@click.option("--seed", type=int, help="Start from an on-attractor state drawn with this seed.")
+@click.option("--seed", type=click.IntRange(min=0), help="Start from an on-attractor state drawn with this seed.")
 @click.option("--ic", help="Initial condition as comma-separated numbers (default: the declared one).")
 @click.option("--method", default=None, help="dop853 (default), dopri5, rk4, radau, bdf or lsoda.")
 @click.option("--rtol", type=float, help="Relative tolerance of adaptive methods.")
@@ -182,9 +198,15 @@ def simulate(name, n, pts_per_period, dt, seed, ic, method, rtol, atol, transien
         except ValueError:
             raise InvalidParameterError(f"--ic expects comma-separated numbers, got {ic!r}") from None
     system = get_system(name).with_params(**_parse_params(params))
+    needed = n * (system.dim + 1) * 8 * 2  # the states and times, and one copy on the way to the file
+    available = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    if needed > available:
+        raise InvalidParameterError(f"--n {n} needs about {needed / 2**30:.3g} GiB, more than this machine's "
+                                    f"{available / 2**30:.3g} GiB of memory")
     traj = system.trajectory(n, pts_per_period=pts_per_period, dt=dt, seed=seed, ic=ic, method=method, rtol=rtol,
                              atol=atol, transient=transient, standardize=standardize)
-    path = traj.save(out)
+    with _writing(out):
+        path = traj.save(out)
     click.echo(f"wrote {len(traj)} samples of {system.name} (dt={traj.dt:.6g}) to {path}")
 
 
@@ -193,7 +215,7 @@ def simulate(name, n, pts_per_period, dt, seed, ic, method, rtol, atol, transien
 @click.option("--all", "all_", is_flag=True, help="Every registered system.")
 @click.option("--spectrum", is_flag=True, help="Compute the whole spectrum and the Kaplan-Yorke dimension.")
 @click.option("--n-periods", type=float, default=5000.0, show_default=True, help="Averaging length in periods.")
-@click.option("--seed", type=int, help="Start from an on-attractor state drawn with this seed.")
+@click.option("--seed", type=click.IntRange(min=0), help="Start from an on-attractor state drawn with this seed.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Also write the table as CSV.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def lyapunov(names, all_, spectrum, n_periods, seed, out, fmt):
@@ -211,8 +233,9 @@ def lyapunov(names, all_, spectrum, n_periods, seed, out, fmt):
     failed = frame[frame["error"].notna()] if "error" in frame else frame.iloc[:0]
     _emit(frame.drop(columns=["error"], errors="ignore"), fmt)
     if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(out, index=False)
+        with _writing(out):
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            frame.to_csv(out, index=False)
         click.echo(f"wrote {out}", err=True)
     for message in failed.get("error", []):
         click.echo(f"failed: {message}", err=True)
@@ -227,7 +250,7 @@ def lyapunov(names, all_, spectrum, n_periods, seed, out, fmt):
               help="Averaging length of the Lyapunov spectrum, in periods.")
 @click.option("--reference-periods", type=float, default=DEFAULT_SETTINGS["reference_periods"], show_default=True,
               help="Length of the independent two-trajectory reference for lambda_max, in periods.")
-@click.option("--seed", type=int, default=DEFAULT_SETTINGS["seed"], show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SETTINGS["seed"], show_default=True)
 def invariants(systems, out, n_periods, reference_periods, seed):
     """Recompute invariants (Lyapunov spectrum and an independent lambda_max reference, Kaplan-Yorke and
     correlation dimensions, period, mean and std) and write them, with provenance, to the data file."""
@@ -235,7 +258,8 @@ def invariants(systems, out, n_periods, reference_periods, seed):
     for name in names:
         get_system(name)  # unknown names fail before any work
     frame = invariants_table(names, n_periods=n_periods, reference_periods=reference_periods, seed=seed)
-    path = write_invariants(frame, out)
+    with _writing(out or "the invariants file"):
+        path = write_invariants(frame, out)
     failed = frame["notes"].fillna("").str.startswith("failed")
     disagree = (frame["rel_diff"].abs() > AGREEMENT).sum()
     click.echo(f"wrote {len(frame)} rows to {path}: {int(failed.sum())} failed, {int(disagree)} with lambda_max "

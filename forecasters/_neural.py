@@ -15,8 +15,8 @@ import time
 
 import numpy as np
 
-from chaosbench import Forecaster
-from chaosbench.exceptions import InvalidParameterError, MissingDependencyError
+from chaosbench import Forecaster, Interval
+from chaosbench.exceptions import MissingDependencyError
 
 __all__ = ["NeuralForecaster", "import_torch", "sample_windows"]
 
@@ -29,27 +29,6 @@ def import_torch(forecaster_name: str):
         raise MissingDependencyError(f"forecaster {forecaster_name!r} needs PyTorch: "
                                      f"pip install 'chaosbench[neural]'") from None
     return torch
-
-
-def _is_integer(value) -> bool:
-    """Whether ``value`` is a Python or numpy integer (not a bool)."""
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _check_positive_int(value, name: str, allow_none: bool = False) -> None:
-    if allow_none and value is None:
-        return
-    if not _is_integer(value) or value < 1:
-        raise InvalidParameterError(f"{name} must be a positive integer{' or None' if allow_none else ''}, "
-                                    f"got {value!r}")
-
-
-def _check_positive_float(value, name: str, allow_none: bool = False) -> None:
-    if allow_none and value is None:
-        return
-    if isinstance(value, bool) or not (np.isscalar(value) and np.isfinite(value) and value > 0):
-        raise InvalidParameterError(f"{name} must be a positive number{' or None' if allow_none else ''}, "
-                                    f"got {value!r}")
 
 
 @contextlib.contextmanager
@@ -196,19 +175,21 @@ class NeuralForecaster(Forecaster):
         """Two epochs of five steps on one thread, silently; subclasses add a small network."""
         return {"batches_per_epoch": 5, "max_epochs": 2, "n_threads": 1, "verbose": False}
 
-    def _check_common_params(self) -> None:
-        _check_positive_int(self.max_epochs, "max_epochs")
-        _check_positive_int(self.batches_per_epoch, "batches_per_epoch")
-        _check_positive_float(self.time_budget_s, "time_budget_s", allow_none=True)
-        _check_positive_int(self.n_threads, "n_threads", allow_none=True)
-        _check_positive_float(self.learning_rate, "learning_rate")
-        _check_positive_float(self.final_learning_rate, "final_learning_rate")
-        if self.random_state is not None and (isinstance(self.random_state, bool)
-                                              or not isinstance(self.random_state, (int, np.integer))):
-            raise InvalidParameterError(f"random_state must be an integer or None, got {self.random_state!r}")
+    #: The common parameters' constraints; a subclass declares ``NeuralForecaster.parameter_constraints | {...}``.
+    parameter_constraints = {
+        "learning_rate": [Interval(float, 0, None, closed="neither")],
+        "final_learning_rate": [Interval(float, 0, None, closed="neither")],
+        "batches_per_epoch": [Interval(int, 1, None)],
+        "max_epochs": [Interval(int, 1, None)],
+        "time_budget_s": [Interval(float, 0, None, closed="neither"), None],
+        "random_state": [Interval(int, 0, None), None],
+        "n_threads": [Interval(int, 1, None), None],
+        "verbose": ["boolean"],
+    }
 
     def _check_params(self) -> None:
-        """Validate the subclass's own hyper-parameters (override)."""
+        """Check what relates several hyper-parameters (override); each one alone is checked against
+        ``parameter_constraints`` by ``fit``."""
 
     def _seed(self) -> int:
         if self.random_state is None:
@@ -221,7 +202,6 @@ class NeuralForecaster(Forecaster):
     def _fit(self, train, dt, covariates):
         start = time.perf_counter()
         torch = import_torch(self.name)
-        self._check_common_params()
         self._check_params()
         seed = self._seed()
         rng = np.random.default_rng(seed)

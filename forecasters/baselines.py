@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import scipy.linalg
 
-from chaosbench import Forecaster, forecaster
+from chaosbench import Forecaster, Interval, Options, forecaster
 
 
 @forecaster("naive")
@@ -68,18 +68,6 @@ def _ridge(features, targets, alpha):
     return weights, y_mu - mu @ weights
 
 
-def _check_nonnegative(value, what, integer=False, minimum=0):
-    from chaosbench.exceptions import InvalidParameterError
-
-    ok = np.isscalar(value) and not isinstance(value, bool) and np.isfinite(value) and value >= minimum
-    if integer:
-        ok = ok and float(value) == int(value)
-    if not ok:
-        kind = "an integer" if integer else "a number"
-        raise InvalidParameterError(f"{what} must be {kind} >= {minimum}, got {value!r}")
-    return int(value) if integer else float(value)
-
-
 # --- linear autoregression ------------------------------------------------------------------------------------------
 
 @forecaster("linear")
@@ -113,6 +101,7 @@ class LinearAR(Forecaster):
     min_train = 20
     tags = {"uses_covariates": True}
     search_space = {"n_lags": [2, 5, 10], "alpha": [1e-10, 1e-8, 1e-6]}
+    parameter_constraints = {"n_lags": [Interval(int, 1, None)], "alpha": [Interval(float, 0, None)]}
 
     def __init__(self, n_lags=5, alpha=1e-6):
         self.n_lags = n_lags
@@ -128,8 +117,7 @@ class LinearAR(Forecaster):
         return np.concatenate(out, axis=-1)
 
     def _fit(self, train, dt, covariates):
-        p = _check_nonnegative(self.n_lags, "n_lags", integer=True, minimum=1)
-        alpha = _check_nonnegative(self.alpha, "alpha")
+        p, alpha = int(self.n_lags), float(self.alpha)
         n, d = train.shape
         p = min(p, max(1, (n - 2) // (d + 1)))  # keep more training pairs than features
         lags = np.stack([train[p - 1 - k:n - 1 - k] for k in range(p)], axis=1)  # (n - p, p, d), newest first
@@ -178,6 +166,7 @@ class VARForecaster(Forecaster):
     min_train = 30
     tags = {"uses_covariates": True}
     search_space = {"maxlags": [5, 10, 20], "ic": ["aic", "bic"]}
+    parameter_constraints = {"maxlags": [Interval(int, 1, None)], "ic": [Options(("aic", "bic", "hqic", "fpe"))]}
 
     def __init__(self, maxlags=10, ic="aic"):
         self.maxlags = maxlags
@@ -186,11 +175,7 @@ class VARForecaster(Forecaster):
     def _fit(self, train, dt, covariates):
         from statsmodels.tsa.api import VAR
 
-        from chaosbench.exceptions import InvalidParameterError
-
-        maxlags = _check_nonnegative(self.maxlags, "maxlags", integer=True, minimum=1)
-        if self.ic not in ("aic", "bic", "hqic", "fpe"):
-            raise InvalidParameterError(f"ic must be one of 'aic', 'bic', 'hqic', 'fpe', got {self.ic!r}")
+        maxlags = int(self.maxlags)
         n, d = train.shape
         k = covariates.shape[1]
         exog = covariates if k else None
@@ -255,6 +240,7 @@ class ARIMAForecaster(Forecaster):
 
     min_train = 30
     search_space = {"order": [(2, 0, 1), (3, 0, 1), (2, 1, 1)]}
+    parameter_constraints = {"order": [tuple, list]}  # of three non-negative integers, checked in _fit
 
     def __init__(self, order=(2, 0, 1)):
         self.order = order
@@ -338,14 +324,14 @@ class PolyAR(Forecaster):
     min_train = 30
     tags = {"uses_covariates": True}
     search_space = {"degree": [1, 2, 3], "alpha": [1e-8, 1e-6, 1e-4]}
+    parameter_constraints = {"degree": [Interval(int, 1, None)], "alpha": [Interval(float, 0, None)]}
 
     def __init__(self, degree=2, alpha=1e-6):
         self.degree = degree
         self.alpha = alpha
 
     def _fit(self, train, dt, covariates):
-        degree = _check_nonnegative(self.degree, "degree", integer=True, minimum=1)
-        alpha = _check_nonnegative(self.alpha, "alpha")
+        degree, alpha = int(self.degree), float(self.alpha)
         d = train.shape[1]
         self.exponents_ = _monomial_exponents(d, degree)  # constant, then the linear terms, then the higher ones
         lifted = _lift(train, self.exponents_)
@@ -364,13 +350,6 @@ class PolyAR(Forecaster):
                 state = np.concatenate([_lift(state[None], self.exponents_)[0], future[i]]) @ self.coef_
                 out[i] = state
         return out
-
-
-def _check_rank(rank):
-    from chaosbench.exceptions import InvalidParameterError
-
-    if rank is not None and (isinstance(rank, bool) or not isinstance(rank, (int, np.integer)) or rank < 1):
-        raise InvalidParameterError(f"rank must be a positive integer or None, got {rank!r}")
 
 
 @forecaster("dmd")
@@ -409,6 +388,7 @@ class DMD(Forecaster):
 
     min_train = 3
     search_space = {"n_delays": [5, 10, 20, 40], "rank": [None, 10, 30]}
+    parameter_constraints = {"n_delays": [Interval(int, 1, None)], "rank": [Interval(int, 1, None), None]}
 
     def __init__(self, n_delays=20, rank=None):
         self.n_delays = n_delays
@@ -417,8 +397,7 @@ class DMD(Forecaster):
     def _fit(self, train, dt):
         from chaosbench.exceptions import InvalidParameterError
 
-        q = _check_nonnegative(self.n_delays, "n_delays", integer=True, minimum=1)
-        _check_rank(self.rank)
+        q = int(self.n_delays)
         n, d = train.shape
         if n < q + 2:
             raise InvalidParameterError(f"training data has {n} steps; DMD with n_delays={q} needs at least {q + 2}")
@@ -483,14 +462,14 @@ class EDMD(Forecaster):
 
     min_train = 30
     search_space = {"degree": [1, 2, 3], "alpha": [1e-10, 1e-8, 1e-6]}
+    parameter_constraints = {"degree": [Interval(int, 1, None)], "alpha": [Interval(float, 0, None)]}
 
     def __init__(self, degree=3, alpha=1e-8):
         self.degree = degree
         self.alpha = alpha
 
     def _fit(self, train, dt):
-        degree = _check_nonnegative(self.degree, "degree", integer=True, minimum=1)
-        alpha = _check_nonnegative(self.alpha, "alpha")
+        degree, alpha = int(self.degree), float(self.alpha)
         self.exponents_ = _monomial_exponents(train.shape[1], degree)
         lifted = _lift(train, self.exponents_)
         weights, intercept = _ridge(lifted[:-1], lifted[1:], alpha)

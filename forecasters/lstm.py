@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from chaosbench import forecaster
+from chaosbench import Interval, forecaster
 from chaosbench.exceptions import InvalidParameterError
 
-from ._neural import NeuralForecaster, _check_positive_int, _is_integer, import_torch, sample_windows
+from ._neural import NeuralForecaster, import_torch, sample_windows
 
 __all__ = ["LSTMForecaster"]
 
@@ -60,6 +60,13 @@ verbose
         "sequence_length": [50, 100, 200],
         "learning_rate": [1e-3, 3e-3],
     }
+    parameter_constraints = NeuralForecaster.parameter_constraints | {
+        "n_hidden": [Interval(int, 1, None)],
+        "n_layers": [Interval(int, 1, None)],
+        "sequence_length": [Interval(int, 1, None)],
+        "burn_in": [Interval(int, 0, None)],
+        "batch_size": [Interval(int, 1, None)],
+    }
 
     def __init__(self, n_hidden=64, n_layers=1, sequence_length=100, burn_in=20, batch_size=32, learning_rate=3e-3,
                  final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200, time_budget_s=None, random_state=0,
@@ -83,11 +90,9 @@ verbose
         return super().get_test_params() | {"n_hidden": 8, "sequence_length": 20, "burn_in": 5, "batch_size": 4}
 
     def _check_params(self):
-        for name in ("n_hidden", "n_layers", "sequence_length", "batch_size"):
-            _check_positive_int(getattr(self, name), name)
-        if not _is_integer(self.burn_in) or not 0 <= self.burn_in < self.sequence_length:
-            raise InvalidParameterError(f"burn_in must be an integer in [0, sequence_length={self.sequence_length}),"
-                                        f" got {self.burn_in!r}")
+        if self.burn_in >= self.sequence_length:
+            raise InvalidParameterError(f"burn_in must be smaller than sequence_length={self.sequence_length}, "
+                                        f"got {self.burn_in!r}")
 
     def _build(self, train, covariates, rng):
         from ._neural_nets import StepLSTM

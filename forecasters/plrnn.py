@@ -25,10 +25,10 @@ import math
 
 import numpy as np
 
-from chaosbench import forecaster, get_metric
+from chaosbench import Interval, forecaster, get_metric
 from chaosbench.exceptions import InvalidParameterError
 
-from ._neural import NeuralForecaster, _check_positive_int, _is_integer, sample_windows
+from ._neural import NeuralForecaster, sample_windows
 
 __all__ = ["ShallowPLRNN", "AlmostLinearRNN"]
 
@@ -38,20 +38,20 @@ SELECTION_STEPS = 100_000  # free-run length that scores a checkpoint: long, to 
 class _LatentRNNForecaster(NeuralForecaster):
     """Training on random sub-sequences and numpy prediction for a latent RNN with identity read-out."""
 
+    parameter_constraints = NeuralForecaster.parameter_constraints | {
+        "n_latent": [Interval(int, 1, None), None],
+        "sequence_length": [Interval(int, 1, None)],
+        "batch_size": [Interval(int, 1, None)],
+        "noise": [Interval(float, 0, None)],
+        "selection_interval": [Interval(int, 1, None), None],
+    }
+
     def _n_latent(self, n_obs: int) -> int:
         n_latent = n_obs if self.n_latent is None else self.n_latent
-        _check_positive_int(n_latent, "n_latent")
         if n_latent < n_obs:
             raise InvalidParameterError(f"n_latent={n_latent} is smaller than the number of observed variables "
                                         f"({n_obs}); the identity read-out needs n_latent >= {n_obs}")
         return int(n_latent)
-
-    def _check_sequence_params(self) -> None:
-        _check_positive_int(self.sequence_length, "sequence_length")
-        _check_positive_int(self.batch_size, "batch_size")
-        _check_positive_int(self.selection_interval, "selection_interval", allow_none=True)
-        if not (np.isscalar(self.noise) and np.isfinite(self.noise) and self.noise >= 0):
-            raise InvalidParameterError(f"noise must be a non-negative number, got {self.noise!r}")
 
     def _prepare_data(self, train: np.ndarray, covariates: np.ndarray) -> None:
         self._train_data, self._train_inputs = train, covariates
@@ -176,6 +176,12 @@ verbose
         "sequence_length": [50, 200],
         "learning_rate": [3e-4, 1e-3, 3e-3],
     }
+    parameter_constraints = _LatentRNNForecaster.parameter_constraints | {
+        "n_hidden": [Interval(int, 1, None)],
+        "initial_alpha": [Interval(float, 0, 1, closed="both"), None],
+        "alpha_update_interval": [Interval(int, 1, None)],
+        "alpha_decay": [Interval(float, 0, 1, closed="right")],
+    }
 
     def __init__(self, n_latent=None, n_hidden=50, sequence_length=200, batch_size=16, initial_alpha=1.0,
                  alpha_update_interval=5, alpha_decay=0.999, noise=0.0, selection_interval=20, learning_rate=1e-3,
@@ -202,15 +208,6 @@ verbose
     @classmethod
     def get_test_params(cls):
         return super().get_test_params() | {"n_hidden": 8, "sequence_length": 20, "batch_size": 4}
-
-    def _check_params(self):
-        self._check_sequence_params()
-        _check_positive_int(self.n_hidden, "n_hidden")
-        _check_positive_int(self.alpha_update_interval, "alpha_update_interval")
-        if self.initial_alpha is not None and not (np.isscalar(self.initial_alpha) and 0 <= self.initial_alpha <= 1):
-            raise InvalidParameterError(f"initial_alpha must be in [0, 1] or None, got {self.initial_alpha!r}")
-        if not (np.isscalar(self.alpha_decay) and 0 < self.alpha_decay <= 1):
-            raise InvalidParameterError(f"alpha_decay must be in (0, 1], got {self.alpha_decay!r}")
 
     def _build(self, train, covariates, rng):
         from ._neural_nets import ShallowPLRNN as Net
@@ -325,6 +322,10 @@ verbose
         "n_relu": [2, 6, 10],
         "forcing_interval": [8, 16, 32],
     }
+    parameter_constraints = _LatentRNNForecaster.parameter_constraints | {
+        "n_relu": [Interval(int, 0, None)],
+        "forcing_interval": [Interval(int, 1, None)],
+    }
 
     def __init__(self, n_latent=20, n_relu=6, forcing_interval=16, sequence_length=200, batch_size=16, noise=0.05,
                  selection_interval=20, learning_rate=1e-3, final_learning_rate=1e-5, batches_per_epoch=50,
@@ -348,12 +349,6 @@ verbose
     @classmethod
     def get_test_params(cls):
         return super().get_test_params() | {"n_latent": 6, "sequence_length": 20, "batch_size": 4}
-
-    def _check_params(self):
-        self._check_sequence_params()
-        _check_positive_int(self.forcing_interval, "forcing_interval")
-        if not _is_integer(self.n_relu) or self.n_relu < 0:
-            raise InvalidParameterError(f"n_relu must be a non-negative integer, got {self.n_relu!r}")
 
     def _build(self, train, covariates, rng):
         from ._neural_nets import AlmostLinearRNN as Net

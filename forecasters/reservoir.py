@@ -15,7 +15,7 @@ import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
 
-from chaosbench import Forecaster, forecaster
+from chaosbench import Forecaster, Interval, forecaster
 from chaosbench.exceptions import InvalidParameterError
 
 __all__ = ["EchoStateNetwork", "NGRC"]
@@ -189,6 +189,18 @@ class EchoStateNetwork(Forecaster):
         "leak_rate": [0.5, 1.0],
         "ridge": [1e-8, 1e-7, 1e-6, 1e-5],
     }
+    parameter_constraints = {
+        "n_units": [Interval(int, 1, None)],
+        "spectral_radius": [Interval(float, 0, None)],
+        "density": [Interval(float, 0, 1, closed="right")],
+        "input_scaling": [Interval(float, 0, None)],
+        "bias": [Interval(float, 0, None)],
+        "leak_rate": [Interval(float, 0, 1, closed="right")],
+        "ridge": [Interval(float, 0, None)],
+        "warmup": [Interval(int, 0, None)],
+        "predict_increment": ["boolean"],
+        "random_state": [Interval(int, 0, None), None],
+    }
 
     def __init__(self, n_units=1000, spectral_radius=0.9, density=0.01, input_scaling=0.5, bias=1.0, leak_rate=1.0,
                  ridge=1e-7, warmup=100, predict_increment=True, random_state=0):
@@ -206,20 +218,6 @@ class EchoStateNetwork(Forecaster):
     @classmethod
     def get_test_params(cls):
         return {"n_units": 100}
-
-    def _check_params(self) -> None:
-        if isinstance(self.n_units, bool) or not isinstance(self.n_units, (int, np.integer)) or self.n_units < 1:
-            raise InvalidParameterError(f"n_units must be a positive integer, got {self.n_units!r}")
-        if isinstance(self.warmup, bool) or not isinstance(self.warmup, (int, np.integer)) or self.warmup < 0:
-            raise InvalidParameterError(f"warmup must be a non-negative integer, got {self.warmup!r}")
-        for name in ("spectral_radius", "input_scaling", "bias", "ridge"):
-            value = getattr(self, name)
-            if not (np.isscalar(value) and np.isfinite(value) and value >= 0):
-                raise InvalidParameterError(f"{name} must be a non-negative number, got {value!r}")
-        if not (np.isscalar(self.density) and 0 < self.density <= 1):
-            raise InvalidParameterError(f"density must be in (0, 1], got {self.density!r}")
-        if not (np.isscalar(self.leak_rate) and 0 < self.leak_rate <= 1):
-            raise InvalidParameterError(f"leak_rate must be in (0, 1], got {self.leak_rate!r}")
 
     def _build(self, dim: int, n_covariates: int) -> None:
         n = int(self.n_units)
@@ -247,7 +245,6 @@ class EchoStateNetwork(Forecaster):
                    np.ascontiguousarray(inputs, dtype=float), r, features)
 
     def _fit(self, train, dt, covariates):
-        self._check_params()
         warmup = int(self.warmup)
         n_rows = len(train) - 1 - warmup
         if n_rows < 1:
@@ -350,25 +347,18 @@ class NGRC(Forecaster):
     min_train = 3
     tags = {"needs_context": True, "stochastic": False, "requires": None, "uses_covariates": True}
     search_space = {"k": [1, 2, 3, 4], "s": [1, 2, 5], "ridge": [1e-10, 1e-8, 1e-6, 1e-4]}
+    parameter_constraints = {"k": [Interval(int, 1, None)], "s": [Interval(int, 1, None)],
+                             "ridge": [Interval(float, 0, None)]}
 
     def __init__(self, k=2, s=1, ridge=1e-8):
         self.k = k
         self.s = s
         self.ridge = ridge
 
-    def _check_params(self) -> None:
-        for name in ("k", "s"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise InvalidParameterError(f"{name} must be a positive integer, got {value!r}")
-        if not (np.isscalar(self.ridge) and np.isfinite(self.ridge) and self.ridge >= 0):
-            raise InvalidParameterError(f"ridge must be a non-negative number, got {self.ridge!r}")
-
     def _features(self, lin: np.ndarray) -> np.ndarray:
         return np.hstack([lin, lin[:, self.pairs_[0]] * lin[:, self.pairs_[1]]])
 
     def _fit(self, train, dt, covariates):
-        self._check_params()
         k, s = int(self.k), int(self.s)
         span = (k - 1) * s
         n_rows = len(train) - 1 - span

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from chaosbench import forecaster
+from chaosbench import Interval, Options, forecaster
 from chaosbench.exceptions import InvalidParameterError
 
-from ._neural import NeuralForecaster, _check_positive_int, import_torch, sample_windows
+from ._neural import NeuralForecaster, import_torch, sample_windows
 
 __all__ = ["PatchTransformer"]
 
@@ -83,6 +83,12 @@ verbose
         "d_model": [32, 64],
         "learning_rate": [3e-3, 1e-2, 2e-2],
     }
+    parameter_constraints = NeuralForecaster.parameter_constraints | {
+        **{name: [Interval(int, 1, None)] for name in ("lookback", "output_length", "patch_len", "stride", "d_model",
+                                                       "n_heads", "n_layers", "d_ff", "batch_size")},
+        "dropout": [Interval(float, 0, 1, closed="left")],
+        "norm": [Options(("layer", "batch"))],
+    }
 
     def __init__(self, lookback=128, output_length=32, patch_len=16, stride=8, d_model=32, n_heads=4, n_layers=2,
                  d_ff=64, dropout=0.0, norm="layer", batch_size=64, learning_rate=2e-2, final_learning_rate=1e-4,
@@ -114,17 +120,10 @@ verbose
                                             "d_model": 8, "n_heads": 2, "n_layers": 1, "d_ff": 16, "batch_size": 8}
 
     def _check_params(self):
-        for name in ("lookback", "output_length", "patch_len", "stride", "d_model", "n_heads", "n_layers", "d_ff",
-                     "batch_size"):
-            _check_positive_int(getattr(self, name), name)
         if self.patch_len > self.lookback:
             raise InvalidParameterError(f"patch_len={self.patch_len} exceeds lookback={self.lookback}")
         if self.d_model % self.n_heads:
             raise InvalidParameterError(f"d_model={self.d_model} is not a multiple of n_heads={self.n_heads}")
-        if not (np.isscalar(self.dropout) and 0 <= self.dropout < 1):
-            raise InvalidParameterError(f"dropout must be in [0, 1), got {self.dropout!r}")
-        if self.norm not in ("layer", "batch"):
-            raise InvalidParameterError(f"norm must be 'layer' or 'batch', got {self.norm!r}")
 
     def _build(self, train, covariates, rng):
         from ._neural_nets import PatchTST

@@ -73,6 +73,8 @@ def test_lyapunov_table(tmp_path):
         (["simulate", "Lorenz", "--n", "5", "--ic", "1,2", "--out", "x.csv"], "must be a sequence of 3 numbers"),
         (["simulate", "Lorenz", "--n", "5", "--ic", "1,nan,2", "--out", "x.csv"], "must be finite"),
         (["simulate", "Lorenz", "--n", "5", "--ic", "1,a,2", "--out", "x.csv"], "comma-separated numbers"),
+        (["simulate", "Lorenz", "--n", "5", "--seed", "-1", "--out", "x.csv"], "-1 is not in the range x>=0"),
+        (["simulate", "Lorenz", "--n", "10000000000000", "--out", "x.csv"], "more than this machine's"),
         (["lyapunov"], "give system names or --all"),
         (["lyapunov", "Lorenz", "--all"], "give system names or --all"),
     ],
@@ -108,3 +110,24 @@ def test_list_forecasters():
 def test_list_metrics():
     code, out = run("list", "metrics", "--kind", "horizon", "--format", "csv")
     assert code == 0 and "vpt_nrmse" in out and "mse" not in out.split()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["simulate", "Lorenz", "--n", "5", "--out", "a" * 300 + ".csv"], "File name too long"),
+    (["simulate", "Lorenz", "--n", "5", "--out", "afile/x.csv"], "afile is a file, not a folder"),
+    (["lyapunov", "Lorenz", "--n-periods", "20", "--out", "afile/l.csv"], "afile is a file, not a folder"),
+])
+def test_unwritable_out_is_one_line_and_exit_2(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("")
+    code, out = run(*args)
+    lines = out.strip().splitlines()
+    assert code == 2 and lines[-1].startswith("Error: cannot write") and message in lines[-1], out
+    assert "Traceback" not in out
+
+
+def test_simulate_npy_suffix_in_capitals_is_written_under_the_reported_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out = run("simulate", "Lorenz", "--n", "5", "--out", "a.NPY")
+    assert code == 0 and out.strip().endswith("to a.NPY"), out
+    assert [p.name for p in tmp_path.iterdir()] == ["a.NPY"] and np.load("a.NPY").shape == (5, 4)

@@ -2,6 +2,7 @@
 
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -241,6 +242,7 @@ def _fails(args, expected: str):
     (["--horizon-lyapunov", "0"], "horizon_lyapunov must be a positive number"),
     (["--preset", "gilpin2023", "--systems", "CompetitiveLotkaVolterra"], "CompetitiveLotkaVolterra has not"),
     (["--period-source", "x"], "period_source must be"),
+    (["--seeds", "9223372036854775808"], "seeds must be integers from 0 to 9223372036854775807"),
 ])
 def test_bad_run_options(args, expected):
     _fails(["run", "--systems", "Lorenz", "--forecasters", "naive", *args], expected)
@@ -474,3 +476,150 @@ def test_resume_runs_cells_whose_forecast_file_is_deleted_or_truncated_again(tmp
     assert stamps["linear"] == first.loc["linear", "finished_at"]
     for name in ("naive", "mean"):
         assert again.forecast("Lorenz", name)["forecast"].shape == (1, 20, 3)
+
+
+def test_a_config_file_that_is_not_utf8_and_a_tampered_manifest(tmp_path):
+    config = tmp_path / "latin1.toml"
+    config.write_bytes('systems = ["Lorenz"]\n# r\xe9sum\xe9\n'.encode("latin-1"))
+    _fails(["run", "--config", str(config)], "is not UTF-8 text")
+    out = tmp_path / "run"
+    chaosbench.run(out=str(out), systems="Lorenz", forecasters="naive", workers=1, n_test=1, horizon=20, n_train=100,
+                   n_long=0, quiet=True)
+    with sqlite3.connect(out / "results.sqlite") as db:
+        db.execute("UPDATE manifest SET value = '{not json' WHERE key = 'settings'")
+    _fails(["run", "--resume", "--out", str(out)], "the run manifest in")
+    _fails(["leaderboard", str(out)], "is damaged")
+
+
+def test_two_forced_restarts_within_a_second_keep_both_archives(tmp_path):
+    out = tmp_path / "run"
+    base = ["run", "--systems", "Lorenz", "--forecasters", "naive", "--n-train", "100", "--n-test", "1", "--n-long",
+            "0", "--workers", "1", "--quiet", "--force", "--out", str(out)]
+    for horizon in ("20", "30", "40"):
+        result = CliRunner().invoke(main, base + ["--horizon", horizon])
+        assert result.exit_code == 0, result.output
+    assert len(list(out.glob("archive-*/results.sqlite"))) == 2
+
+
+def _limit_file_size():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (60 * 1024, 60 * 1024))  # ulimit -f 60
+
+
+def test_a_write_failure_mid_run_is_one_line_and_the_run_resumes(tmp_path):
+    out = tmp_path / "run"
+    args = ["run", "--systems", "Lorenz", "--forecasters", "naive,mean,linear", "--n-train", "300", "--horizon", "500",
+            "--n-test", "5", "--n-long", "0", "--workers", "1", "--quiet", "--out", str(out)]
+    limited = subprocess.run(CHAOSBENCH + args, capture_output=True, text=True, preexec_fn=_limit_file_size)
+    assert limited.returncode == 2 and "Traceback" not in limited.stderr, limited.stderr
+    lines = limited.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: cannot write") and "File too large" in lines[0]
+    assert not list(out.rglob("*.tmp"))  # the partial forecast file is removed
+    stored = len(chaosbench.load_results(out).cells)
+    assert 0 < stored < 3
+    resumed = subprocess.run(CHAOSBENCH + ["run", "--resume", "--out", str(out), "--quiet"], capture_output=True,
+                             text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert len(chaosbench.load_results(out).cells) == 3
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("chattr"), reason="needs root and chattr")
+def test_a_directory_made_immutable_mid_run_is_one_line(tmp_path, faulty_plugin):
+    out = tmp_path / "run"
+    proc = subprocess.Popen(CHAOSBENCH + ["run", "--systems", "Lorenz,Rossler", "--forecasters",
+                                          "test_slow_persistence,naive", "--seeds", "0,1", "--n-train", "100",
+                                          "--horizon", "20", "--n-test", "1", "--n-long", "0", "--workers", "1",
+                                          "--quiet", "--plugin", faulty_plugin, "--out", str(out)],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_file(out / "forecasts", 60)
+        subprocess.run(["chattr", "+i", out / "forecasts"], check=True)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        subprocess.run(["chattr", "-i", out / "forecasts"])
+        proc.kill()
+    lines = stderr.strip().splitlines()
+    assert proc.returncode == 2 and len(lines) == 1, stderr
+    assert lines[0].startswith("Error: cannot write") and "Operation not permitted" in lines[0]
+
+
+def test_names_with_separators_cannot_make_two_cells_share_a_key(tmp_path):
+    plugin = tmp_path / "pipes.py"
+    plugin.write_text(textwrap.dedent('''
+        import numpy as np
+        import chaosbench
+
+        @chaosbench.system(ic=[1.0], citation="test", period=1.0, tags=("nonchaotic",))
+        def Decay(x, *, a=1.0):
+            return (-a * x,)
+
+        @chaosbench.system(ic=[1.0], citation="test", period=1.0, tags=("nonchaotic",), name="Decay|naive")
+        def decay_pipe(x, *, a=2.0):
+            return (-a * x,)
+
+        class Zero(chaosbench.Forecaster):
+            def _fit(self, train, dt):
+                pass
+
+            def _predict(self, n_steps, context):
+                return np.zeros((n_steps, self.n_features_))
+
+        chaosbench.forecaster("naive|x")(type("ZeroPipe", (Zero,), {}))
+        chaosbench.forecaster("x")(type("ZeroX", (Zero,), {}))
+    '''))
+    result = CliRunner().invoke(main, ["run", "--systems", "Decay,Decay|naive", "--forecasters", "naive|x,x",
+                                       "--plugin", str(plugin), "--n-train", "100", "--horizon", "20", "--n-test",
+                                       "1", "--n-long", "0", "--workers", "1", "--quiet", "--out",
+                                       str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    cells = pd.read_csv(tmp_path / "run" / "cells.csv")
+    assert sorted(zip(cells["system"], cells["forecaster"])) == [
+        ("Decay", "naive|x"), ("Decay", "x"), ("Decay|naive", "naive|x"), ("Decay|naive", "x")]
+    _fails(["run", "--plugin", str(plugin), "--config", str(_toml(tmp_path, 'systems = ["Lorenz"]\nforecasters = '
+                                                                       '["x\\n"]'))], "cannot be stored safely")
+
+
+def _toml(folder: Path, text: str) -> Path:
+    path = folder / "config.toml"
+    path.write_text(text + "\n")
+    return path
+
+
+def test_a_store_of_schema_1_is_read_but_not_continued(tmp_path):
+    out = tmp_path / "run"
+    chaosbench.run(out=str(out), systems="Lorenz", forecasters="naive", workers=1, n_test=1, horizon=20, n_train=100,
+                   n_long=0, quiet=True)
+    with sqlite3.connect(out / "results.sqlite") as db:
+        db.execute("UPDATE cells SET key = 'Lorenz|naive|seed=0|noise=0.0'")
+        db.execute("PRAGMA user_version=1")
+    assert chaosbench.load_results(out).cells["status"].tolist() == ["ok"]
+    _fails(["run", "--resume", "--out", str(out)], "store schema 1, whose cell keys could collide")
+
+
+def test_resume_keeps_the_cell_timeout_and_refuses_an_edited_plugin(tmp_path):
+    plugin = tmp_path / "mine.py"
+    plugin.write_text(textwrap.dedent('''
+        import numpy as np
+        import chaosbench
+
+        @chaosbench.forecaster("mine")
+        class Mine(chaosbench.Forecaster):
+            def _fit(self, train, dt):
+                pass
+
+            def _predict(self, n_steps, context):
+                return np.zeros((n_steps, self.n_features_))
+    '''))
+    out = tmp_path / "run"
+    base = ["run", "--systems", "Lorenz", "--forecasters", "mine", "--plugin", str(plugin), "--n-train", "100",
+            "--horizon", "20", "--n-test", "1", "--n-long", "0", "--workers", "1", "--quiet", "--out", str(out)]
+    assert CliRunner().invoke(main, base + ["--cell-timeout", "123"]).exit_code == 0
+    resumed = CliRunner().invoke(main, ["run", "--resume", "--out", str(out)])
+    assert resumed.exit_code == 0, resumed.output
+    assert chaosbench.load_results(out).manifest["cell_timeout"] == 123
+    plugin.write_text(plugin.read_text().replace("np.zeros", "np.ones"))
+    _fails(["run", "--resume", "--out", str(out)], f"plugin {plugin} changed since the run")
+    forced = CliRunner().invoke(main, ["run", "--resume", "--force", "--out", str(out)])
+    assert forced.exit_code == 0, forced.output
+    assert len(list(out.glob("archive-*/results.sqlite"))) == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import math
 import os
 import socket
@@ -55,7 +56,8 @@ class CellSpec:
 
 
 def cell_key(system: str, forecaster: str, seed: int, noise: float) -> str:
-    return f"{system}|{forecaster}|seed={seed}|noise={float(noise)!r}"
+    """The store's key of a cell: its names and numbers JSON-encoded, so no name can make two cells share one."""
+    return json.dumps([system, forecaster, int(seed), float(noise)])
 
 
 def cell_specs(config) -> list[CellSpec]:

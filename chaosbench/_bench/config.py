@@ -48,6 +48,8 @@ PRESETS: dict[str, dict] = {
                    "n_context": 1000, "n_long": 0, "metrics": ("vpt_smape", "vpt_smape_instant", "smape", "rmse")},
 }
 
+MAX_SEED = 2**63 - 1  # the store keeps seeds as 64-bit integers
+
 # Options that change how a run executes but never its numbers; all other fields are settings.
 EXECUTION_FIELDS = ("out", "workers", "executor", "scheduler", "quiet", "plugins", "cell_timeout")
 
@@ -119,7 +121,13 @@ def read_config_file(path) -> dict:
             raw = tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise ConfigError(f"config file {path} is not UTF-8 text (TOML files must be)") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a directory") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
     options = {key.replace("-", "_"): value for key, value in raw.items()}
     unknown = sorted(set(options) - FIELD_NAMES - {"tag"})
@@ -165,6 +173,10 @@ def _names(value, what: str) -> tuple:
         value = [v.strip() for v in value.split(",") if v.strip()]
     if not isinstance(value, (list, tuple)) or not value or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{what} must be a non-empty list of names")
+    for name in value:  # stored in the results, the CSV tables and one-line messages
+        if not name.isprintable() or name != name.strip():
+            raise ConfigError(f"{what}: the name {name!r} cannot be stored safely (control characters or "
+                              "surrounding spaces)")
     return tuple(dict.fromkeys(value))
 
 
@@ -309,8 +321,9 @@ def _validate(m: dict) -> RunConfig:
     if workers is not None:
         workers = _positive(workers, "workers")
     seeds = _numbers(m["seeds"], "seeds", int)
-    if any(s < 0 for s in seeds):
-        raise ConfigError("seeds must be non-negative integers")
+    if any(not 0 <= s <= MAX_SEED for s in seeds):
+        raise ConfigError(f"seeds must be integers from 0 to {MAX_SEED} (2**63 - 1), got "
+                          f"{next(s for s in seeds if not 0 <= s <= MAX_SEED)}")
     noise = _numbers(m["noise"], "noise", float)
     if any(not (math.isfinite(v) and v >= 0) for v in noise):
         raise ConfigError("noise levels must be non-negative numbers")

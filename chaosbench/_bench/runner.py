@@ -3,6 +3,7 @@ on Dask, every finished cell stored at once, resumable, ending with ``cells.csv`
 
 from __future__ import annotations
 
+import hashlib
 import os
 import platform
 import socket
@@ -87,6 +88,9 @@ def _package_versions() -> dict:
     return out
 
 
+def plugin_sources(paths) -> dict[str, str]:
+    """SHA-256 of each plugin file's source, to notice a plugin edited between a run and its resumption."""
+    return {path: hashlib.sha256(Path(path).read_bytes()).hexdigest() for path in paths}
 
 
 class _Progress:
@@ -154,6 +158,8 @@ def run(preset: str | None = None, *, config_file=None, resume: bool = False, fo
         base = manifest.get("settings")
         if base is None:
             raise ResultsStoreError(f"{out} has no run to resume")
+        if "cell_timeout" in manifest:  # an execution option, not a setting, but the run's own unless given
+            base = {**base, "cell_timeout": manifest["cell_timeout"]}
         if not options.get("plugins"):
             options["plugins"] = manifest.get("plugins", [])
     if options.get("plugins") is None and config_file is not None:
@@ -179,13 +185,20 @@ def _execute(config: RunConfig, force: bool, retry_failed: bool) -> Results:
         store = ResultsStore(path, lock=True, create=True)
         manifest = store.manifest()
         stored = manifest.get("settings_hash")
+        sources = plugin_sources(config.plugins)
+        edited = [p for p, digest in manifest.get("plugin_sources", {}).items() if sources.get(p, digest) != digest]
+        conflict = None
         if stored is not None and stored != config.settings_hash():
+            old, new = manifest.get("settings", {}), config.settings()
+            changed = ", ".join(k for k in new if old.get(k) != new[k])
+            conflict = (f"{path} holds a run with different settings ({changed}); use the same options (or --resume "
+                        "alone), another --out, or --force to archive it and start over")
+        elif edited and store.n_cells():
+            conflict = (f"plugin {edited[0]} changed since the run in {path} stored its cells, so old and new results "
+                        "would mix; use another --out, or --force to archive them and start over")
+        if conflict:
             if not force:
-                old, new = manifest.get("settings", {}), config.settings()
-                changed = ", ".join(k for k in new if old.get(k) != new[k])
-                raise ResultsStoreError(f"{path} holds a run with different settings ({changed}); use the same "
-                                        "options (or --resume alone), another --out, or --force to archive it and "
-                                        "start over")
+                raise ResultsStoreError(conflict)
             store.archive()
             manifest = {}
         executor.inherited_fds = (store.lock_fd,)  # forked workers must not keep the directory locked
@@ -194,7 +207,8 @@ def _execute(config: RunConfig, force: bool, retry_failed: bool) -> Results:
         todo = [s for s in specs if s.key not in finished]
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         store.update_manifest(settings=config.settings(), settings_hash=config.settings_hash(),
-                              plugins=list(config.plugins), versions=_package_versions(), git_commit=git_commit(),
+                              plugins=list(config.plugins), plugin_sources=sources,
+                              cell_timeout=config.cell_timeout, versions=_package_versions(), git_commit=git_commit(),
                               host=socket.gethostname(), started_at=manifest.get("started_at") or now,
                               resumed_at=now if finished else None,
                               executor=config.executor, workers=config.workers, finished_at=None,

@@ -10,6 +10,7 @@ Layout of ``results/NAME/``::
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -26,7 +27,8 @@ from ..exceptions import ResultsStoreError
 __all__ = ["ResultsStore", "CELL_COLUMNS", "STATUSES"]
 
 APPLICATION_ID = 0x43424E43  # "CBNC": marks a SQLite file as a chaosbench results store
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: cell keys are JSON (schema 1's "system|forecaster|..." keys could collide)
+READABLE_SCHEMAS = (1, 2)
 STATUSES = ("ok", "diverged", "failed", "timeout")
 DB_NAME = "results.sqlite"
 
@@ -122,9 +124,13 @@ class ResultsStore:
             self.db.execute("COMMIT")
             return
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION or not {"cells", "manifest"} <= tables:
+        if version not in READABLE_SCHEMAS or not {"cells", "manifest"} <= tables:
             raise ResultsStoreError(f"{self.path / DB_NAME} has store schema {version}; this chaosbench reads "
-                                    f"schema {SCHEMA_VERSION}")
+                                    f"schemas {', '.join(map(str, READABLE_SCHEMAS))}")
+        if writable and version != SCHEMA_VERSION:
+            raise ResultsStoreError(f"{self.path} was written by an older chaosbench (store schema {version}, whose "
+                                    "cell keys could collide); it can still be read (leaderboard, report) but not "
+                                    "continued: choose another --out")
         problems = [row[0] for row in self.db.execute("PRAGMA quick_check")]
         if problems != ["ok"]:
             first = " ".join(problems[0].replace("*** in database main ***", "").split())
@@ -135,13 +141,33 @@ class ResultsStore:
 
     # --- manifest -----------------------------------------------------------------------------------------------
     def manifest(self) -> dict:
-        return {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM manifest")}
+        try:
+            return {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM manifest")}
+        except json.JSONDecodeError as exc:
+            raise ResultsStoreError(f"the run manifest in {self.path / DB_NAME} is damaged ({exc})") from None
 
     def update_manifest(self, **entries) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?)",
-                            [(k, json.dumps(v, sort_keys=True)) for k, v in entries.items()])
-        self.db.execute("COMMIT")
+        with self._writing(self.path / DB_NAME):
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO manifest VALUES (?, ?)",
+                                [(k, json.dumps(v, sort_keys=True)) for k, v in entries.items()])
+            self.db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _writing(self, target: Path):
+        """Turn a failed write (disk full, file size limit, read-only directory) into a ResultsStoreError and roll
+        back the transaction it interrupted."""
+        try:
+            yield
+        except (OSError, sqlite3.Error) as exc:
+            if self.db is not None and self.db.in_transaction:
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise ResultsStoreError(f"cannot write {target}: {reason}; finished cells are stored, continue with "
+                                    f"'chaosbench run --resume --out {self.path}' once the problem is fixed") from None
 
     # --- cells --------------------------------------------------------------------------------------------------
     def finished_keys(self, statuses=STATUSES) -> set[str]:
@@ -166,24 +192,29 @@ class ResultsStore:
         row = dict(record)
         if arrays:
             folder = self.path / "forecasts"
-            folder.mkdir(exist_ok=True)
             name = forecast_filename(row["key"])
             tmp = folder / f".{name}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as fh, np.errstate(over="ignore"):  # a runaway forecast is stored as ±inf
-                np.savez_compressed(fh, **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, folder / name)
+            with self._writing(folder / name):
+                try:
+                    folder.mkdir(exist_ok=True)
+                    with open(tmp, "wb") as fh, np.errstate(over="ignore"):  # a runaway forecast is stored as ±inf
+                        np.savez_compressed(fh, **{k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
+                        fh.flush()
+                        os.fsync(fh.fileno())
+                    os.replace(tmp, folder / name)
+                finally:
+                    tmp.unlink(missing_ok=True)  # left behind only by a failed write
             row["forecast_file"] = f"forecasts/{name}"
         for key in ("metrics", "params", "tuning", "fit_info"):
             if key in row and not isinstance(row[key], str) and row[key] is not None:
                 row[key] = json.dumps(row[key], sort_keys=True, default=_json_default)
         row.setdefault("finished_at", time.strftime("%Y-%m-%dT%H:%M:%S%z"))
         names = [c for c in CELL_COLUMNS if c in row]
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute(f"INSERT OR REPLACE INTO cells ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                        [row[c] for c in names])
-        self.db.execute("COMMIT")
+        with self._writing(self.path / DB_NAME):
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(f"INSERT OR REPLACE INTO cells ({', '.join(names)}) "
+                            f"VALUES ({', '.join('?' * len(names))})", [row[c] for c in names])
+            self.db.execute("COMMIT")
 
     def rows(self) -> list[dict]:
         cursor = self.db.execute(f"SELECT {', '.join(CELL_COLUMNS)} FROM cells ORDER BY system, forecaster, seed, "
@@ -213,7 +244,11 @@ class ResultsStore:
         """Move this directory's results into ``archive-DATE/`` and start an empty store, keeping the lock (nothing
         stored is ever deleted); returns the archive folder."""
         self.db.close()
-        target = self.path / time.strftime("archive-%Y%m%d-%H%M%S")
+        stamp = time.strftime("archive-%Y%m%d-%H%M%S")
+        target, number = self.path / stamp, 1
+        while target.exists():  # archived twice within a second
+            number += 1
+            target = self.path / f"{stamp}-{number}"
         target.mkdir()
         for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", "forecasts", "cells.csv", "leaderboard.csv",
                      "report"):

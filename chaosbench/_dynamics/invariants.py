@@ -13,9 +13,10 @@ from collections.abc import Iterable
 import numpy as np
 
 from .._core.provenance import __version__, git_commit
+from .._core.validation import positive_float, positive_int
 from .datafile import AGREEMENT, COLUMNS, NEAR_ZERO
 from .solvers import DOP853, RK4, DelayRK4
-from .system import System, _positive_float, _positive_int, get_system
+from .system import System, get_system
 from ..exceptions import ChaosbenchError, ChaosbenchWarning, IntegrationError, InvalidParameterError
 
 __all__ = ["dominant_period", "lyapunov_spectrum", "lyapunov_max", "lyapunov_max_method", "lyapunov_max_reference",
@@ -73,14 +74,14 @@ def lyapunov_spectrum(
         warnings.warn(f"{system.name} has a discontinuous right-hand side: the tangent-space method ignores the "
                       "jumps; lyapunov_max_reference gives the largest exponent reliably", ChaosbenchWarning,
                       stacklevel=2)
-    k = system.dim if k is None else _positive_int(k, "k")
+    k = system.dim if k is None else positive_int(k, "k")
     if k > system.dim:
         raise InvalidParameterError(f"{system.name}: k={k} exceeds the dimension {system.dim}")
     if system.delay is not None and k != 1:
         raise InvalidParameterError(f"{system.name} is a delay equation: only its largest exponent (k=1) is available")
-    n_periods = _positive_float(n_periods, "n_periods")
-    steps_per_period = _positive_int(steps_per_period, "steps_per_period")
-    renorm_every = _positive_int(renorm_every, "renorm_every")
+    n_periods = positive_float(n_periods, "n_periods")
+    steps_per_period = positive_int(steps_per_period, "steps_per_period")
+    renorm_every = positive_int(renorm_every, "renorm_every")
     start = system.trajectory(1, ic=ic, seed=seed, transient=transient)
     period, natural_step = system.time_scales()
     if system.delay is not None:
@@ -133,7 +134,7 @@ def lyapunov_max_reference(
     Delay equations use the perturbed-history method with a four times finer step.
     """
     system = _as_system(system_or_name)
-    n_periods = _positive_float(n_periods, "n_periods")
+    n_periods = positive_float(n_periods, "n_periods")
     if system.delay is not None:
         period = system.period
         return float(_delay_lyapunov_max(system, system.sample_ics(1, seed=seed)[0], period / 400, n_periods, 50)[0])

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import inspect
-import math
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -14,6 +13,15 @@ import numpy as np
 
 from .._core.provenance import __version__
 from .._core.registry import Registry
+from .._core.validation import (
+    NON_NEGATIVE_FLOAT,
+    NON_NEGATIVE_INT,
+    POSITIVE_FLOAT,
+    POSITIVE_INT,
+    positive_float,
+    positive_int,
+    validate_params,
+)
 from . import symbolic as _symbolic
 from .._core.divergence import TRAJECTORY_FACTOR, divergence_bound
 from .datafile import computed_invariants
@@ -131,20 +139,17 @@ def _param_value(system: str, key: str, value, shape: tuple):
     return arr
 
 
-def _positive_int(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise InvalidParameterError(f"{what} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _positive_float(value, what: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not (math.isfinite(number) and number > 0):
-        raise InvalidParameterError(f"{what} must be a positive number, got {value!r}")
-    return number
+#: The arguments of :meth:`System.trajectory` that stand on their own (``ic`` and ``method`` are checked in use).
+TRAJECTORY_CONSTRAINTS = {
+    "n": [POSITIVE_INT],
+    "pts_per_period": [POSITIVE_FLOAT],
+    "dt": [POSITIVE_FLOAT, None],
+    "transient": [NON_NEGATIVE_FLOAT],
+    "rtol": [POSITIVE_FLOAT, None],
+    "atol": [POSITIVE_FLOAT, None],
+    "seed": [NON_NEGATIVE_INT, None],
+    "standardize": ["boolean"],
+}
 
 
 class System:
@@ -347,15 +352,14 @@ class System:
         IntegrationError
             If the state becomes non-finite or runs away.
         """
-        n = _positive_int(n, "n")
-        transient = float(transient)
-        if not (math.isfinite(transient) and transient >= 0):
-            raise InvalidParameterError(f"transient must be a non-negative number of periods, got {transient!r}")
+        validate_params(TRAJECTORY_CONSTRAINTS, {"n": n, "pts_per_period": pts_per_period, "dt": dt,
+                                                 "transient": transient, "rtol": rtol, "atol": atol, "seed": seed,
+                                                 "standardize": standardize}, owner=self.name)
+        n, transient = int(n), float(transient)
         if ic is not None and seed is not None:
             raise InvalidParameterError("give either ic or seed, not both")
         period = self.period
-        sample_dt = _positive_float(dt, "dt") if dt is not None else period / _positive_float(
-            pts_per_period, "pts_per_period")
+        sample_dt = float(dt) if dt is not None else period / pts_per_period
         solver = self._solver(method, rtol, atol)
         if seed is not None:
             t, x = self._integrate_from_independent_start(seed, t_after=transient * period, dt=sample_dt, n=n,
@@ -385,7 +389,7 @@ class System:
 
         Returns an array of shape (k, dim).
         """
-        k = _positive_int(k, "k")
+        k = positive_int(k, "k", owner=self.name)
         children = np.random.SeedSequence(seed).spawn(k)
         solver = self.default_solver()
         return np.concatenate([self._integrate_from_independent_start(child, t_after=0.0, dt=1.0, n=1,
@@ -477,7 +481,7 @@ def _parse_signature(fn, name: str, dim: int | None, delay: str | None):
     else:
         if len(positional) != 1:
             raise SystemDefinitionError(f"{name}: with dim={dim} the function takes the whole state as one array")
-        variables = tuple(f"{positional[0]}{i}" for i in range(_positive_int(dim, f"{name}: dim")))
+        variables = tuple(f"{positional[0]}{i}" for i in range(positive_int(dim, "dim", owner=name)))
     return variables, delayed, tuple(params), nonautonomous
 
 
@@ -569,8 +573,8 @@ def system(
     definition = _Definition(
         name=sys_name, function=fn, variables=variables, param_names=tuple(k for k, _ in params),
         defaults=tuple(v for _, v in params), ic=ic_arr, citation=citation.strip(),
-        description=inspect.cleandoc(fn.__doc__ or ""), period=None if period is None else _positive_float(
-            period, f"{sys_name}: period"), literature=dict(literature), tags=tag_set, vector=dim is not None,
+        description=inspect.cleandoc(fn.__doc__ or ""), period=None if period is None else positive_float(
+            period, "period", owner=sys_name), literature=dict(literature), tags=tag_set, vector=dim is not None,
         nonautonomous=nonautonomous, unbounded=unbounded, deviation=deviation, delay=delay,
         delayed_variables=delayed, jac_function=jac, forcing_period=forcing_period,
     )

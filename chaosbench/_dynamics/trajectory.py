@@ -85,7 +85,8 @@ class Trajectory:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".npy":
-            np.save(path, np.column_stack([self.t, self.x]))
+            with open(path, "wb") as fh:  # a file object: np.save would append ".npy" to a name ending in ".NPY"
+                np.save(fh, np.column_stack([self.t, self.x]))
         elif suffix == ".csv":
             self.to_frame().to_csv(path, index=False)
         else:

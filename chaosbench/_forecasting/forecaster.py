@@ -12,6 +12,7 @@ import inspect
 import numpy as np
 
 from .._core.registry import Registry
+from .._core.validation import validate_params
 from ..exceptions import InvalidParameterError, NotFittedError, UnknownForecasterError, did_you_mean
 
 __all__ = ["Forecaster", "forecaster", "get_forecaster", "list_forecasters"]
@@ -68,11 +69,17 @@ class Forecaster:
         ``uses_covariates`` (reads known inputs such as a forcing phase; others ignore them).
     search_space : dict
         A small default hyper-parameter grid: name -> list of candidate values.
+    parameter_constraints : dict
+        What each hyper-parameter may be: name -> list of constraints, any of which is enough (see
+        ``chaosbench._core.validation``: ``Interval(int, 1, None)``, ``Options({...})``, ``"boolean"``, ``None``, a
+        type); :meth:`fit` checks :meth:`get_params` against it. Checks that relate several hyper-parameters, or
+        the hyper-parameters and the data, belong in ``_fit``.
     """
 
     min_train: int = 2
     tags: dict = {"needs_context": False, "stochastic": False, "requires": None, "uses_covariates": False}
     search_space: dict = {}
+    parameter_constraints: dict = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -120,6 +127,7 @@ class Forecaster:
         ``covariates`` (n_steps, k), optional: inputs known at each training step (e.g. sin and cos of a forcing
         phase); forecasters tagged ``uses_covariates`` learn from them, the others ignore them.
         """
+        validate_params(self.parameter_constraints, self.get_params(), owner=type(self).__name__)
         train = _as_series(train, "training data", min_length=self.min_train)
         if not (np.isscalar(dt) and np.isfinite(dt) and dt > 0):
             raise InvalidParameterError(f"dt must be a positive number, got {dt!r}")

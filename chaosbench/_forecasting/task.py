@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
+from typing import ClassVar
 
 import numpy as np
 
-from .._dynamics.system import System, _positive_float, _positive_int, get_system
+from .._core.validation import (
+    NON_NEGATIVE_FLOAT,
+    NON_NEGATIVE_INT,
+    POSITIVE_FLOAT,
+    POSITIVE_INT,
+    Options,
+    validate_params,
+)
+from .._dynamics.system import System, get_system
 from ..exceptions import InvalidParameterError
 
 __all__ = ["Task", "TaskData", "Window"]
@@ -107,6 +116,9 @@ class Task:
     period_source : {"chaosbench", "dysts"}
         Which characteristic period ``pts_per_period`` refers to: chaosbench's (:attr:`System.period`) or the one
         published in the dysts catalogue (``systems/gilpin2023_periods.csv``), as in the 2023 study.
+
+    The field defaults are the only statement of the defaults: other code reads them with :meth:`defaults`. Every
+    setting is checked on construction against :attr:`parameter_constraints`.
     """
 
     system: str | System
@@ -123,6 +135,34 @@ class Task:
     n_long: int = 10_000
     period_source: str = "chaosbench"
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    parameter_constraints: ClassVar[dict] = {
+        "system": [str, System],
+        "pts_per_period": [POSITIVE_FLOAT],
+        "n_train": [POSITIVE_INT],
+        "horizon": [POSITIVE_INT],
+        "n_context": [POSITIVE_INT],
+        "n_test": [POSITIVE_INT],
+        "n_validation": [NON_NEGATIVE_INT],
+        "noise": [NON_NEGATIVE_FLOAT],
+        "standardize": ["boolean"],
+        "seed": [NON_NEGATIVE_INT],
+        "horizon_lyapunov": [POSITIVE_FLOAT, None],
+        "n_long": [NON_NEGATIVE_INT],
+        "period_source": [Options(("chaosbench", "dysts"))],
+    }
+    #: The settings of :meth:`gilpin2023` (the study's protocol; a run preset can use them too).
+    GILPIN2023: ClassVar[dict] = {"period_source": "dysts", "pts_per_period": 100, "n_train": 1000, "horizon": 200,
+                                  "n_context": 1000, "n_long": 0}
+
+    def __post_init__(self):
+        validate_params(self.parameter_constraints, {f.name: getattr(self, f.name) for f in fields(self)},
+                        owner="Task")
+
+    @classmethod
+    def defaults(cls) -> dict:
+        """Each setting's default (every field but ``system``), e.g. for a run configuration's own defaults."""
+        return {f.name: f.default for f in fields(cls) if f.default is not MISSING}
 
     @classmethod
     def long_horizon(cls, system, **kwargs) -> Task:
@@ -141,24 +181,20 @@ class Task:
         run (``n_long=0``). Lyapunov times use chaosbench's λ_max, not dysts' estimates (compare ``vpt_smape_time``
         in time units with the study).
         """
-        return cls(system, **({"period_source": "dysts", "pts_per_period": 100, "n_train": 1000, "horizon": 200,
-                               "n_context": 1000, "n_long": 0} | kwargs))
+        return cls(system, **(cls.GILPIN2023 | kwargs))
 
     def sampling_interval(self) -> float:
         """dt in time units: the chosen characteristic period divided by ``pts_per_period``."""
         system = self._system()
-        pts = _positive_float(self.pts_per_period, "pts_per_period")
         if self.period_source == "chaosbench":
-            return system.period / pts
-        if self.period_source != "dysts":
-            raise InvalidParameterError(f"period_source must be 'chaosbench' or 'dysts', got {self.period_source!r}")
+            return system.period / self.pts_per_period
         from .._dynamics.datafile import gilpin2023_periods
 
         period = gilpin2023_periods().get(system.name) if system._is_default() else None
         if period is None:
             raise InvalidParameterError(f"{system.name} has no published dysts period (at its default parameters); "
                                         "period_source='dysts' does not apply")
-        return period / pts
+        return period / self.pts_per_period
 
     def _system(self) -> System:
         return self.system if isinstance(self.system, System) else get_system(self.system)
@@ -175,31 +211,15 @@ class Task:
 
     def resolved_horizon(self, lyapunov_max: float, dt: float) -> int:
         """Steps per test window: ``horizon``, or ``horizon_lyapunov`` Lyapunov times capped at ``horizon``."""
-        cap = _positive_int(self.horizon, "horizon")
-        if self.horizon_lyapunov is None:
+        cap = int(self.horizon)
+        if self.horizon_lyapunov is None or not lyapunov_max > 0:
             return cap
-        if isinstance(self.horizon_lyapunov, bool):
-            raise InvalidParameterError(f"horizon_lyapunov must be a positive number, got {self.horizon_lyapunov!r}")
-        wanted = _positive_float(self.horizon_lyapunov, "horizon_lyapunov")
-        if not lyapunov_max > 0:
-            return cap
-        wanted /= lyapunov_max * dt
-        return min(cap, max(1, math.ceil(wanted - 1e-9)))
+        return min(cap, max(1, math.ceil(self.horizon_lyapunov / (lyapunov_max * dt) - 1e-9)))
 
     def _generate(self) -> TaskData:
         system = self._system()
-        n_train = _positive_int(self.n_train, "n_train")
-        n_context = _positive_int(self.n_context, "n_context")
-        n_test = _positive_int(self.n_test, "n_test")
-        for what, value in (("n_validation", self.n_validation), ("n_long", self.n_long), ("seed", self.seed)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                raise InvalidParameterError(f"{what} must be a non-negative integer, got {value!r}")
-        if not isinstance(self.standardize, (bool, np.bool_)):
-            raise InvalidParameterError(f"standardize must be True or False, got {self.standardize!r}")
+        n_train, n_context, n_test = int(self.n_train), int(self.n_context), int(self.n_test)
         dt = self.sampling_interval()
-        if (isinstance(self.noise, bool) or not isinstance(self.noise, (int, float, np.integer, np.floating))
-                or not (math.isfinite(self.noise) and self.noise >= 0)):
-            raise InvalidParameterError(f"noise must be a non-negative number, got {self.noise!r}")
         lyapunov_max = lyapunov_time_scale(system)
         horizon = self.resolved_horizon(lyapunov_max, dt)
         # Independent, reproducible seeds from three streams, so that changing n_test never turns a validation window
