@@ -383,3 +383,17 @@ def test_entry_points_register_metrics_after_the_builtins(tmp_path):
     result = _in_fresh_process(code, env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert "thirdparty_max" in result["names"] and result["rmse"] == "chaosbench._forecasting.metrics"
     assert len(result["warnings"]) == 1 and "A metric named 'rmse' is already registered" in result["warnings"][0]
+
+
+def test_a_plugin_file_replacing_a_builtin_before_any_lookup(tmp_path):
+    """What ``chaosbench run --plugin`` does first: a plugin's ``replace=True`` used to fail with "pass replace=True"
+    when the built-ins loaded after it."""
+    plugin = tmp_path / "override.py"
+    plugin.write_text("import chaosbench\n\n@chaosbench.system(ic=[1.0], citation='plugin', replace=True)\n"
+                      "def Lorenz(x):\n    return -x\n")
+    code = ("import json, chaosbench\nfrom chaosbench._core.plugins import load_plugin_file\n"
+            f"load_plugin_file({str(plugin)!r})\n"
+            "print(json.dumps({'citation': chaosbench.get_system('Lorenz').citation, "
+            "'n': len(chaosbench.list_systems())}))")
+    builtins = _in_fresh_process("import json, chaosbench; print(json.dumps(len(chaosbench.list_systems())))")
+    assert _in_fresh_process(code) == {"citation": "plugin", "n": builtins}
