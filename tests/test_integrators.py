@@ -193,3 +193,17 @@ def test_tolerances_of_a_fixed_step_solver_are_refused(method):
 def test_solver_names_are_one_case():
     for name in ("rk4", "dopri5", "dop853", "radau", "bdf", "lsoda", "dde_rk4"):
         assert chaosbench.get_solver(name).name == name == chaosbench.get_solver(name.upper()).name
+
+
+def test_one_divergence_policy():
+    from chaosbench._core.divergence import TRAJECTORY_FACTOR, divergence_bound, diverged
+
+    states = np.array([[1.0, 2.0], [np.nan, 0.0], [0.0, 50.0], [500.0, 0.0]])
+    np.testing.assert_array_equal(diverged(states, 100.0), [False, True, False, True])
+    np.testing.assert_array_equal(diverged(states, 10.0, bounded=[0]), [False, True, False, True])
+    np.testing.assert_array_equal(diverged(states, 10.0, bounded=[1]), [False, True, True, False])
+    assert divergence_bound([[0.1, -0.2]], 100.0) == 100.0  # at least one unit of scale
+    assert divergence_bound([[3.0, -4.0]], 100.0) == 400.0
+    lorenz = chaosbench.get_system("Lorenz")  # integration: the initial conditions set the scale
+    assert lorenz.problem().bound == divergence_bound(lorenz.ic, TRAJECTORY_FACTOR)
+    assert lorenz.problem([1e3, 0.0, 0.0]).bound == 1e3 * TRAJECTORY_FACTOR

@@ -40,3 +40,24 @@ def test_bad_arguments():
         chaosbench.lyapunov_spectrum("Lorenz", 4)
     with pytest.raises(chaosbench.UnknownSystemError, match="Did you mean 'Rossler'"):
         chaosbench.lyapunov_spectrum("Rosler")
+
+
+def test_lyapunov_max_rule_picks_the_method_by_tag(register):
+    """One rule: Benettin with the exact Jacobian, or two trajectories for a discontinuous right-hand side."""
+    import warnings
+
+    from chaosbench._dynamics.invariants import lyapunov_max, lyapunov_max_method, lyapunov_max_reference
+
+    assert lyapunov_max_method("Lorenz") == "benettin"
+    assert lyapunov_max("Lorenz", n_periods=100, seed=2) == chaosbench.lyapunov_spectrum("Lorenz", 1, n_periods=100,
+                                                                                          seed=2)[0]
+
+    @register(ic=[0.1, 0.0, 0.0], citation="test: a jerk system with a sign switch", tags=["discontinuous"])
+    def SignJerk(x, y, z, *, a=0.6):
+        return y, z, -a * z - y + np.sign(x) - x
+
+    assert lyapunov_max_method(SignJerk) == "two_trajectory"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the tangent-space method, which warns on this tag, is not used
+        lam = lyapunov_max(SignJerk, n_periods=100)
+    assert lam == lyapunov_max_reference(SignJerk, n_periods=100)

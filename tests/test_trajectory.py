@@ -35,6 +35,22 @@ def test_settings_regenerate_the_same_trajectory(lorenz):
         np.testing.assert_array_equal(traj.regenerate().x, traj.x)
 
 
+def test_a_pickled_trajectory_still_regenerates(lorenz):
+    import pickle
+
+    traj = lorenz.with_params(rho=30.0).trajectory(50, seed=3)
+    copy = pickle.loads(pickle.dumps(traj))
+    assert copy.source.params == traj.source.params and copy.source.name == "Lorenz"
+    np.testing.assert_array_equal(copy.regenerate().x, traj.x)
+
+
+def test_a_trajectory_not_made_by_a_system_cannot_regenerate():
+    traj = Trajectory(t=np.zeros(1), x=np.zeros((1, 1)), system="Lorenz", params={}, dt=1.0, settings={},
+                      variables=("x",))
+    with pytest.raises(InvalidParameterError, match="regenerate"):
+        traj.regenerate()
+
+
 def test_seeds_draw_reproducible_on_attractor_starts(lorenz):
     a, b, c = (lorenz.trajectory(50, seed=s).x for s in (1, 1, 2))
     np.testing.assert_array_equal(a, b)

@@ -440,6 +440,14 @@ class System:
     def __repr__(self) -> str:
         return f"<System {self.name} dim={self.dim} ({format_params(self._params)})>"
 
+    def __reduce__(self):
+        # Pickled by registered name and parameter values, as a function is pickled by its qualified name.
+        return _registered_system, (self.name, dict(self._params))
+
+
+def _registered_system(name: str, params: Mapping) -> System:
+    return get_system(name).with_params(**params)
+
 
 def format_params(params: Mapping) -> str:
     """``a=1, w=[3x3]``: scalars by value, arrays by shape."""
