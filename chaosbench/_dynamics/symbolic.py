@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._core.provenance import __version__
 from ..exceptions import SystemDefinitionError
 
 CODEGEN_VERSION = 4  # bump whenever generate_source changes, so that cached modules are regenerated
@@ -253,8 +254,6 @@ def declaration_key(name, *functions, extra="") -> str | None:
     they call, the values of the constants they refer to, and the versions of the code generator, chaosbench and
     sympy. None when a source cannot be read (e.g. a REPL)."""
     from importlib.metadata import version
-
-    from .._core.provenance import __version__
 
     parts = [name, extra, str(CODEGEN_VERSION), __version__, version("sympy")]
     pending, seen = [fn for fn in functions if fn is not None], set()
