@@ -64,6 +64,7 @@ def _combine(u, h, b, K, n_stages, out):
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def _check(u, bound):
+    """The divergence policy of :mod:`chaosbench._core.divergence` for one state, inside the kernels."""
     for v in u:
         if not np.isfinite(v):
             return NON_FINITE
