@@ -14,14 +14,16 @@ from pathlib import Path
 import click
 
 from ._core.provenance import __version__
-from ._dynamics.datafile import AGREEMENT, write_invariants
+from ._dynamics.datafile import AGREEMENT, failed_rows, write_invariants
 from ._dynamics.invariants import DEFAULT_SETTINGS, invariants_table
 from ._dynamics.system import get_system, list_systems
+from ._bench.config import DEFAULTS
 from ._bench.tables import forecasters_table, lyapunov_table, metrics_table, system_info, systems_table
 from ._dynamics.trajectory import SAVE_FORMATS
 from .exceptions import ChaosbenchError, InvalidParameterError
 
 USAGE_ERROR = 2
+POSITIVE = click.FloatRange(min=0.0, min_open=True)  # checked before any computation starts
 
 
 class _Group(click.Group):
@@ -198,6 +200,11 @@ def simulate(name, n, pts_per_period, dt, seed, ic, method, rtol, atol, transien
         except ValueError:
             raise InvalidParameterError(f"--ic expects comma-separated numbers, got {ic!r}") from None
     system = get_system(name).with_params(**_parse_params(params))
+    if dt is not None and dt > 0:  # samples at t0 + k dt must be distinct times in double precision
+        t_end = transient * system.period + n * dt
+        if abs((t_end + dt) - t_end - dt) > 1e-6 * dt:
+            raise InvalidParameterError(f"--dt {dt:g} is too small to advance the time t = {t_end:.6g} in double "
+                                        "precision")
     needed = n * (system.dim + 1) * 8 * 2  # the states and times, and one copy on the way to the file
     available = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     if needed > available:
@@ -214,7 +221,7 @@ def simulate(name, n, pts_per_period, dt, seed, ic, method, rtol, atol, transien
 @click.argument("names", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Every registered system.")
 @click.option("--spectrum", is_flag=True, help="Compute the whole spectrum and the Kaplan-Yorke dimension.")
-@click.option("--n-periods", type=float, default=5000.0, show_default=True, help="Averaging length in periods.")
+@click.option("--n-periods", type=POSITIVE, default=5000.0, show_default=True, help="Averaging length in periods.")
 @click.option("--seed", type=click.IntRange(min=0), help="Start from an on-attractor state drawn with this seed.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Also write the table as CSV.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
@@ -246,9 +253,9 @@ def lyapunov(names, all_, spectrum, n_periods, seed, out, fmt):
 @main.command()
 @click.option("--systems", help="Comma-separated systems (default: all); other rows of the file are kept.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Data file to update (default: the shipped one).")
-@click.option("--n-periods", type=float, default=DEFAULT_SETTINGS["n_periods"], show_default=True,
+@click.option("--n-periods", type=POSITIVE, default=DEFAULT_SETTINGS["n_periods"], show_default=True,
               help="Averaging length of the Lyapunov spectrum, in periods.")
-@click.option("--reference-periods", type=float, default=DEFAULT_SETTINGS["reference_periods"], show_default=True,
+@click.option("--reference-periods", type=POSITIVE, default=DEFAULT_SETTINGS["reference_periods"], show_default=True,
               help="Length of the independent two-trajectory reference for lambda_max, in periods.")
 @click.option("--seed", type=click.IntRange(min=0), default=DEFAULT_SETTINGS["seed"], show_default=True)
 def invariants(systems, out, n_periods, reference_periods, seed):
@@ -260,10 +267,10 @@ def invariants(systems, out, n_periods, reference_periods, seed):
     frame = invariants_table(names, n_periods=n_periods, reference_periods=reference_periods, seed=seed)
     with _writing(out or "the invariants file"):
         path = write_invariants(frame, out)
-    failed = frame["notes"].fillna("").str.startswith("failed")
+    failed = failed_rows(frame)
     disagree = (frame["rel_diff"].abs() > AGREEMENT).sum()
-    click.echo(f"wrote {len(frame)} rows to {path}: {int(failed.sum())} failed, {int(disagree)} with lambda_max "
-               f"more than {AGREEMENT:.0%} from the reference")
+    click.echo(f"wrote {len(frame)} rows to {path}: {int(failed.sum())} failed (a good row already in the file is "
+               f"kept), {int(disagree)} with lambda_max more than {AGREEMENT:.0%} from the reference")
     for message in frame.loc[failed, "notes"]:
         click.echo(message, err=True)
     if failed.any():
@@ -297,8 +304,9 @@ def _parse_forecaster_params(pairs) -> dict:
 @click.option("--forecasters", help="Comma-separated forecaster names ('@all' for every registered one).")
 @click.option("--metrics", help="Comma-separated metrics (default: vpt_nrmse,vpt_smape,rmse,nrmse,smape,d_stsp,d_h; "
               "'chaosbench list metrics' shows all).")
-@click.option("--n-train", type=int, help="Training points per cell (default 1000 = 10 periods at 100 points per "
-              "period).")
+@click.option("--n-train", type=int, help=f"Training points per cell (default {DEFAULTS['n_train']} = "
+              f"{DEFAULTS['n_train'] / DEFAULTS['pts_per_period']:g} periods at {DEFAULTS['pts_per_period']:g} points "
+              "per period).")
 @click.option("--horizon", type=int, help="Forecast length of each test window in steps; with --horizon-lyapunov the "
               "most steps allowed (presets: 5000).")
 @click.option("--horizon-lyapunov", type=float, help="Forecast length in Lyapunov times, capped at --horizon steps "
@@ -308,7 +316,8 @@ def _parse_forecaster_params(pairs) -> dict:
 @click.option("--period-source", help="'chaosbench' (default) or 'dysts': whose characteristic period "
               "points-per-period refers to (gilpin2023: dysts' published periods).")
 @click.option("--n-context", type=int, help="Observed points before each test window (presets: 500).")
-@click.option("--n-test", type=int, help="Test windows per cell, each from its own initial state (default 5).")
+@click.option("--n-test", type=int, help="Test windows per cell, each from its own initial state "
+              f"(default {DEFAULTS['n_test']}).")
 @click.option("--noise", help="Comma-separated observation-noise levels, in units of each variable's std.")
 @click.option("--seeds", help="Comma-separated run seeds (each cell's seeds derive from its names and these).")
 @click.option("--set", "fparams", multiple=True, metavar="FORECASTER.NAME=VALUE",
@@ -321,10 +330,13 @@ def _parse_forecaster_params(pairs) -> dict:
 @click.option("--cell-timeout", type=float, help="Seconds before a cell is stopped and recorded as timeout.")
 @click.option("--tune", is_flag=True, default=None, help="Search each forecaster's hyper-parameter space on the "
               "validation split (same seeded budget per cell).")
-@click.option("--tune-trials", type=int, help="Hyper-parameter candidates tried per cell with --tune (default 8).")
-@click.option("--tune-seconds", type=float, help="Safety cap on the search time per cell with --tune (default 60; "
+@click.option("--tune-trials", type=int, help="Hyper-parameter candidates tried per cell with --tune "
+              f"(default {DEFAULTS['tune_trials']}).")
+@click.option("--tune-seconds", type=float, help="Safety cap on the search time per cell with --tune "
+              f"(default {DEFAULTS['tune_seconds']:g}; "
               "the trial count is the budget).")
-@click.option("--tune-metric", help="Validation metric the search optimises (default vpt_nrmse).")
+@click.option("--tune-metric", help="Validation metric the search optimises "
+              f"(default {DEFAULTS['tune_metric']}).")
 @click.option("--resume", is_flag=True, help="Continue the run in --out with its stored settings.")
 @click.option("--force", is_flag=True, help="If --out holds a run with other settings, archive it and start over.")
 @click.option("--retry-failed", is_flag=True, help="Run stored failed and timed-out cells again (e.g. with a longer "
@@ -347,9 +359,14 @@ def run_cmd(preset, config_file, fparams, resume, force, retry_failed, **options
         results = run(preset, config_file=config_file, resume=resume, force=force, retry_failed=retry_failed,
                       **options)
     except KeyboardInterrupt:
-        out = options.get("out") or "DIRECTORY"
-        click.echo(f"Interrupted: finished cells are stored; continue with: chaosbench run --resume --out {out}",
-                   err=True)
+        out = options.get("out")
+        if out is None:  # named by the config file or the resumed run
+            click.echo("Interrupted: finished cells are stored; run the same command again to continue", err=True)
+        elif (Path(out) / "results.sqlite").is_file():
+            click.echo(f"Interrupted: finished cells are stored; continue with: chaosbench run --resume --out {out}",
+                       err=True)
+        else:
+            click.echo("Interrupted before anything was stored", err=True)
         sys.exit(130)
     if not options.get("quiet"):
         _print_leaderboard(results.leaderboard())

@@ -75,6 +75,7 @@ def test_lyapunov_table(tmp_path):
         (["simulate", "Lorenz", "--n", "5", "--ic", "1,a,2", "--out", "x.csv"], "comma-separated numbers"),
         (["simulate", "Lorenz", "--n", "5", "--seed", "-1", "--out", "x.csv"], "-1 is not in the range x>=0"),
         (["simulate", "Lorenz", "--n", "10000000000000", "--out", "x.csv"], "more than this machine's"),
+        (["simulate", "Lorenz", "--n", "5", "--dt", "1e-300", "--out", "x.csv"], "--dt 1e-300 is too small"),
         (["lyapunov"], "give system names or --all"),
         (["lyapunov", "Lorenz", "--all"], "give system names or --all"),
     ],
@@ -131,3 +132,22 @@ def test_simulate_npy_suffix_in_capitals_is_written_under_the_reported_name(tmp_
     code, out = run("simulate", "Lorenz", "--n", "5", "--out", "a.NPY")
     assert code == 0 and out.strip().endswith("to a.NPY"), out
     assert [p.name for p in tmp_path.iterdir()] == ["a.NPY"] and np.load("a.NPY").shape == (5, 4)
+
+
+def test_invariants_validate_first_and_never_overwrite_a_good_row_with_a_failure(tmp_path):
+    import shutil
+
+    from chaosbench._dynamics.datafile import data_path, read_invariants, write_invariants
+
+    copy = tmp_path / "invariants.csv"  # never the shipped file
+    shutil.copy(data_path(), copy)
+    before = copy.read_text()
+    for option in ("--n-periods", "--reference-periods"):
+        code, out = run("invariants", "--systems", "Lorenz", option, "-1", "--out", str(copy))
+        assert code == 2 and f"Invalid value for '{option}'" in out and "Traceback" not in out, out
+    assert copy.read_text() == before
+    good = read_invariants(copy).set_index("system").loc["Lorenz"]
+    failure = read_invariants(copy).query("system == 'Lorenz'").assign(lyapunov_max=np.nan, notes="failed: test")
+    write_invariants(failure, copy)
+    kept = read_invariants(copy).set_index("system").loc["Lorenz"]
+    pd.testing.assert_series_equal(kept, good)

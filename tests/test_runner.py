@@ -2,6 +2,7 @@
 
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -19,11 +20,20 @@ import pytest
 from click.testing import CliRunner
 
 import chaosbench
+import chaosbench.testing
 from chaosbench.cli import main
 
 SMALL = {"systems": "Lorenz,Rossler", "forecasters": "naive,linear,esn", "n_test": 2, "horizon": 100,
          "n_train": 500, "forecaster_params": {"esn": {"n_units": 100}}, "quiet": True}
 CHAOSBENCH = [sys.executable, "-m", "chaosbench.cli"]
+
+
+@pytest.fixture
+def scoped():
+    """Plugins loaded in this process by the test are unregistered afterwards."""
+    with chaosbench.testing.scoped_registries():
+        yield
+
 
 def _metrics(frame: pd.DataFrame) -> pd.DataFrame:
     columns = ["system", "forecaster", "seed", "status", *chaosbench._bench.config.DEFAULT_METRICS]
@@ -123,7 +133,8 @@ def test_real_dask_scheduler_and_two_workers_on_loopback(tmp_path, faulty_plugin
         assert remote.cells["worker"].str.startswith(os.uname().nodename).all()
 
         # A worker killed mid-run: Dask reschedules its cells and the run completes with every cell ok.
-        slow = {**SMALL, "forecasters": "test_slow_persistence,naive", "seeds": "0,1,2", "plugins": [faulty_plugin]}
+        slow = {**SMALL, "forecasters": "test_slow_persistence,naive", "forecaster_params": {}, "seeds": "0,1,2",
+                "plugins": [faulty_plugin]}
         out = tmp_path / "worker_killed"
         runner = threading.Thread(target=chaosbench.run, daemon=True, kwargs={"out": str(out), "executor": "dask",
                                                                   "scheduler": address, **slow})
@@ -234,7 +245,10 @@ def _fails(args, expected: str):
     (["--seeds", "a,b"], "seeds must be"),
     (["--noise", "-1"], "noise levels must be non-negative"),
     (["--tag", "no_such_tag"], "no system has the tag"),
-    (["--set", "esn.no_such=1"], "has no hyper-parameter 'no_such'"),
+    (["--forecasters", "esn", "--set", "esn.no_such=1"], "has no hyper-parameter 'no_such'"),
+    (["--set", "esn.n_units=50"], "set (--set) for 'esn', which is not among this run's forecasters (naive)"),
+    (["--tag", "polynomial"], "give systems or a tag, not both"),
+    (["--plugin", "/nonexistent/plugin.py"], "plugin /nonexistent/plugin.py not found"),
     (["--set", "esn"], "--set expects FORECASTER.NAME=VALUE"),
     (["--out", "/proc/chaosbench-cannot-write"], "cannot create results directory"),
     (["--resume"], "--resume needs --out"),
@@ -245,7 +259,8 @@ def _fails(args, expected: str):
     (["--seeds", "9223372036854775808"], "seeds must be integers from 0 to 9223372036854775807"),
 ])
 def test_bad_run_options(args, expected):
-    _fails(["run", "--systems", "Lorenz", "--forecasters", "naive", *args], expected)
+    systems = [] if "--tag" in args and "no_such_tag" in args else ["--systems", "Lorenz"]
+    _fails(["run", *systems, "--forecasters", "naive", *args], expected)
 
 
 def test_bad_config_files(tmp_path):
@@ -544,7 +559,7 @@ def test_a_directory_made_immutable_mid_run_is_one_line(tmp_path, faulty_plugin)
     assert lines[0].startswith("Error: cannot write") and "Operation not permitted" in lines[0]
 
 
-def test_names_with_separators_cannot_make_two_cells_share_a_key(tmp_path):
+def test_names_with_separators_cannot_make_two_cells_share_a_key(tmp_path, scoped):
     plugin = tmp_path / "pipes.py"
     plugin.write_text(textwrap.dedent('''
         import numpy as np
@@ -597,7 +612,7 @@ def test_a_store_of_schema_1_is_read_but_not_continued(tmp_path):
     _fails(["run", "--resume", "--out", str(out)], "store schema 1, whose cell keys could collide")
 
 
-def test_resume_keeps_the_cell_timeout_and_refuses_an_edited_plugin(tmp_path):
+def test_resume_keeps_the_cell_timeout_and_refuses_an_edited_plugin(tmp_path, scoped):
     plugin = tmp_path / "mine.py"
     plugin.write_text(textwrap.dedent('''
         import numpy as np
@@ -623,3 +638,97 @@ def test_resume_keeps_the_cell_timeout_and_refuses_an_edited_plugin(tmp_path):
     forced = CliRunner().invoke(main, ["run", "--resume", "--force", "--out", str(out)])
     assert forced.exit_code == 0, forced.output
     assert len(list(out.glob("archive-*/results.sqlite"))) == 1
+
+
+@pytest.mark.parametrize("options, expected", [
+    ({"seeds": -1}, "seeds must be integers from 0"),
+    ({"seeds": 1.5}, "seeds must be ints, got 1.5"),
+    ({"seeds": "a"}, "seeds must be ints, got 'a'"),
+    ({"noise": "x"}, "noise must be floats, got 'x'"),
+    ({"n_validation": True}, "n_validation must be a non-negative integer, got True"),
+    ({"standardize": "no"}, "standardize must be true or false, got 'no'"),
+])
+def test_bad_api_options_are_config_errors(tmp_path, options, expected):
+    with pytest.raises(chaosbench.exceptions.ConfigError, match=re.escape(expected)):
+        chaosbench.run(out=str(tmp_path / "run"), systems="Lorenz", forecasters="naive", **options)
+    assert not (tmp_path / "run").exists()
+
+
+def test_numpy_numbers_and_a_noise_string_are_accepted():
+    config = chaosbench._bench.config.make_config(systems="Lorenz", forecasters="naive", n_validation=np.int64(2),
+                                                  seeds=[np.int64(3)], noise="0.1", standardize=np.bool_(False))
+    assert (config.n_validation, config.seeds, config.noise, config.standardize) == (2, (3,), (0.1,), False)
+    assert type(config.n_validation) is int and type(config.seeds[0]) is int
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("while True:\n    pass\n", "did not finish importing within 2 s"),
+    ("import os\nos._exit(0)\n", "ended the process while importing (exit code 0)"),
+])
+def test_a_plugin_that_hangs_or_exits_at_import_is_one_line(tmp_path, source, expected):
+    plugin = tmp_path / "bad_plugin.py"
+    plugin.write_text(source)
+    script = ("import chaosbench._bench.runner as runner; runner.PLUGIN_IMPORT_SECONDS = 2; "
+              "from chaosbench.cli import main; main()")
+    proc = subprocess.run([sys.executable, "-c", script, "run", "--systems", "Lorenz", "--forecasters", "naive",
+                           "--plugin", str(plugin), "--out", str(tmp_path / "run")], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2 and proc.stderr.strip() == f"Error: plugin {plugin} {expected}", proc.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_forecaster_raising_keyboardinterrupt_fails_its_cell_quietly(tmp_path, faulty_plugin):
+    out = tmp_path / "run"
+    proc = subprocess.run(CHAOSBENCH + ["run", "--systems", "Lorenz", "--forecasters", "test_interrupts,naive",
+                                        "--plugin", faulty_plugin, "--n-train", "100", "--horizon", "20", "--n-test",
+                                        "1", "--n-long", "0", "--workers", "1", "--quiet", "--out", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines() == [f"wrote {out / 'leaderboard.csv'} and {out / 'cells.csv'}"]
+    row = pd.read_csv(out / "cells.csv").set_index("forecaster").loc["test_interrupts"]
+    assert row["status"] == "failed" and "KeyboardInterrupt: from the forecaster" in row["error"]
+
+
+def test_misleading_messages(tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    chaosbench.run(out=str(out), systems="Lorenz", forecasters="naive", workers=1, n_test=1, horizon=20, n_train=100,
+                   n_long=0, quiet=True)
+    (out / "cells.csv").unlink()
+    (out / "cells.csv").mkdir()
+    _fails(["leaderboard", str(out)], f"cannot write {out / 'cells.csv'}")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(chaosbench._bench.runner, "run", interrupted)
+    result = CliRunner().invoke(main, ["run", "--out", str(tmp_path / "never")])
+    assert result.exit_code == 130 and result.output.strip() == "Interrupted before anything was stored"
+
+
+@pytest.mark.parametrize("executor", ["local", "dask"])
+def test_a_plugin_replacing_a_builtin_forecaster_is_used(tmp_path, executor, scoped):
+    plugin = tmp_path / "my_naive.py"
+    plugin.write_text(textwrap.dedent('''
+        import chaosbench
+
+        @chaosbench.forecaster("naive", replace=True)
+        class MyNaive(chaosbench.Forecaster):
+            def _fit(self, train, dt):
+                raise RuntimeError("the plugin's naive")
+    '''))
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["run", "--systems", "Lorenz", "--forecasters", "naive", "--plugin", str(plugin),
+                                       "--n-train", "100", "--horizon", "20", "--n-test", "1", "--n-long", "0",
+                                       "--workers", "1", "--quiet", "--executor", executor, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "RuntimeError: the plugin's naive" in pd.read_csv(out / "cells.csv").loc[0, "error"]
+
+
+def test_run_config_takes_the_task_defaults_from_task():
+    import dataclasses
+
+    task = {f.name: f.default for f in dataclasses.fields(chaosbench.Task)}
+    settings = chaosbench._bench.config.RunConfig().task_settings()
+    assert settings and all(value == task[name] for name, value in settings.items())
+    assert set(task) - set(settings) == {"system", "seed", "noise", "_cache"}  # per cell, or not a setting
+    assert isinstance(settings["pts_per_period"], float)

@@ -10,11 +10,15 @@ import dataclasses
 import hashlib
 import json
 import math
+import numbers
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .cell import CELL_THREADS
+from .._forecasting.task import Task
 from ..exceptions import ConfigError, UnknownPresetError
 
 __all__ = ["RunConfig", "PRESETS", "make_config"]
@@ -50,6 +54,11 @@ PRESETS: dict[str, dict] = {
 
 MAX_SEED = 2**63 - 1  # the store keeps seeds as 64-bit integers
 
+# Task's settings that are the same for every cell of a run (seed and noise vary per cell), with Task's defaults.
+TASK_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Task)
+                 if f.name in ("pts_per_period", "n_train", "horizon", "n_context", "n_test", "n_validation",
+                               "standardize", "horizon_lyapunov", "n_long", "period_source")}
+
 # Options that change how a run executes but never its numbers; all other fields are settings.
 EXECUTION_FIELDS = ("out", "workers", "executor", "scheduler", "quiet", "plugins", "cell_timeout")
 
@@ -65,16 +74,17 @@ class RunConfig:
     metrics: tuple = DEFAULT_METRICS
     seeds: tuple = (0,)
     noise: tuple = (0.0,)
-    pts_per_period: float = 100.0
-    n_train: int = 1000
-    horizon: int = 200
-    n_context: int = 100
-    n_test: int = 5
-    n_validation: int = 1
-    standardize: bool = True
-    horizon_lyapunov: float | None = None
-    n_long: int = 10_000
-    period_source: str = "chaosbench"
+    # The task settings shared by every cell, with Task's own defaults (samples per period as a float in both).
+    pts_per_period: float = float(TASK_DEFAULTS["pts_per_period"])
+    n_train: int = TASK_DEFAULTS["n_train"]
+    horizon: int = TASK_DEFAULTS["horizon"]
+    n_context: int = TASK_DEFAULTS["n_context"]
+    n_test: int = TASK_DEFAULTS["n_test"]
+    n_validation: int = TASK_DEFAULTS["n_validation"]
+    standardize: bool = TASK_DEFAULTS["standardize"]
+    horizon_lyapunov: float | None = TASK_DEFAULTS["horizon_lyapunov"]
+    n_long: int = TASK_DEFAULTS["n_long"]
+    period_source: str = TASK_DEFAULTS["period_source"]
     cell_timeout: float = 900.0
     tune: bool = False
     tune_trials: int = 8
@@ -97,9 +107,7 @@ class RunConfig:
 
     def task_settings(self) -> dict:
         """Keyword arguments of :class:`chaosbench.Task` shared by every cell (seed and noise vary per cell)."""
-        return {k: getattr(self, k) for k in ("pts_per_period", "n_train", "horizon", "n_context", "n_test",
-                                              "n_validation", "standardize", "horizon_lyapunov", "n_long",
-                                              "period_source")}
+        return {k: getattr(self, k) for k in TASK_DEFAULTS}
 
 
 def _plain(value):
@@ -111,6 +119,7 @@ def _plain(value):
 
 
 FIELD_NAMES = {f.name for f in dataclasses.fields(RunConfig)}
+DEFAULTS = {f.name: f.default for f in dataclasses.fields(RunConfig) if f.default is not dataclasses.MISSING}
 
 
 def read_config_file(path) -> dict:
@@ -155,6 +164,8 @@ def make_config(preset: str | None = None, config_file=None, base: dict | None =
     merged.update(from_file)
     merged.update({k: v for k, v in options.items() if v is not None})
     tag = merged.pop("tag", None)
+    if tag is not None and (options.get("systems") is not None or "systems" in from_file):
+        raise ConfigError("give systems or a tag, not both (--systems or --tag)")
     unknown = sorted(set(merged) - FIELD_NAMES)
     if unknown:
         raise ConfigError(f"unknown option {unknown[0]!r}")
@@ -184,7 +195,7 @@ def _numbers(value, what: str, kind) -> tuple:
     """A list of ints or floats from a comma-separated string or a list; no silent rounding or bool-as-number."""
     if isinstance(value, str):
         value = [v.strip() for v in value.split(",") if v.strip()]
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+    elif _is_number(value):
         value = [value]
     if not isinstance(value, (list, tuple)):
         raise ConfigError(f"{what} must be a list of {kind.__name__}s, got {value!r}")
@@ -195,8 +206,7 @@ def _numbers(value, what: str, kind) -> tuple:
                 item = kind(item)
             except ValueError:
                 raise ConfigError(f"{what} must be {kind.__name__}s, got {item!r}") from None
-        number_ok = isinstance(item, (int, float)) and not isinstance(item, bool)
-        if not number_ok or (kind is int and not float(item).is_integer()):
+        if not _is_number(item) or (kind is int and not float(item).is_integer()):
             raise ConfigError(f"{what} must be {kind.__name__}s, got {item!r}")
         out.append(kind(item))
     if not out:
@@ -204,8 +214,10 @@ def _numbers(value, what: str, kind) -> tuple:
     return tuple(dict.fromkeys(out))
 
 
-def _flag(m: dict, key: str, default: bool) -> bool:
-    value = m.get(key, default)
+def _flag(m: dict, key: str) -> bool:
+    value = m.get(key, DEFAULTS[key])
+    if isinstance(value, np.bool_):
+        value = bool(value)
     if not isinstance(value, bool):
         raise ConfigError(f"{key} must be true or false, got {value!r}")
     return value
@@ -229,8 +241,13 @@ def plugin_paths(value) -> tuple:
     return tuple(str(Path(p).expanduser().resolve()) for p in value)
 
 
+def _is_number(value) -> bool:
+    """A real number (numpy scalars included), not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
 def _positive(value, what: str, kind=int, allow_zero=False):
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    ok = _is_number(value) and math.isfinite(value)
     if kind is int:
         ok = ok and float(value).is_integer()
     if not ok or value < 0 or (value == 0 and not allow_zero):
@@ -280,7 +297,7 @@ def _validate(m: dict) -> RunConfig:
     from .._dynamics.system import get_system, list_systems
 
     systems = _names(m["systems"], "systems")
-    period_source = _text(m, "period_source") or "chaosbench"
+    period_source = _text(m, "period_source") or DEFAULTS["period_source"]
     if period_source not in ("chaosbench", "dysts"):
         raise ConfigError(f"period_source must be 'chaosbench' or 'dysts', got {period_source!r}")
     if "@all" in systems:  # every chaotic system; non-chaotic ones only by name or tag
@@ -303,6 +320,10 @@ def _validate(m: dict) -> RunConfig:
     if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
         raise ConfigError("forecaster_params must map forecaster names to tables of hyper-parameters")
     forecasters, params = _expand_forecasters(_names(m["forecasters"], "forecasters"), m["preset"], params)
+    stray = [name for name in params if name not in forecasters]
+    if stray:
+        raise ConfigError(f"hyper-parameters are set (--set) for {stray[0]!r}, which is not among this run's "
+                          f"forecasters ({', '.join(forecasters)})")
     for name, values in params.items():
         known = forecaster_class(name)._param_names()
         for key in values:
@@ -327,25 +348,24 @@ def _validate(m: dict) -> RunConfig:
     noise = _numbers(m["noise"], "noise", float)
     if any(not (math.isfinite(v) and v >= 0) for v in noise):
         raise ConfigError("noise levels must be non-negative numbers")
-    tune = _flag(m, "tune", False)
-    if tune and m.get("n_validation", 1) == 0:
+    tune = _flag(m, "tune")
+    if tune and m.get("n_validation", DEFAULTS["n_validation"]) == 0:
         raise ConfigError("tune needs validation windows: n_validation must be at least 1")
-    tune_metric = _text(m, "tune_metric") or "vpt_nrmse"
+    tune_metric = _text(m, "tune_metric") or DEFAULTS["tune_metric"]
+
+    def number(key, kind=int, allow_zero=False):
+        return kind(_positive(m.get(key, DEFAULTS[key]), key, kind, allow_zero))
+
     return RunConfig(
         preset=m["preset"], systems=systems, forecasters=forecasters, forecaster_params=params, metrics=metrics,
-        seeds=seeds, noise=noise,
-        pts_per_period=float(_positive(m.get("pts_per_period", 100.0), "pts_per_period", float)),
-        n_train=_positive(m.get("n_train", 1000), "n_train"), horizon=_positive(m.get("horizon", 200), "horizon"),
-        n_context=_positive(m.get("n_context", 100), "n_context"), n_test=_positive(m.get("n_test", 5), "n_test"),
-        n_validation=_positive(m.get("n_validation", 1), "n_validation", allow_zero=True),
-        standardize=_flag(m, "standardize", True),
-        horizon_lyapunov=(None if m.get("horizon_lyapunov") is None
-                          else float(_positive(m["horizon_lyapunov"], "horizon_lyapunov", float))),
-        n_long=_positive(m.get("n_long", 10_000), "n_long", allow_zero=True), period_source=period_source,
-        cell_timeout=float(_positive(m.get("cell_timeout", 900.0), "cell_timeout", float)),
-        tune=tune, tune_trials=_positive(m.get("tune_trials", 8), "tune_trials"),
-        tune_seconds=float(_positive(m.get("tune_seconds", 60.0), "tune_seconds", float)),
+        seeds=seeds, noise=noise, pts_per_period=number("pts_per_period", float), n_train=number("n_train"),
+        horizon=number("horizon"), n_context=number("n_context"), n_test=number("n_test"),
+        n_validation=number("n_validation", allow_zero=True), standardize=_flag(m, "standardize"),
+        horizon_lyapunov=None if m.get("horizon_lyapunov") is None else number("horizon_lyapunov", float),
+        n_long=number("n_long", allow_zero=True), period_source=period_source,
+        cell_timeout=number("cell_timeout", float), tune=tune, tune_trials=number("tune_trials"),
+        tune_seconds=number("tune_seconds", float),
         tune_metric=get_metric(tune_metric).name,
         out=_text(m, "out"), workers=workers, executor=executor, scheduler=scheduler,
-        quiet=_flag(m, "quiet", False), plugins=plugin_paths(m.get("plugins")),
+        quiet=_flag(m, "quiet"), plugins=plugin_paths(m.get("plugins")),
     )

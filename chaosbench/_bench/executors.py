@@ -58,7 +58,16 @@ def _worker_main(conn, inherited_fds: tuple) -> None:
             spec = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(run_cell(spec))
+        conn.send(_run_cell_guarded(spec))
+
+
+def _run_cell_guarded(spec: CellSpec) -> tuple[dict, dict]:
+    """:func:`run_cell`, with what escapes the cell's own handling (a forecaster raising KeyboardInterrupt or
+    SystemExit, a plugin missing on this host) recorded as the cell's failure instead of a worker traceback."""
+    try:
+        return run_cell(spec)
+    except BaseException as exc:
+        return failed_record(spec, f"worker: {type(exc).__name__}: {str(exc)[:300]}"), {}
 
 
 class _Worker:
@@ -158,11 +167,7 @@ def _run_cell_in_child(spec: CellSpec, timeout: float) -> tuple[dict, dict]:
                 _die_with_parent()
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
                 with multiprocessing.connection.Connection(write_fd, readable=False) as conn:
-                    try:
-                        result = run_cell(spec)
-                    except BaseException as exc:  # outside the cell's own handling
-                        result = failed_record(spec, f"worker: {type(exc).__name__}: {str(exc)[:300]}"), {}
-                    conn.send(result)
+                    conn.send(_run_cell_guarded(spec))
             except BaseException:
                 status = 1
             finally:

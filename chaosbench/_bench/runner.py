@@ -26,6 +26,7 @@ from ..exceptions import ResultsStoreError
 __all__ = ["run", "load_results", "Results"]
 
 PROGRESS_LINE_SECONDS = 10.0
+PLUGIN_IMPORT_SECONDS = 120.0  # a plugin still importing after this long is reported as hanging
 
 
 class Results:
@@ -61,12 +62,12 @@ class Results:
         """Write ``cells.csv`` and the leaderboard (default ``leaderboard.csv``) into the run directory."""
         target = Path(leaderboard_file) if leaderboard_file else self.path / "leaderboard.csv"
         board = self.leaderboard(metric, agg, include_unresolved)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.cells.to_csv(self.path / "cells.csv", index=False)
-            board.to_csv(target, index=False)
-        except OSError as exc:
-            raise ResultsStoreError(f"cannot write {target}: {exc.strerror or exc}") from None
+        for file, frame in ((self.path / "cells.csv", self.cells), (target, board)):
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                frame.to_csv(file, index=False)
+            except OSError as exc:
+                raise ResultsStoreError(f"cannot write {file}: {exc.strerror or exc}") from None
         return target
 
     def __repr__(self) -> str:
@@ -165,7 +166,7 @@ def run(preset: str | None = None, *, config_file=None, resume: bool = False, fo
     if options.get("plugins") is None and config_file is not None:
         options["plugins"] = read_config_file(config_file).get("plugins")
     for path in plugin_paths(options.get("plugins")):  # before the names they register are validated
-        load_plugin_file(path)
+        load_plugin_file(path, probe_seconds=PLUGIN_IMPORT_SECONDS)
     config = make_config(preset, config_file, base=base, **options)
     config = replace(config, out=config.out or default_out(), workers=config.workers or os.cpu_count() or 1)
     return _execute(config, force, retry_failed)

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
+import select
+import signal
 import sys
 import warnings
 from importlib.metadata import entry_points
@@ -19,29 +22,76 @@ ENTRY_POINT_GROUPS = ("chaosbench.systems", "chaosbench.forecasters", "chaosbenc
 _loaded_groups: set[str] = set()
 
 
-def load_plugin_file(path) -> str:
+def load_plugin_file(path, *, probe_seconds: float | None = None) -> str:
     """Import the Python file ``path`` once per process (a second call is a no-op); returns its module name.
+
+    Parameters
+    ----------
+    path : path-like
+        The plugin file.
+    probe_seconds : float, optional
+        First import the file in a forked process, waiting at most this long, so that a plugin that hangs or ends
+        its process (``os._exit``) while importing is reported instead of taking this process with it.
 
     Raises
     ------
     PluginError
-        The file does not exist, is not a ``.py`` file, or raises on import.
+        The file is not found, is not a ``.py`` file, raises on import, or fails the probe.
     """
     path = Path(path).expanduser().resolve()
+    if not path.exists():
+        raise PluginError(f"plugin {path} not found")
     if not path.is_file() or path.suffix != ".py":
         raise PluginError(f"plugin {path} is not a Python file")
     name = f"chaosbench_plugin_{path.stem}_{hashlib.sha1(str(path).encode()).hexdigest()[:8]}"
     if name in sys.modules:
         return name
+    if probe_seconds is not None:
+        _probe(path, name, probe_seconds)
+    _import(path, name)
+    return name
+
+
+def _import(path: Path, name: str) -> None:
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except (Exception, SystemExit) as exc:  # a plugin may raise anything (even exit); report it as one line
+    except (Exception, SystemExit, KeyboardInterrupt) as exc:  # a plugin may raise anything; report it as one line
         del sys.modules[name]
         raise PluginError(f"plugin {path} failed to import: {type(exc).__name__}: {exc}") from None
-    return name
+
+
+def _probe(path: Path, name: str, seconds: float) -> None:
+    """Import the plugin in a forked child; raise its import error, or a PluginError if it hangs or exits."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: import, report "ok" or the error, and leave without any cleanup of the parent's
+        os.close(read_fd)
+        try:
+            _import(path, name)
+            report = b"ok"
+        except BaseException as exc:
+            report = f"error:{exc}".encode()
+        os.write(write_fd, report[:60_000])
+        os._exit(0)
+    os.close(write_fd)
+    try:
+        ready, _, _ = select.select([read_fd], [], [], seconds)
+        report = os.read(read_fd, 65_536) if ready else None
+    finally:
+        os.close(read_fd)
+    if report is None:
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    if report is None:
+        raise PluginError(f"plugin {path} did not finish importing within {seconds:g} s")
+    if not report:
+        raise PluginError(f"plugin {path} ended the process while importing (exit code "
+                          f"{os.waitstatus_to_exitcode(status)})")
+    if report.startswith(b"error:"):
+        raise PluginError(report[len(b"error:"):].decode(errors="replace"))
 
 
 def load_entry_points(group: str) -> None:

@@ -61,12 +61,21 @@ def read_invariants(path=None):
     return pd.read_csv(path, comment="#", keep_default_na=True)
 
 
+def failed_rows(frame):
+    """Which rows of an invariants table record a failed computation."""
+    return frame["notes"].fillna("").astype(str).str.startswith("failed")
+
+
 def write_invariants(frame, path=None) -> Path:
-    """Write rows, replacing those of the same systems already in the file and keeping the others."""
+    """Write rows, replacing those of the same systems already in the file (unless the new row records a failure
+    and the old one does not) and keeping the others."""
     import pandas as pd
 
     path = Path(path) if path is not None else data_path()
     old = read_invariants(path)
+    # A failed computation never replaces a good row: the file keeps the last good values of that system.
+    good = old.loc[~failed_rows(old), "system"]
+    frame = frame[~(failed_rows(frame) & frame["system"].isin(good))]
     merged = pd.concat([old[~old["system"].isin(frame["system"])], frame], ignore_index=True)
     merged = merged.sort_values("system").reset_index(drop=True)[COLUMNS]
     reviewed = review_notes()

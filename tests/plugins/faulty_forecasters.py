@@ -62,3 +62,9 @@ class SlowPersistence(chaosbench.Forecaster):
 
     def _predict(self, n_steps, context):
         return np.repeat(context[-1:], n_steps, axis=0)
+
+
+@chaosbench.forecaster("test_interrupts", replace=True)
+class Interrupts(chaosbench.Forecaster):
+    def _fit(self, train, dt):
+        raise KeyboardInterrupt("from the forecaster")
