@@ -21,6 +21,7 @@ from ._bench.config import DEFAULTS
 from ._bench.tables import forecasters_table, lyapunov_table, metrics_table, system_info, systems_table
 from ._dynamics.trajectory import SAVE_FORMATS
 from .exceptions import ChaosbenchError, InvalidParameterError
+from ._bench.runner import default_out, load_results, run
 
 USAGE_ERROR = 2
 POSITIVE = click.FloatRange(min=0.0, min_open=True)  # checked before any computation starts
@@ -348,7 +349,6 @@ def run_cmd(preset, config_file, fparams, resume, force, retry_failed, **options
     """Run the benchmark grid: every system x forecaster x seed x noise level is one cell, stored in
     OUT/results.sqlite as soon as it finishes. Re-running the same command (or --resume) skips finished cells.
     Writes OUT/cells.csv and OUT/leaderboard.csv at the end."""
-    from ._bench.runner import default_out, run
 
     options["plugins"] = options["plugins"] or None
     if fparams:
@@ -391,7 +391,6 @@ def _print_leaderboard(board) -> None:
                    "default: their Lyapunov times are not trustworthy).")
 def leaderboard_cmd(path, output, metric, agg, include_unresolved):
     """Rank the forecasters of a run directory; also rewrites PATH/cells.csv."""
-    from ._bench.runner import load_results
 
     results = load_results(path)
     target = results.write_tables(metric, agg, leaderboard_file=output, include_unresolved=include_unresolved)
@@ -403,7 +402,9 @@ def leaderboard_cmd(path, output, metric, agg, include_unresolved):
 @click.argument("path", type=click.Path(file_okay=False))
 def report_cmd(path):
     """Write plots (PNG) and a Markdown summary of a run directory into PATH/report/."""
-    from ._bench.report import write_report
+
+    from ._bench.report import write_report  # matplotlib: loaded only for reports
+
 
     index = write_report(path)
     click.echo(f"wrote {index}", err=True)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import chaosbench
+from chaosbench.testing import scoped_registries
 from chaosbench import Forecaster, forecaster
 from chaosbench.exceptions import ContractError, InvalidParameterError, NotFittedError, UnknownForecasterError
 
@@ -166,25 +167,26 @@ def test_unknown_forecaster_suggests_close_names():
 
 
 def test_a_user_forecaster_in_fifteen_lines():
-    @forecaster("drift_test", replace=True)
-    class Drift(Forecaster):
-        """Continue the mean step of the last `window` observations."""
+    with scoped_registries():  # the test's forecaster is unregistered afterwards
+        @forecaster("drift_test", replace=True)
+        class Drift(Forecaster):
+            """Continue the mean step of the last `window` observations."""
 
-        def __init__(self, window=10):
-            self.window = window
+            def __init__(self, window=10):
+                self.window = window
 
-        def _fit(self, train, dt):
-            self.step_ = np.diff(train[-self.window:], axis=0).mean(axis=0)
+            def _fit(self, train, dt):
+                self.step_ = np.diff(train[-self.window:], axis=0).mean(axis=0)
 
-        def _predict(self, n_steps, context):
-            last = self.last_window_[-1] if context is None else context[-1]
-            return last + self.step_ * np.arange(1, n_steps + 1)[:, None]
+            def _predict(self, n_steps, context):
+                last = self.last_window_[-1] if context is None else context[-1]
+                return last + self.step_ * np.arange(1, n_steps + 1)[:, None]
 
-    chaosbench.check_forecaster("drift_test")
-    model = chaosbench.get_forecaster("drift_test", window=5)
-    assert model.get_params() == {"window": 5}
-    with pytest.raises(NotFittedError):
-        model.predict(3)
+        chaosbench.check_forecaster("drift_test")
+        model = chaosbench.get_forecaster("drift_test", window=5)
+        assert model.get_params() == {"window": 5}
+        with pytest.raises(NotFittedError):
+            model.predict(3)
 
 
 def test_task_is_deterministic_and_standardized():

@@ -700,7 +700,7 @@ def test_misleading_messages(tmp_path, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(chaosbench._bench.runner, "run", interrupted)
+    monkeypatch.setattr(chaosbench.cli, "run", interrupted)
     result = CliRunner().invoke(main, ["run", "--out", str(tmp_path / "never")])
     assert result.exit_code == 130 and result.output.strip() == "Interrupted before anything was stored"
 

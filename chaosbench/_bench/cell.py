@@ -24,6 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._core.divergence import FORECAST_FACTOR, FORECAST_RULE, divergence_bound, diverged
+from .._core.plugins import load_plugin_file
+from .._forecasting.forecaster import forecaster_class, get_forecaster
+from .._forecasting.metrics import error_curve, get_metric
+from .._forecasting.task import Task
 
 __all__ = ["CellSpec", "cell_specs", "derive_seed", "run_cell"]
 
@@ -62,7 +66,6 @@ def cell_key(system: str, forecaster: str, seed: int, noise: float) -> str:
 
 def cell_specs(config) -> list[CellSpec]:
     """The grid of a :class:`~chaosbench._bench.config.RunConfig`, in a fixed order."""
-    from .._forecasting.forecaster import forecaster_class
 
     tune = ({"trials": config.tune_trials, "seconds": config.tune_seconds, "metric": config.tune_metric}
             if config.tune else None)
@@ -106,7 +109,6 @@ def cell_record(spec: CellSpec) -> dict:
 
 def run_cell(spec: CellSpec) -> tuple[dict, dict]:
     """Run one cell; returns ``(record, arrays)``: the row for the store and the forecast arrays (may be empty)."""
-    from .._core.plugins import load_plugin_file
 
     started = time.perf_counter()
     record = cell_record(spec) | {"worker": f"{socket.gethostname()}:{os.getpid()}"}
@@ -128,9 +130,6 @@ def run_cell(spec: CellSpec) -> tuple[dict, dict]:
 
 
 def _run(spec: CellSpec, record: dict) -> dict:
-    from .._forecasting.forecaster import forecaster_class, get_forecaster
-    from .._forecasting.task import Task
-
     try:
         data = Task(spec.system, seed=spec.task_seed, noise=spec.noise, **spec.task).generate()
     except Exception as exc:  # a divergent or broken system is a recorded failure, not a crashed run
@@ -187,8 +186,6 @@ def _run(spec: CellSpec, record: dict) -> dict:
     if problems:
         record["error"] = "; ".join(filter(None, [record.get("error"), *problems]))
     if context["lyapunov_max"] > 0:
-        from .._forecasting.metrics import error_curve
-
         stored["error_curve"] = np.stack([error_curve(t, f, context=context)[1] for t, f in zip(truth, forecast)])
     return stored
 
@@ -237,7 +234,6 @@ def score(metrics, truth: np.ndarray, forecast: np.ndarray, context: dict) -> tu
     message. Horizon metrics also give ``<name>_time`` (the value in time units, value / λ_max) and
     ``<name>_censored`` (the share of windows in which the forecast never left the threshold, so the value is only
     a lower bound); on a system with λ_max <= 0 they are NaN (no Lyapunov time)."""
-    from .._forecasting.metrics import get_metric
 
     values, problems = {}, []
     for name in metrics:
@@ -267,7 +263,6 @@ def score_long_run(metrics, truth: np.ndarray, free_run: np.ndarray, reference: 
     """The long-term metrics of a free run against the true continuation, each with ``<name>_floor``: the same
     metric between that continuation and an independent true series of equal length (the value a perfect model
     would score, up to sampling noise)."""
-    from .._forecasting.metrics import get_metric
 
     values, problems = {}, []
     for name in metrics:
@@ -288,8 +283,6 @@ def _tune(spec: CellSpec, data, params: dict) -> tuple[dict, dict]:
 
     The budget is the number of trials, so the choice is reproducible; the time limit only guards against a search
     that would run far too long, and ``out_of_time`` records when it cut the search short."""
-    from .._forecasting.forecaster import forecaster_class, get_forecaster
-    from .._forecasting.metrics import get_metric
 
     space = forecaster_class(spec.forecaster).search_space
     fixed = {k: v for k, v in params.items() if k not in space}

@@ -19,7 +19,11 @@ import numpy as np
 
 from .cell import CELL_THREADS
 from .._forecasting.task import Task
-from ..exceptions import ConfigError, UnknownPresetError
+from ..exceptions import ConfigError, UnknownPresetError, did_you_mean
+from .._dynamics.datafile import gilpin2023_periods
+from .._dynamics.system import get_system, list_systems
+from .._forecasting.forecaster import forecaster_class, list_forecasters
+from .._forecasting.metrics import get_metric
 
 __all__ = ["RunConfig", "PRESETS", "make_config"]
 
@@ -141,8 +145,6 @@ def read_config_file(path) -> dict:
     options = {key.replace("-", "_"): value for key, value in raw.items()}
     unknown = sorted(set(options) - FIELD_NAMES - {"tag"})
     if unknown:
-        from ..exceptions import did_you_mean
-
         hint = did_you_mean(unknown[0], sorted(FIELD_NAMES | {"tag"}))
         raise ConfigError(f"config file {path}: unknown key {unknown[0]!r}.{hint}")
     return options
@@ -170,8 +172,6 @@ def make_config(preset: str | None = None, config_file=None, base: dict | None =
     if unknown:
         raise ConfigError(f"unknown option {unknown[0]!r}")
     if tag is not None:
-        from .._dynamics.system import list_systems
-
         tagged = list_systems(tag=str(tag))
         if not tagged:
             raise ConfigError(f"no system has the tag {tag!r}")
@@ -257,8 +257,6 @@ def _positive(value, what: str, kind=int, allow_zero=False):
 
 
 def _expand_forecasters(names: tuple, preset: str, params: dict) -> tuple[tuple, dict]:
-    from .._forecasting.forecaster import forecaster_class, list_forecasters
-
     expanded: list[str] = []
     for name in names:
         if name == "@all":
@@ -292,10 +290,6 @@ def _torch_available() -> bool:
 
 
 def _validate(m: dict) -> RunConfig:
-    from .._forecasting.forecaster import forecaster_class
-    from .._forecasting.metrics import get_metric
-    from .._dynamics.system import get_system, list_systems
-
     systems = _names(m["systems"], "systems")
     period_source = _text(m, "period_source") or DEFAULTS["period_source"]
     if period_source not in ("chaosbench", "dysts"):
@@ -303,15 +297,12 @@ def _validate(m: dict) -> RunConfig:
     if "@all" in systems:  # every chaotic system; non-chaotic ones only by name or tag
         expanded = [n for n in list_systems() if "nonchaotic" not in get_system(n).tags]
         if period_source == "dysts":  # only systems with a published period
-            from .._dynamics.datafile import gilpin2023_periods
 
             expanded = [n for n in expanded if n in gilpin2023_periods()]
         systems = tuple(dict.fromkeys(n for name in systems for n in (expanded if name == "@all" else [name])))
     for name in systems:
         get_system(name)  # raises UnknownSystemError with suggestions
     if period_source == "dysts":
-        from .._dynamics.datafile import gilpin2023_periods
-
         missing = [name for name in systems if name not in gilpin2023_periods()]
         if missing:
             raise ConfigError(f"period_source 'dysts' (preset gilpin2023) needs dysts' published period, which "

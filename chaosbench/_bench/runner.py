@@ -22,6 +22,7 @@ from .leaderboard import cells_frame, leaderboard
 from .._core.plugins import load_plugin_file
 from .store import STATUSES, ResultsStore
 from ..exceptions import ResultsStoreError
+from .executors import DaskExecutor, LocalExecutor
 
 __all__ = ["run", "load_results", "Results"]
 
@@ -173,8 +174,6 @@ def run(preset: str | None = None, *, config_file=None, resume: bool = False, fo
 
 
 def _execute(config: RunConfig, force: bool, retry_failed: bool) -> Results:
-    from .executors import DaskExecutor, LocalExecutor
-
     path = Path(config.out)
     if config.executor == "dask":
         executor = DaskExecutor(config.workers, config.cell_timeout, config.scheduler)

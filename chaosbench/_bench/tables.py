@@ -11,6 +11,8 @@ from .._dynamics.invariants import kaplan_yorke_dimension, lyapunov_spectrum
 from .._dynamics.system import format_params, get_system, list_systems
 from .._dynamics.datafile import computed_invariants
 from ..exceptions import IntegrationError
+from .._forecasting.forecaster import forecaster_class, list_forecasters
+from .._forecasting.metrics import get_metric, list_metrics
 
 __all__ = ["systems_table", "system_info", "lyapunov_table", "forecasters_table", "metrics_table"]
 
@@ -33,7 +35,6 @@ def forecasters_table():
     """One row per registered forecaster: name, summary, capability tags and default hyper-parameters."""
     import pandas as pd
 
-    from .._forecasting.forecaster import forecaster_class, list_forecasters
 
     rows = []
     for name in list_forecasters():
@@ -52,7 +53,6 @@ def metrics_table(kind: str | None = None):
     """One row per registered metric: name, kind, whether greater is better, and its summary line."""
     import pandas as pd
 
-    from .._forecasting.metrics import get_metric, list_metrics
 
     rows = []
     for name in list_metrics(kind):

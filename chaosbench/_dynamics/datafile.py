@@ -63,7 +63,8 @@ def read_invariants(path=None):
 
 def failed_rows(frame):
     """Which rows of an invariants table record a failed computation."""
-    return frame["notes"].fillna("").astype(str).str.startswith("failed")
+    notes = frame["notes"]
+    return notes.where(notes.notna(), "").astype(str).str.startswith("failed")
 
 
 def write_invariants(frame, path=None) -> Path:

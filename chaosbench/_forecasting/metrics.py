@@ -51,6 +51,7 @@ import numpy as np
 
 from .._core.registry import Registry
 from ..exceptions import InvalidParameterError, UnknownMetricError
+from .._dynamics.invariants import correlation_dimension
 
 __all__ = ["metric", "get_metric", "list_metrics", "error_curve"]
 
@@ -787,8 +788,6 @@ def lyapunov_error(y_true, y_pred, *, context=None):
 
 
 def _corrdim(x: np.ndarray) -> float:
-    from .._dynamics.invariants import correlation_dimension
-
     x = x[np.unique(np.linspace(0, len(x) - 1, min(len(x), CORRDIM_MAX_POINTS)).astype(int))]
     if np.ptp(x, axis=0).max() == 0:
         return 0.0  # a fixed point

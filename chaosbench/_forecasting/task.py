@@ -18,6 +18,8 @@ from .._core.validation import (
 )
 from .._dynamics.system import System, get_system
 from ..exceptions import InvalidParameterError
+from .._dynamics.datafile import AGREEMENT, computed_invariants, gilpin2023_periods
+from .._dynamics.invariants import lyapunov_max
 
 __all__ = ["Task", "TaskData", "Window"]
 
@@ -117,6 +119,8 @@ class Task:
         Which characteristic period ``pts_per_period`` refers to: chaosbench's (:attr:`System.period`) or the one
         published in the dysts catalogue (``systems/gilpin2023_periods.csv``), as in the 2023 study.
 
+    Notes
+    -----
     The field defaults are the only statement of the defaults: other code reads them with :meth:`defaults`. Every
     setting is checked on construction against :attr:`parameter_constraints`.
     """
@@ -188,7 +192,6 @@ class Task:
         system = self._system()
         if self.period_source == "chaosbench":
             return system.period / self.pts_per_period
-        from .._dynamics.datafile import gilpin2023_periods
 
         period = gilpin2023_periods().get(system.name) if system._is_default() else None
         if period is None:
@@ -269,8 +272,6 @@ class Task:
 def lyapunov_time_scale(system: System) -> float:
     """λ_max used to express times in Lyapunov times: chaosbench's computed value from the invariants file for the
     default parameters, else computed now (short run). Non-positive for systems that are not chaotic."""
-    from .._dynamics.datafile import computed_invariants
-    from .._dynamics.invariants import lyapunov_max
 
     if system._is_default():
         row = computed_invariants(system.name)
@@ -284,7 +285,6 @@ def lyapunov_resolved(system: System) -> bool:
     independent two-trajectory reference in the invariants file. False for the default parameters of a system whose
     estimates disagree (e.g. LiuChen), for systems tagged ``nonchaotic`` (no Lyapunov time) and for parameters
     without a computed row (no independent check)."""
-    from .._dynamics.datafile import AGREEMENT, computed_invariants
 
     row = computed_invariants(system.name) if system._is_default() and "nonchaotic" not in system.tags else None
     if not row or row.get("lyapunov_max") is None or row.get("lyapunov_max_reference") is None:
