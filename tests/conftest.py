@@ -1,6 +1,7 @@
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import chaosbench
@@ -28,3 +29,21 @@ def faulty_plugin():
         yield str(FAULTY_FORECASTERS)
     for module in [m for m in sys.modules if m.startswith("chaosbench_plugin_")]:
         del sys.modules[module]
+
+
+@pytest.fixture(scope="session")
+def forced_linear_series():
+    """A function (n, seed=0) -> (x, u): x_{t+1} = A x_t + B u_{t+1} + c with a random known input u (n, 2), a
+    series that the covariate regressions (and an ESN's covariate inputs) can follow exactly."""
+
+    def make(n, seed=0):
+        rng = np.random.default_rng(seed)
+        a = np.array([[0.9, -0.2], [0.2, 0.9]])
+        b = np.array([[1.0, 0.0], [0.5, -1.0]])
+        u = rng.standard_normal((n, 2))
+        x = np.zeros((n, 2))
+        for t in range(n - 1):
+            x[t + 1] = a @ x[t] + b @ u[t + 1] + [0.1, -0.2]
+        return x, u
+
+    return make

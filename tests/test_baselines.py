@@ -193,22 +193,10 @@ def test_edmd_advances_the_lifted_state_without_relifting(data):
 
 # --- covariates ---------------------------------------------------------------------------------------------------
 
-def _forced_linear_series(n, seed=0):
-    """x_{t+1} = A x_t + B u_{t+1} + c with a random known input u (n, 2): exact for the covariate regressions."""
-    rng = np.random.default_rng(seed)
-    a = np.array([[0.9, -0.2], [0.2, 0.9]])
-    b = np.array([[1.0, 0.0], [0.5, -1.0]])
-    u = rng.standard_normal((n, 2))
-    x = np.zeros((n, 2))
-    for t in range(n - 1):
-        x[t + 1] = a @ x[t] + b @ u[t + 1] + [0.1, -0.2]
-    return x, u
-
-
 @pytest.mark.parametrize("name, params", [("linear", {"n_lags": 1, "alpha": 0.0}), ("var", {"maxlags": 1}),
                                           ("poly_ar", {"degree": 1, "alpha": 0.0})])
-def test_covariates_enter_at_the_predicted_step(name, params):
-    x, u = _forced_linear_series(400)
+def test_covariates_enter_at_the_predicted_step(name, params, forced_linear_series):
+    x, u = forced_linear_series(400)
     model = chaosbench.get_forecaster(name, **params).fit(x[:300], 1.0, covariates=u[:300])
     assert model.tags["uses_covariates"]
     np.testing.assert_allclose(model.predict(100, covariates=u[300:]), x[300:], rtol=0, atol=1e-8)

@@ -140,20 +140,8 @@ def test_esn_lorenz_valid_prediction_time_with_defaults():
 
 
 # --- covariates (known inputs) --------------------------------------------------------------------------------------
-def _forced_linear_series(n, seed=0):
-    """x_{t+1} = A x_t + B u_{t+1} + c with a random known input u (n, 2)."""
-    rng = np.random.default_rng(seed)
-    a = np.array([[0.9, -0.2], [0.2, 0.9]])
-    b = np.array([[1.0, 0.0], [0.5, -1.0]])
-    u = rng.standard_normal((n, 2))
-    x = np.zeros((n, 2))
-    for t in range(n - 1):
-        x[t + 1] = a @ x[t] + b @ u[t + 1] + [0.1, -0.2]
-    return x, u
-
-
-def test_ngrc_covariates_enter_at_the_predicted_step():
-    x, u = _forced_linear_series(400)
+def test_ngrc_covariates_enter_at_the_predicted_step(forced_linear_series):
+    x, u = forced_linear_series(400)
     model = NGRC(k=1, ridge=0.0).fit(x[:300], 1.0, covariates=u[:300])
     assert model.coef_.shape == (2 + 3 + 2, 2)  # linear taps, their quadratic monomials, then the covariates
     np.testing.assert_allclose(model.predict(50, context=x[200:250], covariates=u[200:300]), x[250:300], rtol=0,
