@@ -252,7 +252,8 @@ class ARIMAForecaster(Forecaster):
 
         try:
             order = tuple(int(v) for v in self.order)
-            ok = len(order) == 3 and min(order) >= 0 and all(float(v) == int(v) for v in self.order)
+            ok = (len(order) == 3 and min(order) >= 0 and all(float(v) == int(v) for v in self.order)
+                  and not any(isinstance(v, (bool, np.bool_)) for v in self.order))
         except (TypeError, ValueError):
             ok = False
         if not ok:

@@ -106,8 +106,17 @@ def test_bad_solver_settings():
     lorenz = chaosbench.get_system("Lorenz")
     with pytest.raises(chaosbench.InvalidParameterError, match="Unknown method 'rk5'"):
         lorenz.trajectory(10, method="rk5")
-    with pytest.raises(chaosbench.InvalidParameterError, match="step size"):
+    with pytest.raises(chaosbench.InvalidParameterError, match="rk4: dt must be a positive number or None, got -1.0"):
         lorenz.trajectory(10, method=RK4(dt=-1.0))
+    for solver, message in ((chaosbench.Radau(rtol=-1), "radau: rtol must be a positive number"),
+                            (chaosbench.Dopri5(rtol="a"), "dopri5: rtol must be a positive number"),
+                            (chaosbench.DOP853(atol=-1e-9), "dop853: atol must be a non-negative number"),
+                            (chaosbench.DelayRK4(max_steps=0), "dde_rk4: max_steps must be a positive integer")):
+        system = chaosbench.get_system("MackeyGlass") if solver.delay_equations else lorenz
+        with pytest.raises(chaosbench.InvalidParameterError, match=message):
+            system.trajectory(10, method=solver)
+    with pytest.raises(chaosbench.InvalidParameterError, match="radau: rtol must be a positive number, got True"):
+        chaosbench.get_solver("radau", rtol=True)
 
 
 @pytest.mark.parametrize("t_end", [51.0, 37.3])  # on a grid point (3 delays) and between grid points

@@ -16,6 +16,7 @@ import numpy as np
 from . import integrators as kernels
 from . import tableaux
 from .._core.divergence import diverged
+from .._core.validation import NON_NEGATIVE_FLOAT, POSITIVE_FLOAT, POSITIVE_INT, validate_params
 from ..exceptions import IntegrationError, InvalidParameterError, did_you_mean
 
 __all__ = ["Problem", "Solver", "RK4", "Dopri5", "DOP853", "Radau", "BDF", "LSODA", "DelayRK4", "get_solver"]
@@ -51,6 +52,10 @@ class Solver:
 
     name = "solver"
     delay_equations = False  # whether the solver integrates delay equations (and only those)
+    parameter_constraints: dict = {}  # settings -> allowed values (checked before each use)
+
+    def _validate(self) -> None:
+        validate_params(self.parameter_constraints, vars(self), owner=self.name)
 
     def solve(self, problem: Problem, u0: np.ndarray, *, t0: float, t_first: float, dt: float,
               n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -76,21 +81,17 @@ def _raise_on_failure(status, problem: Problem, t, u):
         raise IntegrationError(problem.name, t, np.asarray(u), kernels.STATUS_MESSAGES[status])
 
 
-def _check_step(name: str, dt):
-    if dt is not None and not (math.isfinite(dt) and dt > 0):
-        raise InvalidParameterError(f"{name}: step size dt must be a positive number, got {dt!r}")
-
-
 class _RungeKutta(Solver):
     """Explicit Runge-Kutta with fixed steps: ``dt``, or by default a tenth of the sampling interval."""
 
     tableau: tuple = ()  # (A, b, c) of the stages that advance the solution
+    parameter_constraints = {"dt": [POSITIVE_FLOAT, None]}
 
     def __init__(self, dt: float | None = None):
         self.dt = dt
 
     def solve(self, problem, u0, *, t0, t_first, dt, n):
-        _check_step(self.name, self.dt)
+        self._validate()
         step = self.dt if self.dt is not None else dt / 10
         substeps = max(1, math.ceil(dt / step - 1e-9))
         h = dt / substeps
@@ -122,7 +123,7 @@ class RK4(_RungeKutta):
         ``n_steps * dt`` for the exponents."""
         if self.dt is None:
             raise InvalidParameterError(f"{self.name}: Lyapunov exponents need an explicit step dt")
-        _check_step(self.name, self.dt)
+        self._validate()
         status, logs, t, u, _ = kernels.kernel("benettin")(
             problem.equations.rhs, problem.equations.jac, t0, np.ascontiguousarray(u0, dtype=float), problem.p,
             self.dt, n_transient, n_steps, k, renorm_every, problem.bound)
@@ -136,19 +137,16 @@ class _Embedded(_RungeKutta):
 
     adaptive_kernel = ""
     order = 0  # of the error estimate, for the starting step
+    parameter_constraints = {**_RungeKutta.parameter_constraints, "rtol": [POSITIVE_FLOAT],
+                             "atol": [NON_NEGATIVE_FLOAT], "max_steps": [POSITIVE_INT]}
 
     def __init__(self, rtol: float = 1e-10, atol: float = 1e-12, dt: float | None = None,
                  max_steps: int = 5_000_000):
         super().__init__(dt)
         self.rtol, self.atol, self.max_steps = rtol, atol, max_steps
 
-    def _check(self):
-        _check_step(self.name, self.dt)
-        if not (self.rtol > 0 and self.atol >= 0):
-            raise InvalidParameterError(f"{self.name}: need rtol > 0 and atol >= 0, got {self.rtol!r}, {self.atol!r}")
-
     def solve(self, problem, u0, *, t0, t_first, dt, n):
-        self._check()
+        self._validate()
         if self.dt is not None:
             return super().solve(problem, u0, t0=t0, t_first=t_first, dt=dt, n=n)
         status, x, t, u, _ = kernels.kernel(self.adaptive_kernel)(
@@ -159,7 +157,7 @@ class _Embedded(_RungeKutta):
 
     def mean_step(self, problem: Problem, u0, *, t0: float, n_steps: int) -> tuple[float, np.ndarray, float]:
         """``(t, u, step)`` after ``n_steps`` accepted adaptive steps from ``(t0, u0)``, and their mean size."""
-        self._check()
+        self._validate()
         status, _, t, u, _ = kernels.kernel(self.adaptive_kernel)(
             problem.equations.rhs, t0, np.ascontiguousarray(u0, dtype=float), problem.p, math.inf, 1.0, 1, self.rtol,
             self.atol, problem.bound, n_steps)
@@ -188,6 +186,7 @@ class _Scipy(Solver):
     """An implicit scipy solver given the compiled right-hand side and its exact Jacobian."""
 
     scipy_method = ""
+    parameter_constraints = {"rtol": [POSITIVE_FLOAT], "atol": [NON_NEGATIVE_FLOAT]}
 
     def __init__(self, rtol: float = 1e-8, atol: float = 1e-10):
         self.rtol, self.atol = rtol, atol
@@ -195,6 +194,7 @@ class _Scipy(Solver):
     def solve(self, problem, u0, *, t0, t_first, dt, n):
         from scipy.integrate import solve_ivp
 
+        self._validate()
         fun, jacobian = _scipy_callables(problem)
         t_eval = t_first + dt * np.arange(n)
         sol = solve_ivp(fun, (t0, t_eval[-1]), u0, method=self.scipy_method, t_eval=t_eval, rtol=self.rtol,
@@ -212,6 +212,7 @@ class _Scipy(Solver):
         """``(t, u, step)`` after ``n_steps`` steps of scipy's stepper from ``(t0, u0)``, and their mean size."""
         import scipy.integrate
 
+        self._validate()
         fun, jacobian = _scipy_callables(problem)
         stepper = getattr(scipy.integrate, self.scipy_method)(fun, t0, u0, t_bound=math.inf, rtol=self.rtol,
                                                                atol=self.atol, jac=jacobian)
@@ -266,12 +267,13 @@ class DelayRK4(Solver):
     delay_equations = True
     #: Initial size of the perturbation of the history segment in :meth:`lyapunov_sums` (root mean square).
     perturbation = 1e-8
+    parameter_constraints = {"dt": [POSITIVE_FLOAT, None], "max_steps": [POSITIVE_INT]}
 
     def __init__(self, dt: float | None = None, max_steps: int = 50_000_000):
         self.dt, self.max_steps = dt, max_steps
 
     def steps_per_delay(self, delay: float) -> int:
-        _check_step(self.name, self.dt)
+        self._validate()
         if not (math.isfinite(delay) and delay > 0):
             raise InvalidParameterError(f"the delay must be a positive number, got {delay!r}")
         return 100 if self.dt is None else max(1, math.ceil(delay / self.dt - 1e-9))
@@ -320,4 +322,6 @@ def get_solver(method, rtol: float | None = None, atol: float | None = None) -> 
                                     f"Choose from {', '.join(_SOLVERS)}.")
     if tolerances and cls in (RK4, DelayRK4):
         raise InvalidParameterError(f"method {cls.name!r} takes fixed steps: rtol and atol do not apply")
-    return cls(**tolerances)
+    solver = cls(**tolerances)
+    solver._validate()
+    return solver

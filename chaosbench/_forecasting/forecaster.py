@@ -12,7 +12,7 @@ import inspect
 import numpy as np
 
 from .._core.registry import Registry
-from .._core.validation import validate_params
+from .._core.validation import POSITIVE_FLOAT, POSITIVE_INT, check_param, validate_params
 from ..exceptions import InvalidParameterError, NotFittedError, UnknownForecasterError, did_you_mean
 
 __all__ = ["Forecaster", "forecaster", "get_forecaster", "list_forecasters"]
@@ -129,8 +129,7 @@ class Forecaster:
         """
         validate_params(self.parameter_constraints, self.get_params(), owner=type(self).__name__)
         train = _as_series(train, "training data", min_length=self.min_train)
-        if not (np.isscalar(dt) and np.isfinite(dt) and dt > 0):
-            raise InvalidParameterError(f"dt must be a positive number, got {dt!r}")
+        check_param(dt, "dt", [POSITIVE_FLOAT])
         covariates = _as_covariates(covariates, len(train), "training covariates")
         self.n_features_ = train.shape[1]
         self.n_covariates_ = covariates.shape[1]
@@ -152,8 +151,7 @@ class Forecaster:
         """
         if not hasattr(self, "n_features_"):
             raise NotFittedError(f"{type(self).__name__} is not fitted: call fit(train, dt) first")
-        if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)) or n_steps <= 0:
-            raise InvalidParameterError(f"n_steps must be a positive integer, got {n_steps!r}")
+        check_param(n_steps, "n_steps", [POSITIVE_INT])
         if context is not None:
             context = _as_series(context, "context", dim=self.n_features_)
         uses = self.tags.get("uses_covariates")
