@@ -17,7 +17,7 @@ from ._core.provenance import __version__
 from ._dynamics.datafile import AGREEMENT, failed_rows, write_invariants
 from ._dynamics.invariants import DEFAULT_SETTINGS, invariants_table
 from ._dynamics.system import get_system, list_systems
-from ._bench.config import DEFAULTS
+from ._bench.config import DEFAULT_METRICS, DEFAULTS, LONG_HORIZON, PRESETS
 from ._bench.tables import forecasters_table, lyapunov_table, metrics_table, system_info, systems_table
 from ._dynamics.trajectory import SAVE_FORMATS
 from .exceptions import ChaosbenchError, InvalidParameterError
@@ -58,9 +58,20 @@ def _writing(path):
     try:
         yield
     except OSError as exc:
-        blocking = next((p for p in Path(path).parents if p.exists() and not p.is_dir()), None)
+        blocking = _file_among_parents(path)
         reason = f"{blocking} is a file, not a folder" if blocking is not None else exc.strerror or exc
         raise ChaosbenchError(f"cannot write {path}: {reason}") from None
+
+
+def _file_among_parents(path) -> Path | None:
+    return next((p for p in Path(path).parents if p.exists() and not p.is_dir()), None)
+
+
+def _refuse_unwritable(path) -> None:
+    """Before a long computation: refuse an output path under an existing file (it could never be written)."""
+    blocking = _file_among_parents(path)
+    if blocking is not None:
+        raise ChaosbenchError(f"cannot write {path}: {blocking} is a file, not a folder")
 
 
 def _parse_params(pairs) -> dict:
@@ -236,6 +247,8 @@ def lyapunov(names, all_, spectrum, n_periods, seed, out, fmt):
     selected = list_systems() if all_ else list(names)
     for name in selected:
         get_system(name)  # fail on an unknown name before computing anything
+    if out:
+        _refuse_unwritable(out)
     frame = lyapunov_table(selected, spectrum=spectrum, n_periods=n_periods, seed=seed,
                            record_failures=len(selected) > 1)
     failed = frame[frame["error"].notna()] if "error" in frame else frame.iloc[:0]
@@ -297,26 +310,30 @@ def _parse_forecaster_params(pairs) -> dict:
 @click.option("--preset", help="quick (about 10 systems x the fast forecasters, 1 seed; the default), standard "
               "(all chaotic systems x all forecasters), full (adds seeds and noise levels) or gilpin2023 (the 2023 "
               "'model scale versus domain knowledge' study's sampling, lengths and sMAPE VPT; it sets its own "
-              "--n-context 1000, --horizon 200, --n-long 0, --period-source dysts and metrics).")
+              + ", ".join(f"--{k.replace('_', '-')} {','.join(v) if isinstance(v, tuple) else v}"
+                          for k, v in PRESETS["gilpin2023"].items()
+                          if k not in ("systems", "forecasters", "seeds", "noise"))
+              + ").")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="TOML file with the same options (keys as below, '-' or '_'); command-line options win.")
 @click.option("--systems", help="Comma-separated system names (overrides the preset's).")
 @click.option("--tag", help="All systems with this tag (e.g. polynomial, delay, high_dim).")
 @click.option("--forecasters", help="Comma-separated forecaster names ('@all' for every registered one).")
-@click.option("--metrics", help="Comma-separated metrics (default: vpt_nrmse,vpt_smape,rmse,nrmse,smape,d_stsp,d_h; "
+@click.option("--metrics", help=f"Comma-separated metrics (default: {','.join(DEFAULT_METRICS)}; "
               "'chaosbench list metrics' shows all).")
 @click.option("--n-train", type=int, help=f"Training points per cell (default {DEFAULTS['n_train']} = "
               f"{DEFAULTS['n_train'] / DEFAULTS['pts_per_period']:g} periods at {DEFAULTS['pts_per_period']:g} points "
               "per period).")
 @click.option("--horizon", type=int, help="Forecast length of each test window in steps; with --horizon-lyapunov the "
-              "most steps allowed (presets: 5000).")
+              f"most steps allowed (presets: {LONG_HORIZON['horizon']}).")
 @click.option("--horizon-lyapunov", type=float, help="Forecast length in Lyapunov times, capped at --horizon steps "
-              "(presets: 20).")
+              f"(presets: {LONG_HORIZON['horizon_lyapunov']:g}).")
 @click.option("--n-long", type=int, help="Steps of the long free run on which d_stsp and d_h are scored beside "
-              "their noise floors (presets: 10000; 0 for none).")
+              f"their noise floors (presets: {LONG_HORIZON['n_long']}; 0 for none).")
 @click.option("--period-source", help="'chaosbench' (default) or 'dysts': whose characteristic period "
               "points-per-period refers to (gilpin2023: dysts' published periods).")
-@click.option("--n-context", type=int, help="Observed points before each test window (presets: 500).")
+@click.option("--n-context", type=int, help=f"Observed points before each test window (presets: "
+              f"{LONG_HORIZON['n_context']}).")
 @click.option("--n-test", type=int, help="Test windows per cell, each from its own initial state "
               f"(default {DEFAULTS['n_test']}).")
 @click.option("--noise", help="Comma-separated observation-noise levels, in units of each variable's std.")

@@ -108,6 +108,16 @@ class IgnoresCovariates(Persistence):
         return super()._predict(n_steps, context)
 
 
+class NeedsArgument(Persistence):
+    def __init__(self, window):
+        self.window = window
+
+
+def test_check_forecaster_names_a_forecaster_without_defaults():
+    with pytest.raises(ContractError, match="^NeedsArgument fails constructible_with_defaults: "):
+        chaosbench.check_forecaster(NeedsArgument(3))
+
+
 @pytest.mark.parametrize("broken, check", [
     (PartialTags, "tags_complete"),
     (CachesInInit, "init_sets_only_params"),

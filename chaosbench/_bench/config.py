@@ -52,16 +52,13 @@ PRESETS: dict[str, dict] = {
     # Task.gilpin2023: the 2023 study's sampling (dysts' published periods), lengths and VPT; every chaotic system
     # with a published period.
     "gilpin2023": {"systems": ("@all",), "forecasters": ("@all",), "seeds": (0,), "noise": (0.0,),
-                   "period_source": "dysts", "pts_per_period": 100.0, "n_train": 1000, "horizon": 200,
-                   "n_context": 1000, "n_long": 0, "metrics": ("vpt_smape", "vpt_smape_instant", "smape", "rmse")},
+                   **Task.GILPIN2023, "metrics": ("vpt_smape", "vpt_smape_instant", "smape", "rmse")},
 }
 
 MAX_SEED = 2**63 - 1  # the store keeps seeds as 64-bit integers
 
 # Task's settings that are the same for every cell of a run (seed and noise vary per cell), with Task's defaults.
-TASK_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Task)
-                 if f.name in ("pts_per_period", "n_train", "horizon", "n_context", "n_test", "n_validation",
-                               "standardize", "horizon_lyapunov", "n_long", "period_source")}
+TASK_DEFAULTS = {k: v for k, v in Task.defaults().items() if k not in ("seed", "noise")}
 
 # Options that change how a run executes but never its numbers; all other fields are settings.
 EXECUTION_FIELDS = ("out", "workers", "executor", "scheduler", "quiet", "plugins", "cell_timeout")

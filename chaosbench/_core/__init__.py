@@ -1,1 +1,2 @@
-"""Layer 0: what every layer shares — plugin loading."""
+"""Layer 0, what every layer shares: the registry mechanism, parameter validation, the divergence policy, plugin
+loading and provenance."""

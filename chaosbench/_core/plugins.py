@@ -18,7 +18,6 @@ from ..exceptions import ChaosbenchWarning, PluginError
 
 __all__ = ["load_plugin_file", "load_entry_points"]
 
-ENTRY_POINT_GROUPS = ("chaosbench.systems", "chaosbench.forecasters", "chaosbench.metrics")
 _loaded_groups: set[str] = set()
 
 

@@ -94,12 +94,6 @@ class Registry:
                 raise self._duplicate_error(name, self.kind)
             self._items[name] = item
 
-    def unregister(self, name: str) -> None:
-        """Remove ``name`` (an :class:`UnknownNameError` if it is not registered)."""
-        self.lookup(name)
-        with self._lock:
-            del self._items[name]
-
     @contextlib.contextmanager
     def scoped(self) -> Iterator[Registry]:
         """Context manager: whatever is registered, replaced or removed inside is undone on exit (the built-ins are

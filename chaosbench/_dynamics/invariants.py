@@ -310,7 +310,7 @@ def invariants_table(names: Iterable[str], *, progress: bool | None = None, **se
     from tqdm import tqdm
 
     cfg = DEFAULT_SETTINGS | settings
-    provenance = {"chaosbench_version": __version__, "git_commit": (git_commit() or "")[:7],
+    provenance = {"chaosbench_version": __version__, "git_commit": git_commit() or "",
                   "computed_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                   "settings": json.dumps(cfg, sort_keys=True)}
     rows = []

@@ -214,12 +214,12 @@ class System:
     @property
     def lyapunov_max(self) -> float | None:
         """Largest Lyapunov exponent from the literature, or None (see :func:`lyapunov_spectrum` to compute)."""
-        return self._definition.literature.get("lyapunov_max") if self._is_default() else None
+        return self._definition.literature.get("lyapunov_max") if self.has_default_params else None
 
     @property
     def period(self) -> float:
         """Characteristic period: declared, or the dominant period of the power spectrum (computed once)."""
-        if self._definition.period is not None and self._is_default():
+        if self._definition.period is not None and self.has_default_params:
             return self._definition.period
         return self.time_scales()[0]
 
@@ -228,7 +228,10 @@ class System:
         and the natural step of an explicit solver (see :func:`chaosbench._dynamics.timescales.time_scales`)."""
         return time_scales(self.problem(), self.ic, stiff="stiff" in self.tags, unbounded=self.unbounded)
 
-    def _is_default(self) -> bool:
+    @property
+    def has_default_params(self) -> bool:
+        """Whether every parameter has its declared (literature) value: the shipped computed invariants, published
+        invariants and dysts' periods describe only this parameter set."""
         return all(np.array_equal(self._params[k], v) for k, v in zip(self._definition.param_names,
                                                                        self._definition.defaults))
 
@@ -432,7 +435,7 @@ class System:
         ``DECORRELATION_PERIODS`` periods; the lower bound for other parameters or non-chaotic systems."""
         low, high = DECORRELATION_PERIODS
         lam = None
-        if self._is_default():
+        if self.has_default_params:
             lam = (computed_invariants(self.name) or {}).get("lyapunov_max")
         periods = low if not lam or lam <= 0 else DECORRELATION_LYAPUNOV_TIMES / (lam * self.period)
         return min(max(periods, low), high) * self.period

@@ -49,6 +49,8 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
 
     ``tags_complete``
         ``tags`` has every key of :attr:`Forecaster.tags` (a subclass's tags extend its parent's).
+    ``constructible_with_defaults``
+        The class builds without arguments (the registry's :func:`~chaosbench.get_forecaster` does).
     ``init_sets_only_params``
         ``__init__`` sets one attribute per hyper-parameter and nothing else.
     ``get_params_round_trip``
@@ -97,7 +99,12 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
     # --- the class and its hyper-parameters -------------------------------------------------------------------
     missing = [key for key in Forecaster.tags if key not in cls.tags]
     require(not missing, "tags_complete", f"tags lack the default keys {missing}")
-    extra = _attributes_beyond_params(cls())
+    try:
+        default = cls()
+    except TypeError as exc:
+        raise ContractError(label, "constructible_with_defaults",
+                            f"cannot be built without arguments ({exc}); every hyper-parameter needs a default") from None
+    extra = _attributes_beyond_params(default)
     require(not extra, "init_sets_only_params", f"__init__ sets attributes that are not parameters: {extra}")
     params_now = model.get_params()
     rebuilt = cls(**params_now).get_params()

@@ -193,7 +193,7 @@ class Task:
         if self.period_source == "chaosbench":
             return system.period / self.pts_per_period
 
-        period = gilpin2023_periods().get(system.name) if system._is_default() else None
+        period = gilpin2023_periods().get(system.name) if system.has_default_params else None
         if period is None:
             raise InvalidParameterError(f"{system.name} has no published dysts period (at its default parameters); "
                                         "period_source='dysts' does not apply")
@@ -273,7 +273,7 @@ def lyapunov_time_scale(system: System) -> float:
     """λ_max used to express times in Lyapunov times: chaosbench's computed value from the invariants file for the
     default parameters, else computed now (short run). Non-positive for systems that are not chaotic."""
 
-    if system._is_default():
+    if system.has_default_params:
         row = computed_invariants(system.name)
         if row and row.get("lyapunov_max") is not None:
             return float(row["lyapunov_max"])
@@ -286,7 +286,7 @@ def lyapunov_resolved(system: System) -> bool:
     estimates disagree (e.g. LiuChen), for systems tagged ``nonchaotic`` (no Lyapunov time) and for parameters
     without a computed row (no independent check)."""
 
-    row = computed_invariants(system.name) if system._is_default() and "nonchaotic" not in system.tags else None
+    row = computed_invariants(system.name) if system.has_default_params and "nonchaotic" not in system.tags else None
     if not row or row.get("lyapunov_max") is None or row.get("lyapunov_max_reference") is None:
         return False
     lam, ref = float(row["lyapunov_max"]), float(row["lyapunov_max_reference"])
