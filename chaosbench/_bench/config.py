@@ -19,7 +19,14 @@ import numpy as np
 
 from .cell import CELL_THREADS
 from .._forecasting.task import Task
-from ..exceptions import ConfigError, UnknownPresetError, did_you_mean
+from .._core.validation import (
+    NON_NEGATIVE_FLOAT,
+    NON_NEGATIVE_INT,
+    POSITIVE_FLOAT,
+    POSITIVE_INT,
+    check_param,
+)
+from ..exceptions import ConfigError, InvalidParameterError, UnknownPresetError, did_you_mean
 from .._dynamics.datafile import gilpin2023_periods
 from .._dynamics.system import get_system, list_systems
 from .._forecasting.forecaster import forecaster_class, list_forecasters
@@ -244,13 +251,14 @@ def _is_number(value) -> bool:
 
 
 def _positive(value, what: str, kind=int, allow_zero=False):
-    ok = _is_number(value) and math.isfinite(value)
-    if kind is int:
-        ok = ok and float(value).is_integer()
-    if not ok or value < 0 or (value == 0 and not allow_zero):
-        raise ConfigError(f"{what} must be a {'non-negative' if allow_zero else 'positive'} "
-                          f"{'integer' if kind is int else 'number'}, got {value!r}")
-    return kind(value)
+    """``value`` as ``kind`` if it is a positive (or, with ``allow_zero``, non-negative) int or number, checked by
+    the shared validation mechanism; a :class:`ConfigError` otherwise."""
+    constraint = {(int, False): POSITIVE_INT, (int, True): NON_NEGATIVE_INT, (float, False): POSITIVE_FLOAT,
+                  (float, True): NON_NEGATIVE_FLOAT}[kind, allow_zero]
+    try:
+        return kind(check_param(value, what, [constraint]))
+    except InvalidParameterError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _expand_forecasters(names: tuple, preset: str, params: dict) -> tuple[tuple, dict]:
