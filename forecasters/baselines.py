@@ -6,6 +6,7 @@ import numpy as np
 import scipy.linalg
 
 from chaosbench import Forecaster, Interval, Options, forecaster
+from chaosbench.exceptions import InvalidParameterError
 
 
 @forecaster("naive")
@@ -248,8 +249,6 @@ class ARIMAForecaster(Forecaster):
     def _fit(self, train, dt):
         from statsmodels.tsa.arima.model import ARIMA
 
-        from chaosbench.exceptions import InvalidParameterError
-
         try:
             order = tuple(int(v) for v in self.order)
             ok = (len(order) == 3 and min(order) >= 0 and all(float(v) == int(v) for v in self.order)
@@ -396,8 +395,6 @@ class DMD(Forecaster):
         self.rank = rank
 
     def _fit(self, train, dt):
-        from chaosbench.exceptions import InvalidParameterError
-
         q = int(self.n_delays)
         n, d = train.shape
         if n < q + 2:

@@ -209,8 +209,8 @@ def test_one_divergence_policy():
 
     states = np.array([[1.0, 2.0], [np.nan, 0.0], [0.0, 50.0], [500.0, 0.0]])
     np.testing.assert_array_equal(diverged(states, 100.0), [False, True, False, True])
-    np.testing.assert_array_equal(diverged(states, 10.0, bounded=[0]), [False, True, False, True])
-    np.testing.assert_array_equal(diverged(states, 10.0, bounded=[1]), [False, True, True, False])
+    np.testing.assert_array_equal(diverged(states, 10.0, unbounded=[1]), [False, True, False, True])
+    np.testing.assert_array_equal(diverged(states, 10.0, unbounded=[0]), [False, True, True, False])
     assert divergence_bound([[0.1, -0.2]], 100.0) == 100.0  # at least one unit of scale
     assert divergence_bound([[3.0, -4.0]], 100.0) == 400.0
     lorenz = chaosbench.get_system("Lorenz")  # integration: the initial conditions set the scale

@@ -220,8 +220,8 @@ def cut_at_divergence(forecast: np.ndarray, data) -> tuple[np.ndarray, np.ndarra
     beyond ``FORECAST_FACTOR`` times the largest magnitude of the training data's bounded variables; variables that
     drift by design (angles) never run away.
     NaN makes every metric count the rest of the window as its worst value (horizon metrics stop there)."""
-    bounded = [i for i in range(forecast.shape[2]) if i not in data.context["unbounded"]]
-    bad = diverged(forecast, divergence_bound(data.train[:, bounded], FORECAST_FACTOR), bounded)
+    unbounded = list(data.context["unbounded"])
+    bad = diverged(forecast, divergence_bound(np.delete(data.train, unbounded, axis=1), FORECAST_FACTOR), unbounded)
     first = np.where(bad.any(axis=1), bad.argmax(axis=1), forecast.shape[1])
     out = forecast.copy()
     for i, k in enumerate(first):

@@ -299,16 +299,16 @@ def _validate(m: dict) -> RunConfig:
     period_source = _text(m, "period_source") or DEFAULTS["period_source"]
     if period_source not in ("chaosbench", "dysts"):
         raise ConfigError(f"period_source must be 'chaosbench' or 'dysts', got {period_source!r}")
+    published = gilpin2023_periods() if period_source == "dysts" else None
     if "@all" in systems:  # every chaotic system; non-chaotic ones only by name or tag
         expanded = [n for n in list_systems() if "nonchaotic" not in get_system(n).tags]
-        if period_source == "dysts":  # only systems with a published period
-
-            expanded = [n for n in expanded if n in gilpin2023_periods()]
+        if published is not None:  # only systems with a published period
+            expanded = [n for n in expanded if n in published]
         systems = tuple(dict.fromkeys(n for name in systems for n in (expanded if name == "@all" else [name])))
     for name in systems:
         get_system(name)  # raises UnknownSystemError with suggestions
-    if period_source == "dysts":
-        missing = [name for name in systems if name not in gilpin2023_periods()]
+    if published is not None:
+        missing = [name for name in systems if name not in published]
         if missing:
             raise ConfigError(f"period_source 'dysts' (preset gilpin2023) needs dysts' published period, which "
                               f"{', '.join(missing)} {'has' if len(missing) == 1 else 'have'} not")

@@ -36,10 +36,10 @@ def divergence_bound(reference, factor: float) -> float:
     return factor * max(1.0, float(np.abs(np.asarray(reference, dtype=float)).max(initial=0.0)))
 
 
-def diverged(states, bound: float, bounded=None) -> np.ndarray:
-    """Which states (along the last axis) have diverged: a non-finite value, or a magnitude beyond ``bound`` in one
-    of the ``bounded`` variables (default: all)."""
+def diverged(states, bound: float, unbounded=()) -> np.ndarray:
+    """Which states (along the last axis) have diverged: a non-finite value, or a magnitude beyond ``bound`` in a
+    variable not listed in ``unbounded`` (the indices of variables that drift by design)."""
     states = np.asarray(states, dtype=float)
-    checked = states if bounded is None else states[..., list(bounded)]
+    checked = np.delete(states, list(unbounded), axis=-1)
     with np.errstate(invalid="ignore"):
         return ~np.isfinite(states).all(axis=-1) | ~(np.abs(checked) <= bound).all(axis=-1)

@@ -259,10 +259,11 @@ class Task:
                           covariates[n_context:])
 
         made = [window(w) for w in windows]
-        context = {"dt": train.dt, "lyapunov_max": lyapunov_max, "scale": std(x_train).std(axis=0),
-                   "train": std(x_train), "loc": loc, "data_scale": scale, "unbounded": system.unbounded,
+        z_train = std(x_train)
+        context = {"dt": train.dt, "lyapunov_max": lyapunov_max, "scale": z_train.std(axis=0), "train": z_train,
+                   "loc": loc, "data_scale": scale, "unbounded": system.unbounded,
                    "lyapunov_resolved": lyapunov_resolved(system)}
-        return TaskData(train=std(x_train), train_covariates=system.forcing_covariates(train.t),
+        return TaskData(train=z_train, train_covariates=system.forcing_covariates(train.t),
                         validation=made[n_test:], test=made[:n_test],
                         long_run=window(long_run) if self.n_long else None,
                         long_reference=std(reference.x) if self.n_long else None, horizon=horizon, context=context,
