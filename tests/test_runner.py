@@ -425,8 +425,8 @@ def test_plugins_from_a_config_file(tmp_path, faulty_plugin):
 
 
 @pytest.mark.parametrize("line, expected", [
-    ('tune = "false"', "tune must be true or false"),
-    ("standardize = 1", "standardize must be true or false"),
+    ('tune = "false"', "tune must be True or False"),
+    ("standardize = 1", "standardize must be True or False"),
     ("seeds = [1.5]", "seeds must be ints, got 1.5"),
     ("seeds = [true]", "seeds must be ints, got True"),
     ("out = 5", "out must be a string"),
@@ -646,7 +646,7 @@ def test_resume_keeps_the_cell_timeout_and_refuses_an_edited_plugin(tmp_path, sc
     ({"seeds": "a"}, "seeds must be ints, got 'a'"),
     ({"noise": "x"}, "noise must be floats, got 'x'"),
     ({"n_validation": True}, "n_validation must be a non-negative integer, got True"),
-    ({"standardize": "no"}, "standardize must be true or false, got 'no'"),
+    ({"standardize": "no"}, "standardize must be True or False, got 'no'"),
 ])
 def test_bad_api_options_are_config_errors(tmp_path, options, expected):
     with pytest.raises(chaosbench.exceptions.ConfigError, match=re.escape(expected)):

@@ -25,6 +25,7 @@ from .._core.validation import (
     POSITIVE_FLOAT,
     POSITIVE_INT,
     check_param,
+    validate_params,
 )
 from ..exceptions import ConfigError, InvalidParameterError, UnknownPresetError, did_you_mean
 from .._dynamics.datafile import gilpin2023_periods
@@ -219,12 +220,10 @@ def _numbers(value, what: str, kind) -> tuple:
 
 
 def _flag(m: dict, key: str) -> bool:
-    value = m.get(key, DEFAULTS[key])
-    if isinstance(value, np.bool_):
-        value = bool(value)
-    if not isinstance(value, bool):
-        raise ConfigError(f"{key} must be true or false, got {value!r}")
-    return value
+    try:
+        return bool(check_param(m.get(key, DEFAULTS[key]), key, ["boolean"]))
+    except InvalidParameterError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _text(m: dict, key: str) -> str | None:
@@ -294,11 +293,25 @@ def _torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
+def _task_settings(m: dict) -> dict:
+    """The run's Task settings, checked against Task's own constraints table (one rule for a task, whether it
+    comes from Python, a TOML file or the command line); a :class:`ConfigError` for a bad one."""
+    settings = {key: m.get(key, default) for key, default in TASK_DEFAULTS.items()}
+    try:
+        validate_params(Task.parameter_constraints, settings)
+    except InvalidParameterError as exc:
+        raise ConfigError(str(exc)) from None
+    settings = {key: value.item() if isinstance(value, np.generic) else value for key, value in settings.items()}
+    settings["pts_per_period"] = float(settings["pts_per_period"])
+    if settings["horizon_lyapunov"] is not None:
+        settings["horizon_lyapunov"] = float(settings["horizon_lyapunov"])
+    return settings
+
+
 def _validate(m: dict) -> RunConfig:
     systems = _names(m["systems"], "systems")
-    period_source = _text(m, "period_source") or DEFAULTS["period_source"]
-    if period_source not in ("chaosbench", "dysts"):
-        raise ConfigError(f"period_source must be 'chaosbench' or 'dysts', got {period_source!r}")
+    task = _task_settings(m)
+    period_source = task["period_source"]
     published = gilpin2023_periods() if period_source == "dysts" else None
     if "@all" in systems:  # every chaotic system; non-chaotic ones only by name or tag
         expanded = [n for n in list_systems() if "nonchaotic" not in get_system(n).tags]
@@ -345,7 +358,7 @@ def _validate(m: dict) -> RunConfig:
     if any(not (math.isfinite(v) and v >= 0) for v in noise):
         raise ConfigError("noise levels must be non-negative numbers")
     tune = _flag(m, "tune")
-    if tune and m.get("n_validation", DEFAULTS["n_validation"]) == 0:
+    if tune and task["n_validation"] == 0:
         raise ConfigError("tune needs validation windows: n_validation must be at least 1")
     tune_metric = _text(m, "tune_metric") or DEFAULTS["tune_metric"]
 
@@ -354,11 +367,7 @@ def _validate(m: dict) -> RunConfig:
 
     return RunConfig(
         preset=m["preset"], systems=systems, forecasters=forecasters, forecaster_params=params, metrics=metrics,
-        seeds=seeds, noise=noise, pts_per_period=number("pts_per_period", float), n_train=number("n_train"),
-        horizon=number("horizon"), n_context=number("n_context"), n_test=number("n_test"),
-        n_validation=number("n_validation", allow_zero=True), standardize=_flag(m, "standardize"),
-        horizon_lyapunov=None if m.get("horizon_lyapunov") is None else number("horizon_lyapunov", float),
-        n_long=number("n_long", allow_zero=True), period_source=period_source,
+        seeds=seeds, noise=noise, **task,
         cell_timeout=number("cell_timeout", float), tune=tune, tune_trials=number("tune_trials"),
         tune_seconds=number("tune_seconds", float),
         tune_metric=get_metric(tune_metric).name,
