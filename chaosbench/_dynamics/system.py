@@ -429,14 +429,21 @@ class System:
             self._definition._starts[key] = (np.where(spread > 0, spread, 1.0), self.decorrelation_time())
         return self._definition._starts[key]
 
+    @property
+    def computed_lyapunov_max(self) -> float | None:
+        """chaosbench's computed λ_max (1/time units) from the shipped invariants file, for the default parameters;
+        None for other parameters or a system without a row."""
+        if not self.has_default_params:
+            return None
+        value = (computed_invariants(self.name) or {}).get("lyapunov_max")
+        return None if value is None else float(value)
+
     def decorrelation_time(self) -> float:
         """Time (time units) over which an independent start's perturbation grows to the attractor's size:
         ``DECORRELATION_LYAPUNOV_TIMES`` / λ_max (chaosbench's computed λ_max for the default parameters), between
         ``DECORRELATION_PERIODS`` periods; the lower bound for other parameters or non-chaotic systems."""
         low, high = DECORRELATION_PERIODS
-        lam = None
-        if self.has_default_params:
-            lam = (computed_invariants(self.name) or {}).get("lyapunov_max")
+        lam = self.computed_lyapunov_max
         periods = low if not lam or lam <= 0 else DECORRELATION_LYAPUNOV_TIMES / (lam * self.period)
         return min(max(periods, low), high) * self.period
 

@@ -273,12 +273,8 @@ class Task:
 def lyapunov_time_scale(system: System) -> float:
     """λ_max used to express times in Lyapunov times: chaosbench's computed value from the invariants file for the
     default parameters, else computed now (short run). Non-positive for systems that are not chaotic."""
-
-    if system.has_default_params:
-        row = computed_invariants(system.name)
-        if row and row.get("lyapunov_max") is not None:
-            return float(row["lyapunov_max"])
-    return lyapunov_max(system)
+    shipped = system.computed_lyapunov_max
+    return shipped if shipped is not None else lyapunov_max(system)
 
 
 def lyapunov_resolved(system: System) -> bool:
