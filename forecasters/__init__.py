@@ -4,7 +4,8 @@ The neural forecasters (``plrnn``, ``transformer``, ``lstm``) import torch only 
 :class:`NeuralForecaster`, is public for third-party PyTorch forecasters.
 """
 
-from . import baselines, lstm, plrnn, reservoir, transformer  # noqa: F401
+from . import baselines, classical, lstm, plrnn, reservoir, transformer  # noqa: F401
+from . import parroting  # noqa: F401
 from ._neural import NeuralForecaster
 
 __all__ = ["NeuralForecaster"]
