@@ -306,7 +306,7 @@ def test_a_duplicate_is_one_error_for_every_kind():
 
 @pytest.mark.parametrize("lookup, wrong, suggestion", [
     (chaosbench.get_system, "lorenz", "Lorenz"),
-    (chaosbench.get_forecaster, "esm", "esn"),
+    (chaosbench.get_forecaster, "esnn", "esn"),
     (chaosbench.get_metric, "rmes", "rmse"),
 ])
 def test_unknown_names_suggest_close_ones_for_every_kind(lookup, wrong, suggestion):

@@ -238,7 +238,7 @@ def _fails(args, expected: str):
 
 @pytest.mark.parametrize("args, expected", [
     (["--systems", "Lorenzz"], "Did you mean 'Lorenz'"),
-    (["--forecasters", "esm"], "Did you mean 'esn'"),
+    (["--forecasters", "esnn"], "Did you mean 'esn'"),
     (["--metrics", "vpt_nrms"], "Did you mean 'vpt_nrmse'"),
     (["--preset", "quik"], "Did you mean 'quick'"),
     (["--workers", "0"], "workers must be a positive integer"),
