@@ -16,19 +16,14 @@ import time
 import numpy as np
 
 from chaosbench import Forecaster, Interval
-from chaosbench.exceptions import MissingDependencyError
+from chaosbench._core.optional import import_optional
 
 __all__ = ["NeuralForecaster", "import_torch", "sample_windows"]
 
 
 def import_torch(forecaster_name: str):
     """The ``torch`` module, or a :class:`MissingDependencyError` naming the forecaster and the extra to install."""
-    try:
-        import torch
-    except ImportError:
-        raise MissingDependencyError(f"forecaster {forecaster_name!r} needs PyTorch: "
-                                     f"pip install 'chaosbench[neural]'") from None
-    return torch
+    return import_optional("torch", f"forecaster {forecaster_name!r}")
 
 
 @contextlib.contextmanager
@@ -168,7 +163,8 @@ class NeuralForecaster(Forecaster):
     """
 
     min_train = 10
-    tags = {"needs_context": True, "stochastic": True, "requires": "torch", "uses_covariates": True}
+    tags = {"needs_context": True, "stochastic": True, "requires": "torch", "uses_covariates": True,
+            "family": "deep"}
 
     @classmethod
     def get_test_params(cls):

@@ -13,6 +13,7 @@ from chaosbench.exceptions import InvalidParameterError
 class Naive(Forecaster):
     """Persistence: every future value equals the last observed one."""
 
+    tags = {"family": "baseline"}
     min_train = 1
 
     def _fit(self, train, dt):
@@ -27,6 +28,7 @@ class Naive(Forecaster):
 class Mean(Forecaster):
     """Climatology: every future value equals the training mean."""
 
+    tags = {"family": "baseline"}
     min_train = 1
 
     def _fit(self, train, dt):
@@ -100,7 +102,7 @@ class LinearAR(Forecaster):
     """
 
     min_train = 20
-    tags = {"uses_covariates": True}
+    tags = {"uses_covariates": True, "family": "classical"}
     search_space = {"n_lags": [2, 5, 10], "alpha": [1e-10, 1e-8, 1e-6]}
     parameter_constraints = {"n_lags": [Interval(int, 1, None)], "alpha": [Interval(float, 0, None)]}
 
@@ -165,7 +167,7 @@ class VARForecaster(Forecaster):
     """
 
     min_train = 30
-    tags = {"uses_covariates": True}
+    tags = {"uses_covariates": True, "family": "classical"}
     search_space = {"maxlags": [5, 10, 20], "ic": ["aic", "bic"]}
     parameter_constraints = {"maxlags": [Interval(int, 1, None)], "ic": [Options(("aic", "bic", "hqic", "fpe"))]}
 
@@ -239,6 +241,7 @@ class ARIMAForecaster(Forecaster):
         ``(p, d, q)`` (default ``(2, 0, 1)``).
     """
 
+    tags = {"family": "classical"}
     min_train = 30
     search_space = {"order": [(2, 0, 1), (3, 0, 1), (2, 1, 1)]}
     parameter_constraints = {"order": [tuple, list]}  # of three non-negative integers, checked in _fit
@@ -322,7 +325,7 @@ class PolyAR(Forecaster):
     """
 
     min_train = 30
-    tags = {"uses_covariates": True}
+    tags = {"uses_covariates": True, "family": "regression"}
     search_space = {"degree": [1, 2, 3], "alpha": [1e-8, 1e-6, 1e-4]}
     parameter_constraints = {"degree": [Interval(int, 1, None)], "alpha": [Interval(float, 0, None)]}
 
@@ -386,6 +389,7 @@ class DMD(Forecaster):
     2096-2126 (2017).
     """
 
+    tags = {"family": "dynamical"}
     min_train = 3
     search_space = {"n_delays": [5, 10, 20, 40], "rank": [None, 10, 30]}
     parameter_constraints = {"n_delays": [Interval(int, 1, None)], "rank": [Interval(int, 1, None), None]}
@@ -458,6 +462,7 @@ class EDMD(Forecaster):
     systems for control", PLoS ONE 11(2), e0150171 (2016).
     """
 
+    tags = {"family": "dynamical"}
     min_train = 30
     search_space = {"degree": [1, 2, 3], "alpha": [1e-10, 1e-8, 1e-6]}
     parameter_constraints = {"degree": [Interval(int, 1, None)], "alpha": [Interval(float, 0, None)]}

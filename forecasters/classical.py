@@ -31,6 +31,7 @@ class NaiveDrift(Forecaster):
     Hyndman, R. J. & Athanasopoulos, G. (2021). *Forecasting: Principles and Practice*, 3rd ed., OTexts, §5.2.
     """
 
+    tags = {"family": "baseline"}
     min_train = 2
 
     def _fit(self, train, dt):
@@ -62,6 +63,7 @@ class NaiveSeasonal(Forecaster):
     Hyndman, R. J. & Athanasopoulos, G. (2021). *Forecasting: Principles and Practice*, 3rd ed., OTexts, §5.2.
     """
 
+    tags = {"family": "baseline"}
     min_train = 2
     search_space = {"season": [None]}
     parameter_constraints = {"season": [Interval(int, 1, None), None]}
@@ -104,6 +106,7 @@ class FourierExtrapolation(Forecaster):
     Bloomfield, P. (2000). *Fourier Analysis of Time Series: An Introduction*, 2nd ed., Wiley.
     """
 
+    tags = {"family": "classical"}
     min_train = 4
     search_space = {"n_harmonics": [3, 10, 30]}
     parameter_constraints = {"n_harmonics": [Interval(int, 1, None)]}
@@ -156,6 +159,7 @@ class ThetaForecaster(Forecaster):
     *International Journal of Forecasting* 16(4), 521-530.
     """
 
+    tags = {"family": "classical"}
     min_train = 10
 
     def _fit(self, train, dt):
@@ -192,6 +196,7 @@ class ETSForecaster(Forecaster):
     The State Space Approach*. Springer.
     """
 
+    tags = {"family": "classical"}
     min_train = 10
 
     def _fit(self, train, dt):

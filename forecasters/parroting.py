@@ -38,7 +38,7 @@ class ContextParroting(Forecaster):
     """
 
     min_train = 2
-    tags = {"pretrained": True}
+    tags = {"family": "dynamical"}
     search_space = {"match_length": [5, 10, 20, 50], "search_train": [True, False]}
     parameter_constraints = {"match_length": [Interval(int, 1, None)], "search_train": ["boolean"]}
 

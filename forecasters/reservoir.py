@@ -181,7 +181,7 @@ class EchoStateNetwork(Forecaster):
     """
 
     min_train = 2
-    tags = {"needs_context": True, "stochastic": True, "uses_covariates": True}
+    tags = {"needs_context": True, "stochastic": True, "uses_covariates": True, "family": "reservoir"}
     search_space = {
         "spectral_radius": [0.3, 0.6, 0.9, 1.2],
         "input_scaling": [0.2, 0.5, 1.0],
@@ -345,7 +345,7 @@ class NGRC(Forecaster):
     """
 
     min_train = 3
-    tags = {"needs_context": True, "uses_covariates": True}
+    tags = {"needs_context": True, "uses_covariates": True, "family": "reservoir"}
     search_space = {"k": [1, 2, 3, 4], "s": [1, 2, 5], "ridge": [1e-10, 1e-8, 1e-6, 1e-4]}
     parameter_constraints = {"k": [Interval(int, 1, None)], "s": [Interval(int, 1, None)],
                              "ridge": [Interval(float, 0, None)]}

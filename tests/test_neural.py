@@ -133,7 +133,7 @@ def test_progress_bar_unless_silenced(lorenz, capsys):
 @pytest.mark.parametrize("name", NEURAL)
 def test_missing_torch_gives_a_clear_error(name, lorenz, monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now raises ImportError
-    with pytest.raises(MissingDependencyError, match=rf"forecaster '{name}' needs PyTorch: "
+    with pytest.raises(MissingDependencyError, match=rf"forecaster '{name}' needs torch: "
                                                      r"pip install 'chaosbench\[neural\]'") as raised:
         tiny(name, max_epochs=1).fit(lorenz, 0.02)
     assert isinstance(raised.value, ChaosbenchError)

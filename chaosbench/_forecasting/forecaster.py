@@ -65,8 +65,12 @@ class Forecaster:
         Fewest training steps accepted.
     tags : dict
         Capabilities: ``needs_context`` (predicting needs a context window, e.g. to warm up a reservoir),
-        ``stochastic`` (depends on ``random_state``), ``requires`` (an optional dependency, or None),
-        ``uses_covariates`` (reads known inputs such as a forcing phase; others ignore them).
+        ``stochastic`` (depends on ``random_state``), ``requires`` (the import name of an optional dependency,
+        or None), ``uses_covariates`` (reads known inputs such as a forcing phase; others ignore them),
+        ``pretrained`` (a zero-shot model: ``fit`` only records the data and predictions come from the context
+        alone, checked by :func:`~chaosbench.check_forecaster`), ``family`` (for tables: ``"baseline"``,
+        ``"classical"``, ``"regression"``, ``"dynamical"``, ``"reservoir"``, ``"deep"``, ``"pretrained"`` or
+        ``"other"``).
     search_space : dict
         A small default hyper-parameter grid: name -> list of candidate values.
     parameter_constraints : dict
@@ -77,7 +81,8 @@ class Forecaster:
     """
 
     min_train: int = 2
-    tags: dict = {"needs_context": False, "stochastic": False, "requires": None, "uses_covariates": False}
+    tags: dict = {"needs_context": False, "stochastic": False, "requires": None, "uses_covariates": False,
+                  "pretrained": False, "family": "other"}
     search_space: dict = {}
     parameter_constraints: dict = {}
 
