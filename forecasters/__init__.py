@@ -4,8 +4,9 @@ The neural forecasters (``plrnn``, ``transformer``, ``lstm``) import torch only 
 :class:`NeuralForecaster`, is public for third-party PyTorch forecasters.
 """
 
-from . import baselines, classical, lstm, plrnn, reservoir, transformer  # noqa: F401
+from . import baselines, classical, plrnn, recurrent, reservoir, transformer  # noqa: F401
 from . import parroting  # noqa: F401
+from . import regression  # noqa: F401
 from ._neural import NeuralForecaster
 
 __all__ = ["NeuralForecaster"]

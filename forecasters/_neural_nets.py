@@ -190,16 +190,20 @@ class PatchTST(nn.Module):
         return y * std + mean + torch.einsum("bhk,hkc->bhc", future, self.input_weight)
 
 
-class StepLSTM(nn.Module):
-    """Stacked LSTM over (batch, time, n_obs + n_inputs) inputs (the observations and any known inputs) with a
-    linear read-out of each step's last hidden state, n_obs values."""
+class StepRecurrent(nn.Module):
+    """Stacked recurrent network over (batch, time, n_obs + n_inputs) inputs (the observations and any known inputs)
+    with a linear read-out of each step's last hidden state, n_obs values. ``cell`` is ``"rnn"`` (Elman's tanh
+    units), ``"gru"`` or ``"lstm"``."""
 
-    def __init__(self, n_obs: int, n_inputs: int, n_hidden: int, n_layers: int):
+    CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+
+    def __init__(self, cell: str, n_obs: int, n_inputs: int, n_hidden: int, n_layers: int):
         super().__init__()
-        self.lstm = nn.LSTM(n_obs + n_inputs, n_hidden, n_layers, batch_first=True)
+        self.recurrent = self.CELLS[cell](n_obs + n_inputs, n_hidden, n_layers, batch_first=True)
         self.head = nn.Linear(n_hidden, n_obs)
 
     def forward(self, x, memory=None):
-        """Read-outs for every step, shape (batch, time, n_obs), and the final (hidden, cell) memory."""
-        hidden, memory = self.lstm(x, memory)
+        """Read-outs for every step, shape (batch, time, n_obs), and the final memory (the hidden state; for the
+        LSTM, hidden and cell state)."""
+        hidden, memory = self.recurrent(x, memory)
         return self.head(hidden), memory

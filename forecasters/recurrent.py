@@ -1,4 +1,10 @@
-"""An LSTM forecaster in PyTorch (``pip install 'chaosbench[neural]'``)."""
+"""Recurrent forecasters in PyTorch: Elman network (``rnn``), GRU (``gru``) and LSTM (``lstm``), one implementation
+with the cell type as the only difference (``pip install 'chaosbench[neural]'``).
+
+Written natively on :class:`~chaosbench.forecasters.NeuralForecaster` rather than through darts or neuralforecast:
+no PyTorch Lightning overhead per step (which dominates for networks this small), deterministic seeding, and the
+same budgeted training loop as the other neural forecasters.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +15,15 @@ from chaosbench.exceptions import InvalidParameterError
 
 from ._neural import NeuralForecaster, import_torch, sample_windows
 
-__all__ = ["LSTMForecaster"]
+__all__ = ["RecurrentForecaster", "RNNForecaster", "GRUForecaster", "LSTMForecaster"]
 
 
-@forecaster("lstm")
-class LSTMForecaster(NeuralForecaster):
-    """Long short-term memory network (Hochreiter & Schmidhuber 1997) that forecasts one step at a time, as applied
-    to chaotic systems by Vlachas et al. (2018).
+class RecurrentForecaster(NeuralForecaster):
+    """A recurrent network that forecasts one step at a time, as applied to chaotic systems by Vlachas et al.
+    (2018); the subclasses choose the cell (``cell``: ``"rnn"``, ``"gru"`` or ``"lstm"``).
 
-    ``n_layers`` stacked LSTM layers of ``n_hidden`` units read the observed state at each step; a linear read-out
-    of the last layer's hidden state predicts the increment to the next state, in units of the training
+    ``n_layers`` stacked recurrent layers of ``n_hidden`` units read the observed state at each step; a linear
+    read-out of the last layer's hidden state predicts the increment to the next state, in units of the training
     increments' standard deviation per variable. Training: teacher forcing on ``batch_size`` random windows of
     ``sequence_length + 1`` training points per step, minimising the mean squared error of the predicted
     increments after the first ``burn_in`` steps of each window (which only set the memory; truncated
@@ -50,11 +55,11 @@ verbose
 
     References
     ----------
-    S. Hochreiter, J. Schmidhuber, "Long Short-Term Memory", Neural Computation 9, 1735 (1997). P. R. Vlachas,
-    W. Byeon, Z. Y. Wan, T. P. Sapsis, P. Koumoutsakos, "Data-driven forecasting of high-dimensional chaotic
-    systems with long short-term memory networks", Proc. R. Soc. A 474, 20170844 (2018).
+    P. R. Vlachas, W. Byeon, Z. Y. Wan, T. P. Sapsis, P. Koumoutsakos, "Data-driven forecasting of
+    high-dimensional chaotic systems with long short-term memory networks", Proc. R. Soc. A 474, 20170844 (2018).
     """
 
+    cell: str  # "rnn", "gru" or "lstm"
     search_space = {
         "n_hidden": [32, 64, 128],
         "sequence_length": [50, 100, 200],
@@ -95,13 +100,14 @@ verbose
                                         f"got {self.burn_in!r}")
 
     def _build(self, train, covariates, rng):
-        from ._neural_nets import StepLSTM
+        from ._neural_nets import StepRecurrent
 
         if len(train) < self.sequence_length + 1:
-            raise InvalidParameterError(f"training data has {len(train)} steps; the LSTM needs at least "
+            raise InvalidParameterError(f"training data has {len(train)} steps; {self.name} needs at least "
                                         f"sequence_length + 1 = {self.sequence_length + 1}")
         self.increment_scale_ = np.diff(train, axis=0).std(axis=0) + 1e-12
-        self.module_ = StepLSTM(train.shape[1], covariates.shape[1], int(self.n_hidden), int(self.n_layers))
+        self.module_ = StepRecurrent(self.cell, train.shape[1], covariates.shape[1], int(self.n_hidden),
+                                     int(self.n_layers))
         self.module_.train()
         self._train_data = np.hstack([train, covariates]).astype(np.float32)  # windows of both are drawn together
         return self.module_.parameters()
@@ -139,3 +145,53 @@ verbose
                     increment, memory = self.module_(torch.from_numpy(step_input)[None, None], memory)
                     increment = increment[0, 0]
         return out
+
+
+@forecaster("rnn")
+class RNNForecaster(RecurrentForecaster):
+    """Elman's simple recurrent network (1990), h_t = tanh(W x_t + U h_{t-1} + b), forecasting one step at a time.
+
+    The method, its training and its parameters are those of :class:`RecurrentForecaster`, with Elman cells.
+
+    References
+    ----------
+    J. L. Elman, "Finding structure in time", Cognitive Science 14, 179 (1990). P. R. Vlachas, J. Pathak,
+    B. R. Hunt, T. P. Sapsis, M. Girvan, E. Ott, P. Koumoutsakos, "Backpropagation algorithms and reservoir
+    computing in recurrent neural networks for the forecasting of complex spatiotemporal dynamics", Neural
+    Networks 126, 191 (2020).
+    """
+
+    cell = "rnn"
+
+
+@forecaster("gru")
+class GRUForecaster(RecurrentForecaster):
+    """Gated recurrent unit network (Cho et al. 2014), forecasting one step at a time.
+
+    The method, its training and its parameters are those of :class:`RecurrentForecaster`, with GRU cells (an
+    update and a reset gate, no separate cell state).
+
+    References
+    ----------
+    K. Cho, B. van Merriënboer, C. Gulcehre, D. Bahdanau, F. Bougares, H. Schwenk, Y. Bengio, "Learning phrase
+    representations using RNN encoder-decoder for statistical machine translation", Proc. EMNLP 2014, 1724 (2014).
+    """
+
+    cell = "gru"
+
+
+@forecaster("lstm")
+class LSTMForecaster(RecurrentForecaster):
+    """Long short-term memory network (Hochreiter & Schmidhuber 1997), forecasting one step at a time as applied
+    to chaotic systems by Vlachas et al. (2018).
+
+    The method, its training and its parameters are those of :class:`RecurrentForecaster`, with LSTM cells.
+
+    References
+    ----------
+    S. Hochreiter, J. Schmidhuber, "Long Short-Term Memory", Neural Computation 9, 1735 (1997). P. R. Vlachas,
+    W. Byeon, Z. Y. Wan, T. P. Sapsis, P. Koumoutsakos, "Data-driven forecasting of high-dimensional chaotic
+    systems with long short-term memory networks", Proc. R. Soc. A 474, 20170844 (2018).
+    """
+
+    cell = "lstm"
