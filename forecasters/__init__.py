@@ -5,8 +5,9 @@ The neural forecasters (``plrnn``, ``transformer``, ``lstm``) import torch only 
 """
 
 from . import baselines, classical, plrnn, recurrent, reservoir, transformer  # noqa: F401
-from . import parroting  # noqa: F401
+from . import parroting, pretrained  # noqa: F401
 from . import regression  # noqa: F401
+from . import basis, linear_nets  # noqa: F401
 from ._neural import NeuralForecaster
 
 __all__ = ["NeuralForecaster"]
