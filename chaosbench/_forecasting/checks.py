@@ -70,6 +70,9 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
     ``deterministic``
         Two fits with the same hyper-parameters (``random_state`` included) predict identically, and predicting
         twice from one fit gives the same forecast.
+    ``pretrained_ignores_training``
+        A forecaster tagged ``pretrained`` forecasts the same from a context whether it was fitted on the Lorenz
+        data or on white noise of another mean and scale.
     ``clone_unfitted``
         ``clone`` of a fitted forecaster is a new, unfitted instance (only its hyper-parameters set) with the same
         hyper-parameters.
@@ -162,6 +165,12 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
     require(same_forecasts(fitted), "deterministic", "predicting twice from one fit gives different forecasts")
     require(same_forecasts(model.clone().fit(train, dt)), "deterministic",
             "two fits with the same hyper-parameters (random_state included) predict differently")
+
+    if cls.tags.get("pretrained"):
+        noise = 5.0 + 3.0 * np.random.default_rng(1).standard_normal(train.shape)
+        require(np.array_equal(model.clone().fit(noise, dt).predict(horizon, context=context), forecasts[1]),
+                "pretrained_ignores_training", "is tagged pretrained but its forecast from a context changes with "
+                "the training data")
 
     clone = fitted.clone()
     require(type(clone) is cls and clone is not fitted, "clone_unfitted", "clone is not a new instance of the class")
