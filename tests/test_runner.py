@@ -732,3 +732,24 @@ def test_run_config_takes_the_task_defaults_from_task():
     assert settings and all(value == task[name] for name, value in settings.items())
     assert set(task) - set(settings) == {"system", "seed", "noise", "_cache"}  # per cell, or not a setting
     assert isinstance(settings["pts_per_period"], float)
+
+
+def test_forecasters_that_cannot_run_here_are_left_out_of_all_and_refused_by_name(scoped):
+    @chaosbench.forecaster("needs_missing_library")
+    class NeedsMissingLibrary(chaosbench.Forecaster):
+        tags = {"requires": "chaosbench_no_such_library"}
+
+        def _fit(self, train, dt):
+            pass
+
+        def _predict(self, n_steps, context):
+            return np.zeros((n_steps, 3))
+
+    config = chaosbench._bench.config.make_config("quick", forecasters="@all", quiet=True)
+    assert "needs_missing_library" not in config.forecasters and "naive" in config.forecasters
+    assert dict(config.left_out)["needs_missing_library"] == ("needs chaosbench_no_such_library: "
+                                                             "pip install chaosbench_no_such_library")
+    assert "left_out" not in config.settings()  # not a setting: the forecasters list says which cells exist
+    with pytest.raises(chaosbench.exceptions.ConfigError, match=r"^forecaster 'needs_missing_library' needs "
+                                                      r"chaosbench_no_such_library: pip install"):
+        chaosbench._bench.config.make_config("quick", forecasters="needs_missing_library")

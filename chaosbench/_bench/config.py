@@ -69,7 +69,7 @@ MAX_SEED = 2**63 - 1  # the store keeps seeds as 64-bit integers
 TASK_DEFAULTS = {k: v for k, v in Task.defaults().items() if k not in ("seed", "noise")}
 
 # Options that change how a run executes but never its numbers; all other fields are settings.
-EXECUTION_FIELDS = ("out", "workers", "executor", "scheduler", "quiet", "plugins", "cell_timeout")
+EXECUTION_FIELDS = ("out", "workers", "executor", "scheduler", "quiet", "plugins", "cell_timeout", "left_out")
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,7 @@ class RunConfig:
     scheduler: str | None = None
     quiet: bool = False
     plugins: tuple = ()
+    left_out: tuple = ()  # (forecaster, reason) pairs that '@all' / '@neural' skipped: they cannot run here
 
     def settings(self) -> dict:
         """Everything that determines the cells' numbers, as plain JSON-able values."""
@@ -260,17 +261,32 @@ def _positive(value, what: str, kind=int, allow_zero=False):
         raise ConfigError(str(exc)) from None
 
 
-def _expand_forecasters(names: tuple, preset: str, params: dict) -> tuple[tuple, dict]:
+def _expand_forecasters(names: tuple, preset: str, params: dict) -> tuple[tuple, dict, tuple]:
+    """The run's forecasters with their preset budgets, and the ``(name, reason)`` pairs that '@all' or '@neural'
+    left out because they cannot run here (a missing optional library or model weights); a forecaster named
+    explicitly that cannot run is a :class:`ConfigError`."""
     expanded: list[str] = []
+    skipped: dict[str, str] = {}
+
+    def runnable(candidates):
+        for name in candidates:
+            reason = forecaster_class(name).unavailable_reason(**params.get(name, {}))
+            if reason is None:
+                yield name
+            else:
+                skipped[name] = reason
+
     for name in names:
         if name == "@all":
-            expanded += list_forecasters()
+            expanded += runnable(list_forecasters())
         elif name == "@neural":
             neural = [n for n in list_forecasters() if forecaster_class(n).tags.get("requires") == "torch"]
             ordered = sorted(neural, key=lambda n: (NEURAL_PREFERENCE + (n,)).index(n))
-            expanded += ordered[:1] if _torch_available() else []
+            expanded += list(runnable(ordered))[:1]
         else:
-            forecaster_class(name)  # raises UnknownForecasterError with suggestions
+            reason = forecaster_class(name).unavailable_reason(**params.get(name, {}))  # unknown: did-you-mean
+            if reason is not None:
+                raise ConfigError(f"forecaster {name!r} {reason}")
             expanded.append(name)
     expanded = list(dict.fromkeys(expanded))
     params = {name: dict(p) for name, p in params.items()}
@@ -284,13 +300,8 @@ def _expand_forecasters(names: tuple, preset: str, params: dict) -> tuple[tuple,
             params.setdefault(name, {}).setdefault("verbose", False)
         if "n_threads" in cls._param_names():  # one thread per cell: the cell is the unit of parallelism
             params.setdefault(name, {}).setdefault("n_threads", CELL_THREADS)
-    return tuple(expanded), params
-
-
-def _torch_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("torch") is not None
+    left_out = tuple((name, reason) for name, reason in skipped.items() if name not in expanded)
+    return tuple(expanded), params, left_out
 
 
 def _task_settings(m: dict) -> dict:
@@ -328,7 +339,7 @@ def _validate(m: dict) -> RunConfig:
     params = m.get("forecaster_params", {})
     if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
         raise ConfigError("forecaster_params must map forecaster names to tables of hyper-parameters")
-    forecasters, params = _expand_forecasters(_names(m["forecasters"], "forecasters"), m["preset"], params)
+    forecasters, params, left_out = _expand_forecasters(_names(m["forecasters"], "forecasters"), m["preset"], params)
     stray = [name for name in params if name not in forecasters]
     if stray:
         raise ConfigError(f"hyper-parameters are set (--set) for {stray[0]!r}, which is not among this run's "
@@ -372,5 +383,5 @@ def _validate(m: dict) -> RunConfig:
         tune_seconds=number("tune_seconds", float),
         tune_metric=get_metric(tune_metric).name,
         out=_text(m, "out"), workers=workers, executor=executor, scheduler=scheduler,
-        quiet=_flag(m, "quiet"), plugins=plugin_paths(m.get("plugins")),
+        quiet=_flag(m, "quiet"), plugins=plugin_paths(m.get("plugins")), left_out=left_out,
     )

@@ -212,8 +212,11 @@ def _execute(config: RunConfig, force: bool, retry_failed: bool) -> Results:
                               host=socket.gethostname(), started_at=manifest.get("started_at") or now,
                               resumed_at=now if finished else None,
                               executor=config.executor, workers=config.workers, finished_at=None,
-                              tuning="searched per cell" if config.tune else "defaults (no tuning)")
+                              tuning="searched per cell" if config.tune else "defaults (no tuning)",
+                              forecasters_left_out=dict(config.left_out))
         if not config.quiet:
+            for name, reason in config.left_out:
+                print(f"[chaosbench] left out forecaster {name!r}: it {reason}", file=sys.stderr, flush=True)
             print(f"[chaosbench] {len(specs)} cells ({len(specs) - len(todo)} already stored) -> {path}",
                   file=sys.stderr, flush=True)
         progress = _Progress(len(specs), len(specs) - len(todo), config.quiet)

@@ -11,6 +11,7 @@ import inspect
 
 import numpy as np
 
+from .._core.optional import EXTRAS, install_hint, is_installed
 from .._core.registry import Registry
 from .._core.validation import POSITIVE_FLOAT, POSITIVE_INT, check_param, validate_params
 from ..exceptions import InvalidParameterError, NotFittedError, UnknownForecasterError, did_you_mean
@@ -114,6 +115,16 @@ class Forecaster:
     def clone(self) -> Forecaster:
         """An unfitted copy with the same hyper-parameters."""
         return type(self)(**self.get_params())
+
+    @classmethod
+    def unavailable_reason(cls, **params) -> str | None:
+        """Why this forecaster cannot run here with these hyper-parameters (e.g. a missing optional library, in
+        one line with the install command), or None when it can. A forecaster that needs more (model weights)
+        extends it."""
+        requires = cls.tags.get("requires")
+        if requires and not is_installed(requires):
+            return f"needs {EXTRAS.get(requires, (requires,))[0]}: {install_hint(requires)}"
+        return None
 
     @classmethod
     def get_test_params(cls) -> dict:
