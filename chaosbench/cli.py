@@ -387,7 +387,8 @@ def run_cmd(preset, config_file, fparams, resume, force, retry_failed, **options
         sys.exit(130)
     if not options.get("quiet"):
         _print_leaderboard(results.leaderboard())
-    click.echo(f"wrote {results.path / 'leaderboard.csv'} and {results.path / 'cells.csv'}", err=True)
+    click.echo(f"wrote {results.path / 'leaderboard.csv'}, {results.path / 'cells.csv'} and "
+               f"{results.path / 'manifest.json'}", err=True)
 
 
 def _print_leaderboard(board) -> None:

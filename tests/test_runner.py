@@ -1,5 +1,6 @@
 """The benchmark runner: end to end, failures recorded, resume after kill -9, determinism, bad input."""
 
+import json
 import os
 import random
 import re
@@ -56,6 +57,7 @@ def test_run_end_to_end_and_rerun_skips_finished_cells(tmp_path):
     manifest = results.manifest
     assert manifest["settings"]["n_train"] == 500 and manifest["versions"]["chaosbench"] == chaosbench.__version__
     assert manifest["tuning"] == "defaults (no tuning)" and manifest["finished_at"]
+    assert json.loads((out / "manifest.json").read_text()) == manifest  # shipped beside the tables
 
     stamps = results.cells["finished_at"].tolist()
     again = chaosbench.run(out=str(out), workers=1, **SMALL)  # same settings: nothing is recomputed
@@ -684,7 +686,8 @@ def test_a_forecaster_raising_keyboardinterrupt_fails_its_cell_quietly(tmp_path,
                                         "1", "--n-long", "0", "--workers", "1", "--quiet", "--out", str(out)],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
-    assert proc.stderr.strip().splitlines() == [f"wrote {out / 'leaderboard.csv'} and {out / 'cells.csv'}"]
+    assert proc.stderr.strip().splitlines() == [f"wrote {out / 'leaderboard.csv'}, {out / 'cells.csv'} and "
+                                                f"{out / 'manifest.json'}"]
     row = pd.read_csv(out / "cells.csv").set_index("forecaster").loc["test_interrupts"]
     assert row["status"] == "failed" and "KeyboardInterrupt: from the forecaster" in row["error"]
 

@@ -4,6 +4,7 @@ on Dask, every finished cell stored at once, resumable, ending with ``cells.csv`
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import socket
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .._core.optional import EXTRAS
 from .._core.provenance import git_commit
 from .cell import cell_specs
 from .config import RunConfig, make_config, plugin_paths, read_config_file
@@ -60,13 +62,17 @@ class Results:
 
     def write_tables(self, metric: str | None = None, agg: str = "median", leaderboard_file=None,
                      include_unresolved: bool = False) -> Path:
-        """Write ``cells.csv`` and the leaderboard (default ``leaderboard.csv``) into the run directory."""
+        """Write ``cells.csv``, the leaderboard (default ``leaderboard.csv``) and ``manifest.json`` (the run's
+        settings, versions, commit and times, as stored) into the run directory."""
         target = Path(leaderboard_file) if leaderboard_file else self.path / "leaderboard.csv"
         board = self.leaderboard(metric, agg, include_unresolved)
-        for file, frame in ((self.path / "cells.csv", self.cells), (target, board)):
+        manifest = json.dumps(self.manifest, indent=1, sort_keys=True) + "\n"
+        for file, write in ((self.path / "cells.csv", lambda f: self.cells.to_csv(f, index=False)),
+                            (target, lambda f: board.to_csv(f, index=False)),
+                            (self.path / "manifest.json", lambda f: f.write_text(manifest))):
             try:
                 file.parent.mkdir(parents=True, exist_ok=True)
-                frame.to_csv(file, index=False)
+                write(file)
             except OSError as exc:
                 raise ResultsStoreError(f"cannot write {file}: {exc.strerror or exc}") from None
         return target
@@ -82,7 +88,8 @@ def load_results(path) -> Results:
 
 def _package_versions() -> dict:
     out = {"python": platform.python_version()}
-    for name in ("chaosbench", "numpy", "scipy", "numba", "pandas", "statsmodels", "torch", "distributed"):
+    for name in ("chaosbench", "numpy", "scipy", "numba", "pandas", "statsmodels", "torch", "distributed",
+                 *(distribution for distribution, _extra in EXTRAS.values())):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
