@@ -207,3 +207,74 @@ class StepRecurrent(nn.Module):
         LSTM, hidden and cell state)."""
         hidden, memory = self.recurrent(x, memory)
         return self.head(hidden), memory
+
+
+class _TemporalBlock(nn.Module):
+    """Residual block of a temporal convolutional network (Bai et al. 2018): two weight-normalised dilated causal
+    convolutions, each followed by ReLU and dropout, added to the block's input (through a 1x1 convolution when the
+    widths differ) and rectified."""
+
+    def __init__(self, n_in: int, n_out: int, kernel_size: int, dilation: int, dropout: float):
+        super().__init__()
+        self.padding = (kernel_size - 1) * dilation  # on the left only: output t sees inputs up to t
+        self.convs = nn.ModuleList(
+            nn.utils.parametrizations.weight_norm(_normal_conv(n, n_out, kernel_size, dilation)) for n in (n_in, n_out))
+        self.dropout = nn.Dropout(dropout)
+        self.skip = _normal_conv(n_in, n_out, 1, 1) if n_in != n_out else nn.Identity()
+
+    def forward(self, x):
+        h = x
+        for conv in self.convs:
+            h = self.dropout(torch.relu(conv(nn.functional.pad(h, (self.padding, 0)))))
+        return torch.relu(h + self.skip(x))
+
+
+def _normal_conv(n_in: int, n_out: int, kernel_size: int, dilation: int) -> nn.Conv1d:
+    """A 1-D convolution with weights drawn from N(0, 0.01²), as Bai et al. initialise them."""
+    conv = nn.Conv1d(n_in, n_out, kernel_size, dilation=dilation)
+    nn.init.normal_(conv.weight, 0.0, 0.01)
+    return conv
+
+
+class TemporalConvNet(nn.Module):
+    """Temporal convolutional network (Bai et al. 2018): ``n_blocks`` residual blocks of ``n_channels`` channels with
+    dilations 1, 2, 4, ... over (batch, time, n_obs + n_inputs) inputs, and a linear read-out of n_obs values at each
+    step. Causal: the read-out at step t depends only on the ``receptive_field`` inputs up to t."""
+
+    def __init__(self, n_obs: int, n_inputs: int, n_channels: int, n_blocks: int, kernel_size: int, dropout: float):
+        super().__init__()
+        self.blocks = nn.Sequential(*(_TemporalBlock(n_obs + n_inputs if i == 0 else n_channels, n_channels,
+                                                     kernel_size, 2**i, dropout) for i in range(n_blocks)))
+        self.head = nn.Linear(n_channels, n_obs)
+        self.receptive_field = 1 + 2 * (kernel_size - 1) * (2**n_blocks - 1)
+
+    def forward(self, x):
+        """Read-outs (batch, time, n_obs) for inputs x (batch, time, n_obs + n_inputs)."""
+        return self.head(self.blocks(x.transpose(1, 2)).transpose(1, 2))
+
+
+class VectorField(nn.Module):
+    """A multilayer perceptron f(x, s) -> dx/dt of ``n_obs`` states and ``n_inputs`` known inputs: ``n_layers``
+    hidden tanh layers of ``n_hidden`` units and a linear output."""
+
+    def __init__(self, n_obs: int, n_inputs: int, n_hidden: int, n_layers: int):
+        super().__init__()
+        widths = [n_obs + n_inputs] + [n_hidden] * n_layers
+        layers = []
+        for n_in, n_out in zip(widths[:-1], widths[1:]):
+            layers += [nn.Linear(n_in, n_out), nn.Tanh()]
+        self.net = nn.Sequential(*layers, nn.Linear(widths[-1], n_obs))
+
+    def forward(self, x, s):
+        return self.net(torch.cat([x, s], dim=-1))
+
+
+def rk4_step(field, x: torch.Tensor, h: float, s_start: torch.Tensor, s_mid: torch.Tensor,
+             s_end: torch.Tensor) -> torch.Tensor:
+    """One classical Runge-Kutta step of size h of x' = field(x, s(t)), given the inputs s at the start, the
+    midpoint and the end of the step."""
+    k1 = field(x, s_start)
+    k2 = field(x + h / 2 * k1, s_mid)
+    k3 = field(x + h / 2 * k2, s_mid)
+    k4 = field(x + h * k3, s_end)
+    return x + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)

@@ -1,0 +1,143 @@
+"""A temporal convolutional network forecaster in PyTorch (``pip install 'chaosbench[neural]'``).
+
+Written natively on :class:`~chaosbench.forecasters.NeuralForecaster` rather than through darts or neuralforecast:
+no PyTorch Lightning overhead per step, deterministic seeding, and the same budgeted training loop as the other
+neural forecasters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chaosbench import Interval, forecaster
+from chaosbench.exceptions import InvalidParameterError
+
+from ._neural import NeuralForecaster, import_torch, sample_windows
+
+__all__ = ["TCNForecaster"]
+
+
+@forecaster("tcn")
+class TCNForecaster(NeuralForecaster):
+    """Temporal convolutional network (Bai, Kolter & Koltun 2018) that forecasts one step at a time.
+
+    ``n_blocks`` residual blocks of two dilated causal convolutions each (kernel ``kernel_size``, dilation doubling
+    from block to block, weight normalisation, ReLU, dropout) read the observed states; a linear read-out at each
+    step predicts the increment to the next state, in units of the training increments' standard deviation per
+    variable. Each output sees the last ``1 + 2 (kernel_size - 1) (2**n_blocks - 1)`` inputs (the receptive field),
+    earlier ones being zero padding. Training: ``batch_size`` random windows of ``sequence_length + 1`` training
+    points per step, the mean squared error of the predicted increments at every step of each window. Forecasting
+    runs the network over the last receptive field of the context and then feeds each prediction back as the next
+    input. Known covariates (e.g. the phase of a periodic forcing) are extra input channels: at each step the
+    network reads the state together with the covariates of the step whose increment it predicts.
+
+    Parameters
+    ----------
+    n_channels : int
+        Channels of every convolution.
+    n_blocks : int
+        Residual blocks (dilations 1, 2, ..., 2**(n_blocks - 1)).
+    kernel_size : int
+        Taps of each convolution.
+    dropout : float
+        Dropout after each convolution while training.
+    sequence_length : int
+        Steps per training window.
+    batch_size : int
+        Training windows per optimiser step.
+    learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
+verbose
+        See :class:`~chaosbench.forecasters.NeuralForecaster`.
+
+    Attributes
+    ----------
+    module_ : torch.nn.Module
+        The trained network (in evaluation mode), with its ``receptive_field`` in steps.
+    increment_scale_ : ndarray of shape (dim,)
+        Standard deviation of the training increments, the unit of the read-out.
+
+    References
+    ----------
+    S. Bai, J. Z. Kolter, V. Koltun, "An empirical evaluation of generic convolutional and recurrent networks for
+    sequence modeling", arXiv:1803.01271 (2018).
+    """
+
+    search_space = {
+        "n_channels": [16, 32, 64],
+        "n_blocks": [3, 4, 5],
+        "learning_rate": [1e-3, 3e-3],
+    }
+    parameter_constraints = NeuralForecaster.parameter_constraints | {
+        "n_channels": [Interval(int, 1, None)],
+        "n_blocks": [Interval(int, 1, None)],
+        "kernel_size": [Interval(int, 2, None)],
+        "dropout": [Interval(float, 0, 1, closed="left")],
+        "sequence_length": [Interval(int, 1, None)],
+        "batch_size": [Interval(int, 1, None)],
+    }
+
+    def __init__(self, n_channels=16, n_blocks=4, kernel_size=3, dropout=0.0, sequence_length=100, batch_size=32,
+                 learning_rate=3e-3, final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200,
+                 time_budget_s=None, random_state=0, n_threads=None, verbose=True):
+        self.n_channels = n_channels
+        self.n_blocks = n_blocks
+        self.kernel_size = kernel_size
+        self.dropout = dropout
+        self.sequence_length = sequence_length
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.final_learning_rate = final_learning_rate
+        self.batches_per_epoch = batches_per_epoch
+        self.max_epochs = max_epochs
+        self.time_budget_s = time_budget_s
+        self.random_state = random_state
+        self.n_threads = n_threads
+        self.verbose = verbose
+
+    @classmethod
+    def get_test_params(cls):
+        return super().get_test_params() | {"n_channels": 4, "n_blocks": 2, "sequence_length": 20, "batch_size": 4}
+
+    def _build(self, train, covariates, rng):
+        from ._neural_nets import TemporalConvNet
+
+        if len(train) < self.sequence_length + 1:
+            raise InvalidParameterError(f"training data has {len(train)} steps; tcn needs at least "
+                                        f"sequence_length + 1 = {self.sequence_length + 1}")
+        self.increment_scale_ = np.diff(train, axis=0).std(axis=0) + 1e-12
+        self.module_ = TemporalConvNet(train.shape[1], covariates.shape[1], int(self.n_channels),
+                                       int(self.n_blocks), int(self.kernel_size), float(self.dropout))
+        self.module_.train()
+        self._train_data = np.hstack([train, covariates]).astype(np.float32)  # windows of both are drawn together
+        return self.module_.parameters()
+
+    def _train_batch(self, rng):
+        import torch
+
+        windows = sample_windows(self._train_data, int(self.sequence_length) + 1, int(self.batch_size), rng)
+        n_obs = self.n_features_
+        batch = windows[..., :n_obs]
+        targets = torch.from_numpy(np.diff(batch, axis=1) / self.increment_scale_.astype(np.float32))
+        inputs = np.concatenate([batch[:, :-1], windows[:, 1:, n_obs:]], axis=2)  # x_t with the covariates of t + 1
+        return torch.nn.functional.mse_loss(self.module_(torch.from_numpy(inputs)), targets)
+
+    def _finish(self):
+        self.module_.eval()
+        del self._train_data
+
+    def _predict(self, n_steps, context, covariates):
+        torch = import_torch(self.name)
+        n_context, span = len(context), self.module_.receptive_field
+        out = np.empty((n_steps, context.shape[1]))
+        # The inputs the next output depends on: the last `span` states, each with the covariates of the step after.
+        inputs = np.hstack([context, covariates[1:n_context + 1]])[-span:].astype(np.float32)
+        state = np.array(context[-1], dtype=float)  # accumulated in float64; the network runs in float32
+        with self._session(torch), torch.no_grad():
+            for step in range(n_steps):
+                increment = self.module_(torch.from_numpy(inputs)[None])[0, -1]
+                state += increment.double().numpy() * self.increment_scale_
+                out[step] = state
+                if step + 1 < n_steps:
+                    step_input = np.concatenate([state, covariates[n_context + step + 1]]).astype(np.float32)
+                    inputs = np.vstack([inputs, step_input[None]])[-span:]
+        return out
