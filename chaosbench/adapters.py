@@ -37,6 +37,7 @@ import numpy as np
 from ._core.optional import import_optional
 from ._core.validation import Interval
 from ._forecasting.forecaster import Forecaster
+from .forecasters._neural import _torch_session
 from .exceptions import InvalidParameterError
 
 __all__ = ["from_darts", "from_sktime", "from_neuralforecast", "DartsForecaster", "DartsCovariateForecaster",
@@ -63,8 +64,6 @@ def _library_session(seed: int):
             logger.setLevel(logging.ERROR)
         np.random.seed(seed)
         if "torch" in sys.modules:
-            from chaosbench.forecasters._neural import _torch_session
-
             stack.enter_context(_torch_session(sys.modules["torch"], seed, n_threads=1))
         try:
             yield
