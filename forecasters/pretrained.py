@@ -48,9 +48,9 @@ def find_weights(model) -> Path:
 
 def _load(directory: Path, device: str):
     """The Chronos pipeline stored in ``directory``, loaded once per process and device, from local files only."""
+    chronos = import_optional("chronos", "forecaster 'chronos'")
     key = (str(directory), device)
     if key not in _pipelines:
-        chronos = import_optional("chronos", "forecaster 'chronos'")
         torch = import_optional("torch", "forecaster 'chronos'")
         try:
             _pipelines[key] = chronos.BaseChronosPipeline.from_pretrained(
@@ -61,12 +61,19 @@ def _load(directory: Path, device: str):
 
 
 @contextlib.contextmanager
-def _seeded(torch, seed: int, device: str):
-    """Seed torch's generators for the block and restore the caller's afterwards."""
+def _torch_session(torch, seed: int, device: str, n_threads: int | None):
+    """Seed torch's generators and, when ``n_threads`` is given, limit its intra-op threads for the block; the
+    caller's generators and threads are restored afterwards."""
     devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
+    threads_before = torch.get_num_threads()
     with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
-        yield
+        if n_threads is not None:
+            torch.set_num_threads(int(n_threads))
+        try:
+            yield
+        finally:
+            torch.set_num_threads(threads_before)
 
 
 @forecaster("chronos")
@@ -113,6 +120,8 @@ class Chronos(Forecaster):
         quantiles and ignore it (default 20).
     device : {"cpu", "cuda", "auto"}
         Where the model runs; ``"auto"`` picks CUDA when available (default ``"cpu"``).
+    n_threads : int or None
+        Torch intra-op threads while predicting on the CPU; None (default) leaves torch's setting.
     random_state : int or None
         Seed of Chronos' sampling (Chronos-Bolt and Chronos-2 are deterministic).
     """
@@ -126,21 +135,23 @@ class Chronos(Forecaster):
         "prediction_chunk": [Interval(int, 1, None), None],
         "num_samples": [Interval(int, 1, None)],
         "device": [Options(("cpu", "cuda", "auto"))],
+        "n_threads": [Interval(int, 1, None), None],
         "random_state": [Interval(int, 0, None), None],
     }
 
     def __init__(self, model="chronos-bolt-small", context_length=512, prediction_chunk=None, num_samples=20,
-                 device="cpu", random_state=None):
+                 device="cpu", n_threads=None, random_state=None):
         self.model = model
         self.context_length = context_length
         self.prediction_chunk = prediction_chunk
         self.num_samples = num_samples
         self.device = device
+        self.n_threads = n_threads
         self.random_state = random_state
 
     @classmethod
     def get_test_params(cls) -> dict:
-        return {"context_length": 64, "num_samples": 4}
+        return {"context_length": 64, "num_samples": 4, "n_threads": 1}
 
     @classmethod
     def unavailable_reason(cls, **params) -> str | None:
@@ -177,7 +188,7 @@ class Chronos(Forecaster):
                 else int(self.random_state))
         history = torch.as_tensor(context[-n_context:].T, dtype=torch.float32)  # (dim, time)
         pieces, done = [], 0
-        with _seeded(torch, seed, self.device_):
+        with _torch_session(torch, seed, self.device_, self.n_threads):
             while done < n_steps:
                 length = min(chunk, n_steps - done)
                 quantiles, _ = pipeline.predict_quantiles(history[None] if joint else history,
