@@ -141,7 +141,7 @@ verbose
     search_space = {"input_length": [32, 64], "output_length": [8, 16], "channel_independent": [False, True]}
 
     def __init__(self, input_length=INPUT_LENGTH, output_length=OUTPUT_LENGTH, channel_independent=False,
-                 batch_size=64, learning_rate=1e-2, final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200,
+                 batch_size=64, learning_rate=3e-2, final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200,
                  time_budget_s=None, random_state=0, n_threads=None, verbose=True):
         self.input_length = input_length
         self.output_length = output_length
@@ -194,7 +194,7 @@ verbose
     parameter_constraints = WindowForecaster.parameter_constraints | {"moving_average": [Interval(int, 1, None)]}
 
     def __init__(self, input_length=INPUT_LENGTH, output_length=OUTPUT_LENGTH, moving_average=25,
-                 channel_independent=False, batch_size=64, learning_rate=1e-2, final_learning_rate=1e-5,
+                 channel_independent=False, batch_size=64, learning_rate=3e-2, final_learning_rate=1e-5,
                  batches_per_epoch=50, max_epochs=200, time_budget_s=None, random_state=0, n_threads=None,
                  verbose=True):
         self.input_length = input_length
