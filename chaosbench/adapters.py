@@ -93,16 +93,23 @@ class _LibraryForecaster(Forecaster):
         its library inside), so that the registry can build it without arguments."""
         return None
 
+    @classmethod
+    def _checked(cls, model, user: str):
+        """The library module, after checking that ``model`` is one of its models (``user`` names the caller in
+        the missing-library message)."""
+        module = import_optional(cls.library, user)
+        base_module, base_name = cls.model_base
+        if not isinstance(model, getattr(importlib.import_module(base_module), base_name)):
+            raise InvalidParameterError(f"{cls.__name__} needs a {cls.library} model ({base_module}.{base_name}), "
+                                        f"got {model!r}: pass one or define default_model()")
+        return module
+
     def _library(self):
-        """The library module and the model to wrap (checked to be one of the library's models)."""
-        module = import_optional(self.library, type(self).__name__)
+        """The library module and the model to wrap."""
+        import_optional(self.library, type(self).__name__)
         with self._session():  # a model's constructor may seed and log (neuralforecast's does)
             model = self.default_model() if self.model is None else self.model
-        base_module, base_name = self.model_base
-        if not isinstance(model, getattr(importlib.import_module(base_module), base_name)):
-            raise InvalidParameterError(f"{type(self).__name__} needs a {self.library} model ({base_module}."
-                                        f"{base_name}), got {model!r}: pass one or define default_model()")
-        return module, model
+        return self._checked(model, type(self).__name__), model
 
     def _session(self):
         return _library_session(int(self.random_state))
@@ -203,7 +210,7 @@ class DartsForecaster(_LibraryForecaster):
 
     def _predict(self, n_steps, context, covariates=None):
         window = self.last_window_ if context is None else context
-        covariates = _covariates(covariates, len(window) * (context is not None) + n_steps)
+        covariates = _covariates(covariates, n_steps + (0 if context is None else len(context)))
         if context is None:  # covariates of the forecast steps only: prepend the training data's
             covariates = np.vstack([self.train_covariates_[:, :covariates.shape[1]], covariates])
         with self._session():
@@ -230,7 +237,7 @@ class DartsCovariateForecaster(DartsForecaster):
 def from_darts(model) -> DartsForecaster:
     """Wrap an unfitted darts model as a chaosbench forecaster (see :class:`DartsForecaster`): a
     :class:`DartsCovariateForecaster` when the model reads future covariates."""
-    import_optional("darts", "chaosbench.adapters.from_darts")
+    DartsForecaster._checked(model, "chaosbench.adapters.from_darts")
     cls = DartsCovariateForecaster if _darts_uses_covariates(model) else DartsForecaster
     return cls(model=model)
 
@@ -289,7 +296,7 @@ class SktimeForecaster(_LibraryForecaster):
         from sktime.forecasting.base import ForecastingHorizon
 
         window = self.last_window_ if context is None else context
-        covariates = _covariates(covariates, len(window) * (context is not None) + n_steps)
+        covariates = _covariates(covariates, n_steps + (0 if context is None else len(context)))
         with self._session():
             model = self.fitted_ if context is None else self._fit_clone(context, covariates[:len(context)])
             exog = None
@@ -311,7 +318,7 @@ class SktimeCovariateForecaster(SktimeForecaster):
 def from_sktime(forecaster) -> SktimeForecaster:
     """Wrap an unfitted sktime forecaster as a chaosbench forecaster (see :class:`SktimeForecaster`): a
     :class:`SktimeCovariateForecaster` when it uses exogenous data."""
-    import_optional("sktime", "chaosbench.adapters.from_sktime")
+    SktimeForecaster._checked(forecaster, "chaosbench.adapters.from_sktime")
     uses = bool(forecaster.get_tag("capability:exogenous", False))
     return (SktimeCovariateForecaster if uses else SktimeForecaster)(model=forecaster)
 
@@ -387,5 +394,5 @@ class NeuralForecastForecaster(_LibraryForecaster):
 
 def from_neuralforecast(model) -> NeuralForecastForecaster:
     """Wrap an unfitted neuralforecast model as a chaosbench forecaster (see :class:`NeuralForecastForecaster`)."""
-    import_optional("neuralforecast", "chaosbench.adapters.from_neuralforecast")
+    NeuralForecastForecaster._checked(model, "chaosbench.adapters.from_neuralforecast")
     return NeuralForecastForecaster(model=model)

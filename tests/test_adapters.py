@@ -57,6 +57,8 @@ def test_a_model_of_another_library_or_none_is_refused():
         adapters.DartsForecaster().fit(lorenz(50), 0.02)  # no model and no default_model()
     with pytest.raises(InvalidParameterError, match="needs a darts model"):
         adapters.DartsForecaster(model="LinearRegressionModel").fit(lorenz(50), 0.02)
+    with pytest.raises(InvalidParameterError, match="needs a darts model"):
+        adapters.from_darts("LinearRegressionModel")
 
 
 # --- darts ----------------------------------------------------------------------------------------------------------
