@@ -1,10 +1,12 @@
 """Classical univariate forecasters, each run independently on every variable."""
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
 from chaosbench import Forecaster, Interval, forecaster
+from chaosbench.exceptions import InvalidParameterError
 
 from .baselines import _last_rows
 
@@ -226,3 +228,178 @@ class ETSForecaster(Forecaster):
                 trend = beta * (level - previous) + (1 - beta) * phi * trend
             out[:, j] = level + np.cumsum(phi ** np.arange(1, n_steps + 1)) * trend
         return out
+
+
+@forecaster("kalman")
+class KalmanForecaster(Forecaster):
+    """A local linear trend model per variable, estimated and forecast with the Kalman filter (statsmodels).
+
+    The structural time-series model of each variable (Durbin & Koopman 2012, §3.2) is ``x_t = μ_t + ε_t``,
+    ``μ_{t+1} = μ_t + ν_t + ξ_t``, ``ν_{t+1} = ν_t + ζ_t``: a level ``μ`` and a slope ``ν`` that drift as random
+    walks, observed with noise, with independent Gaussian disturbances. ``statsmodels.tsa.statespace.structural.
+    UnobservedComponents(x, level="local linear trend")`` estimates the three variances by exact Gaussian maximum
+    likelihood, evaluated by the Kalman filter (Kalman 1960) from a diffuse initial state; the ``h``-step forecast
+    is the filtered level plus ``h`` times the filtered slope, i.e. the Kalman filter's estimate of the local
+    linear trend continued. This model was chosen over an ARMA or VARMAX state space because it has the Kalman
+    filter's own task, tracking a state from noisy observations, as its whole content, and three parameters per
+    variable; its forecast is linear in the horizon, so on chaotic data it is useful for a few steps only. With a
+    context, the fitted variances are kept and the state is re-filtered over the context column
+    (``results.apply``). Cost: one likelihood optimisation per variable at ``fit`` (about a second per variable for
+    a thousand points), a Kalman filter pass over the context per variable at ``predict``. Optimiser warnings are
+    silenced locally. Deterministic.
+
+    References
+    ----------
+    R. E. Kalman, "A new approach to linear filtering and prediction problems", Journal of Basic Engineering 82(1),
+    35-45 (1960). J. Durbin & S. J. Koopman, *Time Series Analysis by State Space Methods*, 2nd ed., Oxford
+    University Press (2012).
+    """
+
+    tags = {"family": "classical"}
+    min_train = 10
+
+    def _fit(self, train, dt):
+        from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.results_ = [UnobservedComponents(column, level="local linear trend").fit(disp=False)
+                             for column in train.T]
+
+    def _predict(self, n_steps, context):
+        out = np.empty((n_steps, self.n_features_))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for j, res in enumerate(self.results_):
+                if context is not None:
+                    res = res.apply(context[:, j])
+                out[:, j] = np.asarray(res.forecast(n_steps), dtype=float)
+        return out
+
+
+@dataclass
+class _ThetaFit:
+    """One fitted generalized theta model of a series of ``n`` points (time ``t = 1..n``)."""
+
+    theta: float
+    trend: str  # "linear": a + b t; "exponential": exp(a + b t)
+    combination: str  # "additive" or "multiplicative"
+    alpha: float  # SES weight of the theta line
+    trend_coef: np.ndarray  # (b, a) of np.polyfit
+    level: float  # SES level of the theta line after the last point
+    n: int
+    mae: float  # in-sample mean absolute error of the one-step fitted values
+
+    def forecast(self, n_steps):
+        t = np.arange(self.n + 1, self.n + n_steps + 1, dtype=float)
+        return _theta_combine(self.level, _theta_trend(self.trend, self.trend_coef, t), self.theta,
+                              self.combination)
+
+
+def _theta_trend(kind, coef, t):
+    line = np.polyval(coef, t)
+    return np.exp(line) if kind == "exponential" else line
+
+
+def _theta_combine(line, trend, theta, combination):
+    """Back from the theta line to the series: ``Z/θ + (1 - 1/θ) T`` or ``Z^{1/θ} T^{1 - 1/θ}``."""
+    if combination == "additive":
+        return line / theta + (1 - 1 / theta) * trend
+    return line ** (1 / theta) * trend ** (1 - 1 / theta)
+
+
+def _ses_levels(series, alpha):
+    """Simple exponential smoothing levels ``ℓ_t = α z_t + (1 - α) ℓ_{t-1}`` from ``ℓ_0 = z_1``, as one linear filter:
+    the one-step fitted values are ``[z_1, ℓ_1, ..., ℓ_{n-1}]`` and the forecast is ``ℓ_n``."""
+    import scipy.signal
+
+    return scipy.signal.lfilter([alpha], [1.0, alpha - 1.0], series, zi=[(1.0 - alpha) * series[0]])[0]
+
+
+def _fit_theta_models(series, thetas):
+    """Every applicable (θ, trend, combination) fitted to ``series``; the one with the smallest in-sample MAE (the
+    first of equals, in the order linear before exponential, additive before multiplicative, ``thetas``)."""
+    import scipy.optimize
+
+    n = len(series)
+    t = np.arange(1, n + 1, dtype=float)
+    positive = bool((series > 0).all())
+    best = None
+    for trend in ("linear", "exponential") if positive else ("linear",):
+        coef = np.polyfit(t, np.log(series) if trend == "exponential" else series, 1)
+        fitted_trend = _theta_trend(trend, coef, t)
+        for combination in ("additive", "multiplicative") if trend == "exponential" else ("additive",):
+            for theta in thetas:
+                if combination == "additive":
+                    line = theta * series + (1 - theta) * fitted_trend
+                else:
+                    line = series ** theta * fitted_trend ** (1 - theta)
+
+                def sse(alpha, line=line):
+                    levels = _ses_levels(line, alpha)
+                    return float(np.sum((line[1:] - levels[:-1]) ** 2))
+
+                alpha = float(scipy.optimize.minimize_scalar(sse, bounds=(0.0, 1.0), method="bounded").x)
+                levels = _ses_levels(line, alpha)
+                one_step = _theta_combine(np.concatenate([line[:1], levels[:-1]]), fitted_trend, theta, combination)
+                with np.errstate(invalid="ignore"):
+                    mae = float(np.mean(np.abs(series - one_step)))
+                if np.isfinite(mae) and (best is None or mae < best.mae):
+                    best = _ThetaFit(float(theta), trend, combination, alpha, coef, float(levels[-1]), n, mae)
+    return best
+
+
+@forecaster("four_theta")
+class FourTheta(Forecaster):
+    """The generalized Theta method of Spiliotis, Assimakopoulos & Makridakis (2020), "4Theta", per variable.
+
+    A theta line mixes the series ``Y`` with a fitted trend ``T``: ``Z(θ) = θ Y + (1 - θ) T`` (additive) or
+    ``Z(θ) = Y^θ T^{1-θ}`` (multiplicative). The trend is linear (``a + b t``, least squares) or exponential
+    (``exp(a + b t)``, least squares on ``log Y``); ``Z`` is extrapolated by simple exponential smoothing (weight
+    ``α`` minimizing the one-step squared errors of ``Z``, level started at its first value), ``T`` by its formula,
+    and the forecast undoes the mixing: ``Ŷ = Ẑ/θ + (1 - 1/θ) T̂`` or ``Ŷ = Ẑ^{1/θ} T̂^{1-1/θ}``. ``θ = 1`` is
+    simple exponential smoothing; ``θ = 2`` with a linear trend and the additive form is the classical Theta method
+    (see ``theta``). For each variable every combination of trend, form and ``θ`` in ``thetas`` is fitted and the
+    one whose one-step fitted values have the smallest in-sample mean absolute error is kept. Simplifications: no
+    seasonal adjustment (chaotic series have no fixed season); the exponential trend is tried only on strictly
+    positive series, and the multiplicative form only with the exponential trend (a linear trend extrapolated
+    below zero has no real fractional power), so on standardized data the choice is among the additive,
+    linear-trend lines, i.e. the value of ``θ``. A fit costs milliseconds per variable, so with a context the models are refitted
+    on the context (padded at its start by repeating its first row when shorter than ``min_train``), as in
+    ``theta``. Deterministic.
+
+    Parameters
+    ----------
+    thetas : tuple of float
+        Candidate ``θ`` values, each positive (default ``(1, 2, 3)``, the grid of the authors' M4 entry).
+
+    References
+    ----------
+    E. Spiliotis, V. Assimakopoulos & S. Makridakis, "Generalizing the Theta method for automatic forecasting",
+    European Journal of Operational Research 284(2), 550-558 (2020).
+    """
+
+    tags = {"family": "classical"}
+    min_train = 10
+    search_space = {"thetas": [(1, 2, 3), (1, 1.5, 2, 2.5, 3)]}
+    parameter_constraints = {"thetas": [tuple, list]}  # of positive numbers, checked in _fit
+
+    def __init__(self, thetas=(1, 2, 3)):
+        self.thetas = thetas
+
+    def _fit(self, train, dt):
+        try:
+            thetas = [float(theta) for theta in self.thetas]
+        except (TypeError, ValueError):
+            thetas = []
+        if not thetas or not all(np.isfinite(theta) and theta > 0 for theta in thetas):
+            raise InvalidParameterError(f"thetas must be positive numbers, got {self.thetas!r}")
+        self.thetas_ = thetas
+        self.models_ = self._fit_columns(train)
+
+    def _fit_columns(self, series):
+        return [_fit_theta_models(column, self.thetas_) for column in series.T]
+
+    def _predict(self, n_steps, context):
+        models = self.models_ if context is None else self._fit_columns(_last_rows(context, self.min_train))
+        return np.column_stack([model.forecast(n_steps) for model in models])

@@ -97,3 +97,77 @@ def test_fits_quickly_on_a_thousand_points(name):
     model.predict(100, context=train[-200:])
     assert time.perf_counter() - start < 1.0
     assert np.isfinite(model.predict(100)).all()
+
+
+def test_kalman_continues_a_noiseless_linear_trend():
+    model = get_forecaster("kalman").fit(_line(100), dt=0.1)
+    np.testing.assert_allclose(model.predict(20), _line(20, offset=100), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(model.predict(20, context=_line(30, offset=500)), _line(20, offset=530),
+                               rtol=0, atol=1e-6)
+
+
+def test_kalman_estimates_the_slope_of_a_noisy_line():
+    model = get_forecaster("kalman").fit(_noisy_line(300, 0, seed=0), dt=0.1)
+    forecast = model.predict(30, context=_noisy_line(300, 1000, seed=1))
+    np.testing.assert_allclose(np.diff(forecast, axis=0), np.tile([0.5, -0.03], (29, 1)), atol=0.01)
+    np.testing.assert_allclose(forecast[0], _line(1, 1300)[0], atol=0.05)
+
+
+def test_kalman_beats_persistence_a_few_steps_ahead_on_lorenz():
+    data = chaosbench.Task("Lorenz", n_train=1000, horizon=20, n_test=5, seed=0).generate()
+    models = [get_forecaster(name).fit(data.train, data.context["dt"]) for name in ("kalman", "naive")]
+    errors = np.array([[np.mean((m.predict(5, context=w.context) - w.target[:5]) ** 2) for m in models]
+                       for w in data.test])
+    assert (errors[:, 0] < 0.5 * errors[:, 1]).all()
+
+
+def _falling(n, offset=0):
+    """A negative line in each variable: only the additive linear-trend theta lines apply."""
+    t = np.arange(offset, offset + n, dtype=float)[:, None]
+    return np.hstack([-2.0 - 0.5 * t, -3.0 - 0.03 * t])
+
+
+def test_four_theta_on_a_line_picks_the_largest_theta():
+    """On a line the trend is exact and SES tracks the theta line with weight 1, so the one-step error of theta
+    line θ is slope/θ: θ = 3 wins and the forecast continues from the last value with 2/3 of the slope."""
+    model = get_forecaster("four_theta").fit(_falling(100), dt=0.1)
+    assert [(m.theta, m.trend, m.combination) for m in model.models_] == [(3.0, "linear", "additive")] * 2
+    slope = np.array([-0.5, -0.03])
+    for context, end in ((None, 100), (_falling(50, offset=300), 350)):
+        forecast = model.predict(30, context=context)
+        expected = _falling(1, end - 1) + np.arange(1, 31)[:, None] * slope * 2 / 3
+        np.testing.assert_allclose(forecast, expected, rtol=0, atol=1e-4)
+
+
+def test_four_theta_with_theta_two_is_the_classical_theta_method():
+    """θ = 2, additive, linear trend: the SES level plus half the OLS slope per step (without statsmodels'
+    finite-sample correction of the first step)."""
+    train = _falling(300) + 0.01 * np.random.default_rng(0).standard_normal((300, 2))
+    model = get_forecaster("four_theta", thetas=(2,)).fit(train, dt=0.1)
+    forecast = model.predict(30)
+    half_slope = np.polyfit(np.arange(300), train, 1)[0] / 2
+    np.testing.assert_allclose(np.diff(forecast, axis=0), np.tile(half_slope, (29, 1)), rtol=1e-9)
+    np.testing.assert_allclose(half_slope, [-0.25, -0.015], rtol=1e-3)
+    np.testing.assert_allclose(forecast[0], _falling(1, 299)[0] + [-0.25, -0.015], atol=0.05)
+
+
+def test_four_theta_tries_the_exponential_trend_on_positive_data():
+    t = np.arange(200, dtype=float)
+    growth = np.exp(0.02 * t)[:, None]
+    model = get_forecaster("four_theta", thetas=(3,)).fit(np.hstack([growth, -growth]), dt=0.1)
+    assert model.models_[0].trend == "exponential"  # exact, where the linear trend misses the curvature
+    np.testing.assert_allclose(model.models_[0].trend_coef, [0.02, -0.02], atol=1e-12)  # time starts at t = 1
+    assert model.models_[1].trend == "linear"  # negative: only the additive linear-trend line applies
+
+
+def test_four_theta_rejects_non_positive_thetas():
+    with pytest.raises(chaosbench.exceptions.InvalidParameterError, match="thetas must be positive"):
+        get_forecaster("four_theta", thetas=(1, 0)).fit(_line(50), dt=0.1)
+
+
+def test_four_theta_fits_quickly_on_ten_thousand_points():
+    train = chaosbench.get_system("Lorenz").trajectory(10_000, dt=0.01, seed=0, standardize=True).x
+    start = time.perf_counter()
+    model = get_forecaster("four_theta").fit(train, dt=0.01)
+    model.predict(100, context=train[-1000:])
+    assert time.perf_counter() - start < 1.0
