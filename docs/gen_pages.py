@@ -32,6 +32,9 @@ from chaosbench._forecasting.forecaster import forecaster_class
 ROOT = Path(__file__).resolve().parent.parent
 QUICK_EXAMPLE = ROOT / "results" / "examples" / "quick"
 QUICK_COMMAND = "chaosbench run --preset quick --out results/quick --force"  # what `make run` runs
+ROSTER_RUN = ROOT / "results" / "examples" / "lorenz-standard"  # the roster's costs: every forecaster on Lorenz
+ROSTER_COMMAND = ("chaosbench run --preset standard --systems Lorenz --forecasters @all "
+                  "--out results/examples/lorenz-standard")
 PICTURE = {"inches": 3.0, "dpi": 80, "n": 3000, "pts_per_period": 30, "style": 1}  # change "style" to redraw all
 SYSTEMS_ENV = "CHAOSBENCH_DOCS_SYSTEMS"
 
@@ -241,21 +244,95 @@ def catalogue_index(names: list[str]) -> str:
 _CITATION = re.compile(r"\(([^()]*?[A-Za-z][^()]*?\b(?:19|20)\d\d[a-z]?)\)")  # "(Author et al. 2024)"
 
 
+def _short_citation(names: list[str], year: str) -> str:
+    """"Surname YEAR", "A & B YEAR" or "Surname et al. YEAR" from a list of author names."""
+    surnames = [name.split()[-1] for name in names if name.split()]
+    if len(surnames) > 2:
+        return f"{surnames[0]} et al. {year}"
+    return f"{' & '.join(surnames)} {year}"
+
+
+def _citations(doc: str) -> str:
+    """Short citations of a forecaster: those in its summary ("(Author et al. 2020)"), else the first entry of
+    its References section."""
+    found = []
+    for citation in _CITATION.findall(_first_paragraph(doc)):
+        for one in citation.split(";"):
+            match = re.match(r"(.+?),?\s+((?:19|20)\d\d[a-z]?(?:,\s*(?:19|20)\d\d[a-z]?)*)$", one.strip())
+            if match is None:
+                continue
+            names = re.split(r",\s*|\s+&\s+|\s+and\s+", match.group(1).replace(" et al.", ", _, _"))
+            found.append(_short_citation([n for n in names if n != "_"] + (["_", "_"] if "et al." in one else []),
+                                         match.group(2)))
+    if found:
+        return "; ".join(dict.fromkeys(found))
+    references = re.split(r"^References\n-{3,}\n", doc, maxsplit=1, flags=re.M)
+    if len(references) < 2:
+        return "—"
+    first = " ".join(references[1].strip().split("\n\n")[0].split())
+    authors = re.split(r"[\"“(]", first, maxsplit=1)[0]
+    year = re.search(r"\b(?:19|20)\d\d\b", first)
+    names = [n for n in re.split(r",\s*|\s*&\s+|\s+and\s+", authors)
+             if n.strip() and not re.fullmatch(r"(?:[A-Z]\.[\s-]*)+", n.strip())]  # "V." is an initial
+    return _short_citation(names, year.group() if year else "") if names else "—"
+
+
+def _library(cls) -> str:
+    """What the forecaster is built on: its own ``library`` tag, the optional library it requires, or numpy."""
+    from chaosbench._core.optional import EXTRAS
+
+    requires = cls.tags.get("requires")
+    return cls.tags.get("library") or (EXTRAS.get(requires, (requires,))[0] if requires else "numpy")
+
+
+def _budget(cls) -> str:
+    """The standard preset's training budget of a neural forecaster, else "—" (fitted to convergence)."""
+    from chaosbench._bench.config import NEURAL_BUDGET
+
+    defaults = cls().get_params()
+    if "max_epochs" not in defaults:
+        return "—"
+    epochs = NEURAL_BUDGET["standard"].get("max_epochs", defaults["max_epochs"])
+    return f"{epochs} epochs × {defaults.get('batches_per_epoch', 1)} batches"
+
+
+def _roster_costs():
+    """Median fit and predict seconds and VPT per forecaster of the shipped Lorenz run, and the run's manifest."""
+    import pandas as pd
+
+    if not (ROSTER_RUN / "cells.csv").exists():
+        return {}, {}
+    cells = pd.read_csv(ROSTER_RUN / "cells.csv")
+    manifest = json.loads((ROSTER_RUN / "manifest.json").read_text())
+    costs = {row.forecaster: row for row in cells.itertuples(index=False)}
+    return costs, manifest
+
+
 def forecasters_page() -> str:
     names = chaosbench.list_forecasters()
-    rows, sections = [], []
+    costs, manifest = _roster_costs()
+    naive_vpt = getattr(costs.get("naive"), "vpt_nrmse", None)
+    capabilities = ("needs_context", "stochastic", "uses_covariates", "pretrained")
+    roster, rows, sections = [], [], []
     for name in names:
         cls = forecaster_class(name)
         doc = _docstring(cls)
         summary = _first_paragraph(doc)
         rows.append([f"[`{name}`](#{name})", summary])
+        cost = costs.get(name)
+        measured = cost is not None and cost.status in ("ok", "diverged")
+        roster.append([f"[`{name}`](#{name})", cls.tags.get("family", "other"), _citations(doc), _library(cls),
+                       ", ".join(k for k in capabilities if cls.tags.get(k)) or "—", _budget(cls),
+                       f"{cost.fit_seconds:.3g}" if measured else "—",
+                       f"{cost.predict_seconds:.3g}" if measured else "—",
+                       f"{cost.vpt_nrmse:.2f}" if measured else ("failed" if cost is not None else "not run")])
         tags = ", ".join(f"`{k}`" if v is True else f"`{k}={v}`" for k, v in cls.tags.items() if v) or "—"
         defaults = ", ".join(f"`{k}={v!r}`" for k, v in cls().get_params().items()) or "—"
         space = ", ".join(f"`{k}`: {v}" for k, v in cls.search_space.items()) or "—"
-        citations = "; ".join(dict.fromkeys(_CITATION.findall(summary))) or "—"
         sections += [f"## {name}", "", summary, "",
                      _table(["", ""], [["class", f"`{cls.__module__}.{cls.__qualname__}`"], ["tags", tags],
-                                       ["defaults", defaults], ["search space", space], ["citation", citations]])]
+                                       ["defaults", defaults], ["search space", space],
+                                       ["citation", _citations(doc)]])]
         description = _description(doc)
         if description:
             sections += ['??? info "Description"', "", textwrap.indent(_rst_to_markdown(description), "    "), ""]
@@ -264,12 +341,27 @@ def forecasters_page() -> str:
     for name in getattr(builtins, "__all__", []):  # public base classes for third-party forecasters
         obj = getattr(builtins, name)
         sections += [f"## Base class `chaosbench.forecasters.{name}`", "", _rst_to_markdown(_docstring(obj)), ""]
+    if manifest:
+        settings = manifest.get("settings", {})
+        provenance = (f"Costs and VPT from the shipped run `results/examples/lorenz-standard/` (`{ROSTER_COMMAND}`, "
+                      f"commit {str(manifest.get('git_commit'))[:10]}, one core per cell, "
+                      f"{settings.get('n_train')} training points, {settings.get('n_test')} test windows of "
+                      f"{settings.get('horizon_lyapunov')} Lyapunov times): fit seconds, predict seconds for all "
+                      f"test windows, and the median valid prediction time (NRMSE < 0.4) in Lyapunov times; "
+                      f"persistence (`naive`) scores {naive_vpt:.2f}." if naive_vpt is not None else "")
+    else:
+        provenance = "No shipped Lorenz run yet: the cost columns are empty."
     return "\n".join([
         "# Forecasters", "",
         f"{len(names)} forecasters, generated from the registry (`chaosbench.list_forecasters()`): each one's "
         "docstring, capability tags, default hyper-parameters and the search space `--tune` draws from. "
-        "See [forecasting](guide/forecasting.md) for how they are called and [adding one](guide/extending.md).", "",
-        _table(["name", "summary"], rows), *sections,
+        "See [forecasting](guide/forecasting.md) for how they are called, [adding one](guide/extending.md), "
+        "[models of darts, sktime and neuralforecast](guide/adapters.md) and "
+        "[pretrained zero-shot models](guide/pretrained.md).", "",
+        "## Roster", "", provenance, "",
+        _table(["name", "family", "citation", "library", "capabilities", "standard budget", "fit s", "predict s",
+                "Lorenz VPT"], roster),
+        "## Summaries", "", _table(["name", "summary"], rows), *sections,
     ])
 
 
