@@ -6,7 +6,7 @@ fitted; their base class, :class:`NeuralForecaster`, is public for third-party P
 
 from . import baselines, classical, plrnn, recurrent, reservoir, transformer  # noqa: F401
 from . import parroting, pretrained  # noqa: F401
-from . import regression  # noqa: F401
+from . import regression, sindy  # noqa: F401
 from . import basis, linear_nets  # noqa: F401
 from . import node, tcn  # noqa: F401
 from ._neural import NeuralForecaster
