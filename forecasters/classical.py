@@ -364,9 +364,9 @@ class FourTheta(Forecaster):
     seasonal adjustment (chaotic series have no fixed season); the exponential trend is tried only on strictly
     positive series, and the multiplicative form only with the exponential trend (a linear trend extrapolated
     below zero has no real fractional power), so on standardized data the choice is among the additive,
-    linear-trend lines, i.e. the value of ``θ``. A fit costs milliseconds per variable, so with a context the models are refitted
-    on the context (padded at its start by repeating its first row when shorter than ``min_train``), as in
-    ``theta``. Deterministic.
+    linear-trend lines, i.e. the value of ``θ``. A fit costs milliseconds per variable, so with a context the
+    models are refitted on the context (padded at its start by repeating its first row when shorter than
+    ``min_train``), as in ``theta``. Deterministic.
 
     Parameters
     ----------
