@@ -75,7 +75,7 @@ def _ridge(features, targets, alpha):
 
 @forecaster("linear")
 class LinearAR(Forecaster):
-    """Ridge linear autoregression on increments, iterated for multi-step forecasts.
+    """Ridge linear autoregression on increments, iterated for multi-step forecasts (Yule 1927; Hoerl & Kennard 1970).
 
     With ``p = n_lags`` and the backward differences ``∇x_t = x_t - x_{t-1}``, ``∇^k = ∇(∇^{k-1})``, the feature
     vector is ``z_t = [x_t, ∇x_t, ∇²x_t, ..., ∇^{p-1} x_t]`` (all variables; the same span as the last ``p``
@@ -143,7 +143,7 @@ class LinearAR(Forecaster):
 
 @forecaster("var")
 class VARForecaster(Forecaster):
-    """Vector autoregression from statsmodels, with the lag order chosen by an information criterion.
+    """Vector autoregression from statsmodels, with the lag order chosen by an information criterion (Sims 1980).
 
     ``statsmodels.tsa.api.VAR(train).fit(maxlags, ic=ic, trend="c")`` fits ``x_t = c + Σ_{k=1..p} A_k x_{t-k}
     + ε_t`` by ordinary least squares for every ``p <= maxlags`` and keeps the order minimizing ``ic``
@@ -167,7 +167,7 @@ class VARForecaster(Forecaster):
     """
 
     min_train = 30
-    tags = {"uses_covariates": True, "family": "classical"}
+    tags = {"uses_covariates": True, "family": "classical", "library": "statsmodels"}
     search_space = {"maxlags": [5, 10, 20], "ic": ["aic", "bic"]}
     parameter_constraints = {"maxlags": [Interval(int, 1, None)], "ic": [Options(("aic", "bic", "hqic", "fpe"))]}
 
@@ -224,7 +224,7 @@ class VARForecaster(Forecaster):
 
 @forecaster("arima")
 class ARIMAForecaster(Forecaster):
-    """Independent univariate ARIMA models from statsmodels, one per variable.
+    """Independent univariate ARIMA models from statsmodels, one per variable (Box & Jenkins 1970).
 
     For each variable ``statsmodels.tsa.arima.model.ARIMA(train[:, j], order=order).fit()`` estimates an
     ARIMA(p, d, q) model (with a constant when ``d = 0``) by exact Gaussian maximum likelihood via the Kalman
@@ -241,7 +241,7 @@ class ARIMAForecaster(Forecaster):
         ``(p, d, q)`` (default ``(2, 0, 1)``).
     """
 
-    tags = {"family": "classical"}
+    tags = {"family": "classical", "library": "statsmodels"}
     min_train = 30
     search_space = {"order": [(2, 0, 1), (3, 0, 1), (2, 1, 1)]}
     parameter_constraints = {"order": [tuple, list]}  # of three non-negative integers, checked in _fit
@@ -301,7 +301,8 @@ def _lift(x, exponents):
 
 @forecaster("poly_ar")
 class PolyAR(Forecaster):
-    """Polynomial autoregression: ridge regression of the next state on the monomials of the current state.
+    """Polynomial autoregression: ridge regression of the next state on the monomials of the current state
+    (a polynomial NARX model; Billings 2013).
 
     The feature vector ``ψ(x_t)`` holds every monomial of the current state (no delays) of total degree
     ``1..degree`` (for ``degree=2``: ``x_i`` and ``x_i x_j`` with ``i <= j``), and the model

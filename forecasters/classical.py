@@ -161,7 +161,7 @@ class ThetaForecaster(Forecaster):
     *International Journal of Forecasting* 16(4), 521-530.
     """
 
-    tags = {"family": "classical"}
+    tags = {"family": "classical", "library": "statsmodels"}
     min_train = 10
 
     def _fit(self, train, dt):
@@ -198,7 +198,7 @@ class ETSForecaster(Forecaster):
     The State Space Approach*. Springer.
     """
 
-    tags = {"family": "classical"}
+    tags = {"family": "classical", "library": "statsmodels"}
     min_train = 10
 
     def _fit(self, train, dt):
@@ -232,7 +232,7 @@ class ETSForecaster(Forecaster):
 
 @forecaster("kalman")
 class KalmanForecaster(Forecaster):
-    """A local linear trend model per variable, estimated and forecast with the Kalman filter (statsmodels).
+    """A local linear trend model per variable, estimated and forecast with the Kalman filter (Kalman 1960; Durbin & Koopman 2012).
 
     The structural time-series model of each variable (Durbin & Koopman 2012, §3.2) is ``x_t = μ_t + ε_t``,
     ``μ_{t+1} = μ_t + ν_t + ξ_t``, ``ν_{t+1} = ν_t + ζ_t``: a level ``μ`` and a slope ``ν`` that drift as random
@@ -255,7 +255,7 @@ class KalmanForecaster(Forecaster):
     University Press (2012).
     """
 
-    tags = {"family": "classical"}
+    tags = {"family": "classical", "library": "statsmodels"}
     min_train = 10
 
     def _fit(self, train, dt):

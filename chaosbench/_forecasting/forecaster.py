@@ -71,7 +71,8 @@ class Forecaster:
         ``pretrained`` (a zero-shot model: ``fit`` only records the data and predictions come from the context
         alone, checked by :func:`~chaosbench.check_forecaster`), ``family`` (for tables: ``"baseline"``,
         ``"classical"``, ``"regression"``, ``"dynamical"``, ``"reservoir"``, ``"deep"``, ``"pretrained"`` or
-        ``"other"``).
+        ``"other"``), ``library`` (for tables: what it is built on when that is not ``requires``, e.g.
+        ``"statsmodels"``; numpy when neither is set).
     search_space : dict
         A small default hyper-parameter grid: name -> list of candidate values.
     parameter_constraints : dict
@@ -83,7 +84,7 @@ class Forecaster:
 
     min_train: int = 2
     tags: dict = {"needs_context": False, "stochastic": False, "requires": None, "uses_covariates": False,
-                  "pretrained": False, "family": "other"}
+                  "pretrained": False, "family": "other", "library": None}
     search_space: dict = {}
     parameter_constraints: dict = {}
 
