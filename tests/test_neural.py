@@ -1,4 +1,4 @@
-"""Neural forecasters (``shplrnn``, ``alrnn``, ``transformer``, ``lstm``): budgets, determinism, the missing-torch
+"""Neural forecasters (``shplrnn``, ``alrnn``, ``transformer``, ``lstm``, ``rnn``, ``gru``, ``tcn``, ``node``): budgets, determinism, the missing-torch
 error, the models' defining structure; one slow test of the issue's reconstruction protocol."""
 
 import json
@@ -22,6 +22,10 @@ TINY = {
     "shplrnn": {"n_hidden": 8, "sequence_length": 20, "batch_size": 4, "batches_per_epoch": 3} | QUIET,
     "alrnn": {"n_latent": 6, "n_relu": 2, "sequence_length": 20, "batch_size": 4, "batches_per_epoch": 3} | QUIET,
     "lstm": {"n_hidden": 8, "sequence_length": 20, "burn_in": 5, "batch_size": 4, "batches_per_epoch": 3} | QUIET,
+    "rnn": {"n_hidden": 8, "sequence_length": 20, "burn_in": 5, "batch_size": 4, "batches_per_epoch": 3} | QUIET,
+    "gru": {"n_hidden": 8, "sequence_length": 20, "burn_in": 5, "batch_size": 4, "batches_per_epoch": 3} | QUIET,
+    "tcn": {"n_channels": 4, "n_blocks": 2, "sequence_length": 20, "batch_size": 4, "batches_per_epoch": 3} | QUIET,
+    "node": {"n_hidden": 8, "n_layers": 1, "rollout_steps": 3, "batch_size": 4, "batches_per_epoch": 3} | QUIET,
     "transformer": {"lookback": 32, "output_length": 8, "patch_len": 8, "stride": 4, "d_model": 8, "n_heads": 2,
                     "n_layers": 1, "d_ff": 16, "batch_size": 8, "batches_per_epoch": 3} | QUIET,
 }
@@ -320,6 +324,10 @@ DUFFING = {  # small models that learn forced Duffing in a second or two
     "alrnn": {"n_latent": 8, "n_relu": 4, "forcing_interval": 8, "noise": 0.0, "sequence_length": 25, "batch_size": 16,
               "max_epochs": 20, "selection_interval": None},
     "lstm": {"n_hidden": 32, "sequence_length": 40, "burn_in": 10, "batch_size": 16, "max_epochs": 40},
+    "rnn": {"n_hidden": 32, "sequence_length": 25, "burn_in": 5, "batch_size": 16, "max_epochs": 20},
+    "gru": {"n_hidden": 32, "sequence_length": 25, "burn_in": 5, "batch_size": 16, "max_epochs": 20},
+    "tcn": {"n_channels": 16, "n_blocks": 3, "sequence_length": 30, "batch_size": 16, "max_epochs": 20},
+    "node": {"n_hidden": 32, "rollout_steps": 5, "batch_size": 16, "max_epochs": 20},
     "transformer": {"lookback": 32, "output_length": 8, "patch_len": 8, "stride": 4, "d_model": 16, "n_heads": 2,
                     "n_layers": 1, "d_ff": 32, "batch_size": 32, "max_epochs": 20},
 }
