@@ -1,5 +1,6 @@
-"""Neural forecasters (``shplrnn``, ``alrnn``, ``transformer``, ``lstm``, ``rnn``, ``gru``, ``tcn``, ``node``): budgets, determinism, the missing-torch
-error, the models' defining structure; one slow test of the issue's reconstruction protocol."""
+"""Neural forecasters (``shplrnn``, ``alrnn``, ``transformer``, ``lstm``, ``rnn``, ``gru``, ``tcn``, ``node``): budgets,
+determinism, the missing-torch error, the models' defining structure; one slow test of the issue's reconstruction
+protocol."""
 
 import json
 import subprocess
