@@ -92,3 +92,18 @@ def test_readme_leaderboard_excerpt_matches_the_shipped_run():
 def test_readme_links_point_at_existing_docs():
     for target in re.findall(r"\]\((docs/[^)#]+)", README.read_text()):
         assert (ROOT / target).exists(), target
+
+
+def test_readme_python_examples_run(tmp_path, monkeypatch):
+    """Every ``python`` block of the README runs as shown, and the forecaster it declares passes the contract."""
+    import chaosbench
+    from chaosbench.testing import scoped_registries
+
+    monkeypatch.chdir(tmp_path)
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    assert len(blocks) >= 3
+    with scoped_registries():
+        namespace: dict = {}
+        for block in blocks:
+            exec(compile(block, "README.md", "exec"), namespace)
+        chaosbench.check_forecaster("drift")
