@@ -21,10 +21,9 @@ __all__ = ["NeuralODEForecaster"]
 
 @forecaster("node")
 class NeuralODEForecaster(NeuralForecaster):
-    """Neural ordinary differential equation (Chen et al. 2018): a multilayer perceptron vector field integrated
-    forward from the last observed state.
+    """Neural ordinary differential equation (Chen et al. 2018): a learned vector field integrated by RK4.
 
-    The state is standardized with the training data's mean and standard deviation and time measured in sampling
+    A multilayer perceptron vector field is integrated forward from the last observed state. The state is standardized with the training data's mean and standard deviation and time measured in sampling
     intervals; the vector field is dz/dτ = σ ⊙ f(z, s(τ)), f a perceptron of ``n_layers`` hidden tanh layers of
     ``n_hidden`` units and σ the standard deviation of the standardized training increments (so that f is of
     order one). One classical fourth-order Runge-Kutta step spans one sampling interval. Training: ``batch_size``

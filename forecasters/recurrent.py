@@ -182,10 +182,10 @@ class GRUForecaster(RecurrentForecaster):
 
 @forecaster("lstm")
 class LSTMForecaster(RecurrentForecaster):
-    """Long short-term memory network (Hochreiter & Schmidhuber 1997), forecasting one step at a time as applied
-    to chaotic systems by Vlachas et al. (2018).
+    """Long short-term memory network (Hochreiter & Schmidhuber 1997), forecasting one step at a time.
 
-    The method, its training and its parameters are those of :class:`RecurrentForecaster`, with LSTM cells.
+    The method (as applied to chaotic systems by Vlachas et al. 2018), its training and its parameters are those of
+    :class:`RecurrentForecaster`, with LSTM cells.
 
     References
     ----------
