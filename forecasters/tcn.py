@@ -76,7 +76,7 @@ verbose
         "batch_size": [Interval(int, 1, None)],
     }
 
-    def __init__(self, n_channels=16, n_blocks=4, kernel_size=3, dropout=0.0, sequence_length=100, batch_size=32,
+    def __init__(self, n_channels=16, n_blocks=4, kernel_size=3, dropout=0.0, sequence_length=64, batch_size=32,
                  learning_rate=3e-3, final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200,
                  time_budget_s=None, random_state=0, n_threads=None, verbose=True):
         self.n_channels = n_channels
