@@ -41,9 +41,8 @@ def test_rk4_step_reads_the_inputs_at_start_midpoint_and_end():
     np.testing.assert_allclose(x.numpy(), antiderivative(t0 + h) - antiderivative(t0), rtol=1e-6)
 
 
-@pytest.mark.slow
 def test_node_recovers_a_linear_vector_field():
-    """Trained on one slowly decaying spiral of x' = A x (1,500 steps, ~30 s here), the neural ODE forecasts another
+    """Trained on one slowly decaying spiral of x' = A x (1,500 optimiser steps, ~6 s), the neural ODE forecasts another
     start of the same system for a quarter turn at least 10 times more accurately than persistence (max error)."""
     a = np.array([[-0.05, 1.0], [-1.0, -0.05]])
     dt = 0.05
@@ -111,10 +110,10 @@ def test_recurrent_forecasters_differ_only_in_the_cell():
         assert cls.tags["family"] == "deep" and cls.tags["requires"] == "torch"
 
 
-@pytest.mark.parametrize("name", ["rnn", pytest.param("gru", marks=pytest.mark.slow), "tcn", "node"])
+@pytest.mark.parametrize("name", ["rnn", "gru", "tcn", "node"])
 def test_beats_persistence_on_the_standard_lorenz_task(name):
     """Task defaults (Lorenz, 1,000 training points, 100-point contexts, 200-step forecasts, 5 test windows); a short
-    training run (3-6 s per model on one core, gru's 13 s); median valid prediction time (``vpt_nrmse``,
+    training run (3-5 s per model on one core); median valid prediction time (``vpt_nrmse``,
     Lyapunov times) over the test windows, at least twice persistence's."""
     data = chaosbench.Task("Lorenz", **chaosbench.Task.defaults()).generate()
     vpt = chaosbench.get_metric("vpt_nrmse")
