@@ -104,8 +104,16 @@ def test_console_script_is_installed():
 
 
 def test_list_forecasters():
-    code, out = run("list", "forecasters", "--format", "csv")
-    assert code == 0 and "naive" in out and "Persistence" in out
+    code, out = run("list", "forecasters", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) >= 30
+    assert "Persistence" in next(row["summary"] for row in rows if row["name"] == "naive")
+    families = {"baseline", "classical", "regression", "dynamical", "reservoir", "deep", "pretrained"}
+    assert {row["family"] for row in rows} == families  # every built-in forecaster has one of the documented families
+    study = {"nbeats", "nhits", "tcn", "rnn", "gru", "lstm", "dlinear", "nlinear", "node", "transformer",
+             "random_forest", "gradient_boosting", "kalman", "theta", "four_theta", "ets", "fft", "naive_drift",
+             "naive_seasonal", "arima", "var", "linear", "naive", "mean", "sindy", "context_parroting", "chronos"}
+    assert study <= {row["name"] for row in rows}
 
 
 def test_list_metrics():

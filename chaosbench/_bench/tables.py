@@ -32,21 +32,21 @@ def systems_table(tag: str | None = None, dim: int | None = None):
 
 
 def forecasters_table():
-    """One row per registered forecaster: name, summary, capability tags and default hyper-parameters."""
+    """One row per registered forecaster: name, family, summary, capability tags, the optional library it needs
+    and default hyper-parameters."""
     import pandas as pd
-
 
     rows = []
     for name in list_forecasters():
         cls = forecaster_class(name)
         doc = (cls.__doc__ or "").strip().splitlines()
         rows.append({
-            "name": name, "summary": doc[0] if doc else "",
+            "name": name, "family": cls.tags.get("family", "other"), "summary": doc[0] if doc else "",
             "tags": ",".join(k for k, v in cls.tags.items() if v is True) or "",
             "requires": cls.tags.get("requires") or "",
             "defaults": ", ".join(f"{k}={v!r}" for k, v in cls().get_params().items()),
         })
-    return pd.DataFrame(rows, columns=["name", "summary", "tags", "requires", "defaults"])
+    return pd.DataFrame(rows, columns=["name", "family", "summary", "tags", "requires", "defaults"])
 
 
 def metrics_table(kind: str | None = None):
