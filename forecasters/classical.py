@@ -87,21 +87,26 @@ class NaiveSeasonal(Forecaster):
 
 @forecaster("fft")
 class FourierExtrapolation(Forecaster):
-    """Fourier extrapolation: a linear trend plus the strongest sinusoids of each variable, continued in time.
+    """Fourier extrapolation: the strongest sinusoids of each variable of the window, continued in time.
 
-    For each variable the least-squares line is removed from the training series, and the ``n_harmonics`` bins of
-    its numpy FFT with the largest amplitude (the constant bin excluded) give the frequencies ``f_k = k / n``
-    cycles per step. The series is then modelled as ``a + b t + Σ_k (c_k cos 2π f_k t + d_k sin 2π f_k t)``,
-    fitted by least squares on the training data and evaluated after its end. With a context, the frequencies
-    are kept and the coefficients are refitted by least squares on the context (the minimum-norm solution when the
-    context has fewer rows than coefficients), so the phases follow the context. A series made of sinusoids at
-    FFT bin frequencies plus a line is continued exactly; other frequencies leak into neighbouring bins.
-    Deterministic.
+    The window is the context, or the training data without one: like the classical method it is a local model of
+    the series it continues. For each variable the mean (with ``trend=True`` the least-squares line) is removed,
+    and the ``n_harmonics`` bins of the numpy FFT with the largest amplitude (the constant bin excluded) give the
+    frequencies ``f_k = k / n`` cycles per step of the window's length ``n``. The series is modelled as
+    ``a (+ b t) + Σ_k (c_k cos 2π f_k t + d_k sin 2π f_k t)``, fitted by least squares on the window and evaluated
+    after its end. Bin frequencies are orthogonal over the window, so the coefficients stay of the data's size and
+    the forecast stays in its range (taking the frequencies from longer training data instead and refitting them on
+    a short context is ill-conditioned: on Lorenz it leaves the attractor by 10^4). A series made of sinusoids at
+    bin frequencies of the window (plus a line, with ``trend=True``) is continued exactly; other frequencies leak
+    into neighbouring bins. Deterministic; ``fit`` only records the data.
 
     Parameters
     ----------
     n_harmonics : int
         Number of frequencies kept per variable (default 10).
+    trend : bool
+        Whether a linear trend is fitted and continued (default False: a chaotic attractor has none, and a line
+        fitted to a short window and continued for thousands of steps leaves it).
 
     References
     ----------
@@ -110,37 +115,33 @@ class FourierExtrapolation(Forecaster):
 
     tags = {"family": "classical"}
     min_train = 4
-    search_space = {"n_harmonics": [3, 10, 30]}
-    parameter_constraints = {"n_harmonics": [Interval(int, 1, None)]}
+    search_space = {"n_harmonics": [3, 10, 30], "trend": [False, True]}
+    parameter_constraints = {"n_harmonics": [Interval(int, 1, None)], "trend": ["boolean"]}
 
-    def __init__(self, n_harmonics=10):
+    def __init__(self, n_harmonics=10, trend=False):
         self.n_harmonics = n_harmonics
-
-    @staticmethod
-    def _design(t, frequencies):
-        phase = 2 * np.pi * np.outer(t, frequencies)
-        return np.hstack([np.ones((len(t), 1)), t[:, None], np.cos(phase), np.sin(phase)])
+        self.trend = trend
 
     def _fit(self, train, dt):
-        n = len(train)
-        t = np.arange(n, dtype=float)
-        n_kept = min(int(self.n_harmonics), n // 2)
-        self.frequencies_ = []
-        for column in train.T:
-            residual = column - np.polyval(np.polyfit(t, column, 1), t)
-            amplitude = np.abs(np.fft.rfft(residual))
-            amplitude[0] = 0.0
-            bins = np.sort(np.argsort(amplitude, kind="stable")[::-1][:n_kept])
-            self.frequencies_.append(bins / n)
+        pass  # a local model: everything is estimated from the window each forecast continues
 
     def _predict(self, n_steps, context):
         window = self.last_window_ if context is None else context
-        t = np.arange(len(window) + n_steps, dtype=float)
-        out = np.empty((n_steps, self.n_features_))
-        for j, frequencies in enumerate(self.frequencies_):
-            design = self._design(t, frequencies)
-            coef = np.linalg.lstsq(design[:len(window)], window[:, j], rcond=None)[0]
-            out[:, j] = design[len(window):] @ coef
+        n = len(window)
+        t = np.arange(n + n_steps, dtype=float)
+        polynomial = [np.ones(len(t)), t] if self.trend else [np.ones(len(t))]
+        n_kept = min(int(self.n_harmonics), n // 2)
+        out = np.empty((n_steps, window.shape[1]))
+        for j, column in enumerate(window.T):
+            base = np.column_stack(polynomial)
+            residual = column - base[:n] @ np.linalg.lstsq(base[:n], column, rcond=None)[0]
+            amplitude = np.abs(np.fft.rfft(residual))
+            amplitude[0] = 0.0
+            frequencies = np.sort(np.argsort(amplitude, kind="stable")[::-1][:n_kept]) / n
+            phase = 2 * np.pi * np.outer(t, frequencies)
+            design = np.hstack([base, np.cos(phase), np.sin(phase)])
+            coef = np.linalg.lstsq(design[:n], column, rcond=None)[0]
+            out[:, j] = design[n:] @ coef
         return out
 
 
