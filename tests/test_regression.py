@@ -75,3 +75,13 @@ def test_forecast_follows_the_covariates():
 def test_a_long_forecast_stays_in_range(name, fitted, lorenz):
     forecast = fitted[name].predict(5000)
     assert np.abs(forecast).max() < 1.5 * np.abs(lorenz.train).max()
+
+
+@pytest.mark.parametrize("name", ["random_forest", "gradient_boosting"])
+def test_state_targets_keep_long_forecasts_in_the_training_range(name, lorenz):
+    """A state target is a leaf average of training states (boosting: a sum of shrunk leaf values, close to it), so
+    a free run stays within the range of the training data; increments carry no such bound."""
+    model = chaosbench.get_forecaster(name, target="state").fit(lorenz.train, lorenz.context["dt"])
+    forecast = model.predict(3000)
+    assert np.abs(forecast).max() <= 1.1 * np.abs(lorenz.train).max()
+    assert np.std(forecast[-1000:], axis=0).min() > 0.1  # still moving, not parked on a fixed point
