@@ -12,7 +12,7 @@ import importlib.util
 
 from chaosbench.exceptions import MissingDependencyError
 
-__all__ = ["EXTRAS", "import_optional", "is_installed", "install_hint"]
+__all__ = ["EXTRAS", "import_optional", "is_installed", "install_hint", "missing"]
 
 # Import name -> (distribution name, chaosbench extra that installs it).
 EXTRAS = {
@@ -33,6 +33,11 @@ def install_hint(module: str) -> str:
     return f"pip install 'chaosbench[{extra}]'" if extra else f"pip install {distribution}"
 
 
+def missing(module: str) -> str:
+    """What a user lacks without ``module``, with the command that installs it: "needs X: pip install ..."."""
+    return f"needs {EXTRAS.get(module, (module, None))[0]}: {install_hint(module)}"
+
+
 def is_installed(module: str) -> bool:
     """Whether ``module`` can be imported (found on the path; not imported)."""
     return importlib.util.find_spec(module) is not None
@@ -46,5 +51,4 @@ def import_optional(module: str, user: str):
     except ImportError as exc:
         if exc.name is not None and exc.name.split(".")[0] != module.split(".")[0]:
             raise  # the library is there but one of its own imports failed: show that error, not an install hint
-        distribution = EXTRAS.get(module, (module, None))[0]
-        raise MissingDependencyError(f"{user} needs {distribution}: {install_hint(module)}") from None
+        raise MissingDependencyError(f"{user} {missing(module)}") from None

@@ -11,7 +11,7 @@ import inspect
 
 import numpy as np
 
-from .._core.optional import EXTRAS, install_hint, is_installed
+from .._core.optional import is_installed, missing
 from .._core.registry import Registry
 from .._core.validation import POSITIVE_FLOAT, POSITIVE_INT, check_param, validate_params
 from ..exceptions import InvalidParameterError, NotFittedError, UnknownForecasterError, did_you_mean
@@ -124,7 +124,7 @@ class Forecaster:
         extends it."""
         requires = cls.tags.get("requires")
         if requires and not is_installed(requires):
-            return f"needs {EXTRAS.get(requires, (requires,))[0]}: {install_hint(requires)}"
+            return missing(requires)
         return None
 
     @classmethod
