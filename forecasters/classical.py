@@ -20,6 +20,11 @@ def _dominant_periods(train):
     return np.clip(np.rint(n / peaks).astype(int), 1, n)
 
 
+def _padded(context, n):
+    """The whole context, padded at its start by repeating its first row to at least ``n`` rows."""
+    return _last_rows(context, max(len(context), n))
+
+
 @forecaster("naive_drift")
 class NaiveDrift(Forecaster):
     """Random walk with drift: the last value plus ``h`` times the mean increment of the training data.
@@ -176,7 +181,7 @@ class ThetaForecaster(Forecaster):
             return [ThetaModel(column, period=1, deseasonalize=False).fit() for column in series.T]
 
     def _predict(self, n_steps, context):
-        results = self.results_ if context is None else self._fit_columns(_last_rows(context, self.min_train))
+        results = self.results_ if context is None else self._fit_columns(_padded(context, self.min_train))
         return np.column_stack([np.asarray(res.forecast(n_steps), dtype=float) for res in results])
 
 
@@ -402,5 +407,5 @@ class FourTheta(Forecaster):
         return [_fit_theta_models(column, self.thetas_) for column in series.T]
 
     def _predict(self, n_steps, context):
-        models = self.models_ if context is None else self._fit_columns(_last_rows(context, self.min_train))
+        models = self.models_ if context is None else self._fit_columns(_padded(context, self.min_train))
         return np.column_stack([model.forecast(n_steps) for model in models])

@@ -1,6 +1,5 @@
 """Exact behaviour of the classical univariate forecasters on constructed series."""
 
-
 import numpy as np
 import pytest
 
@@ -103,6 +102,18 @@ def test_forecasts_lorenz_from_a_thousand_points(name):
     model = get_forecaster(name).fit(train, dt=0.01)
     assert np.isfinite(model.predict(100, context=train[-200:])).all()
     assert np.isfinite(model.predict(100)).all()
+
+
+@pytest.mark.parametrize("name", ["theta", "four_theta", "ets", "kalman"])
+def test_a_context_is_used_whole_not_only_its_last_min_train_rows(name):
+    """Changing the context before its last ``min_train`` rows changes the forecast; a short one is padded."""
+    train = _noisy_line(100, 0, seed=0)
+    model = get_forecaster(name).fit(train, dt=0.1)
+    context = _noisy_line(50, 200, seed=1)
+    changed = context.copy()
+    changed[:50 - model.min_train] += np.array([3.0, -2.0])
+    assert np.abs(model.predict(5, context=context) - model.predict(5, context=changed)).max() > 1e-3
+    assert np.isfinite(model.predict(5, context=context[-3:])).all()
 
 
 def test_kalman_continues_a_noiseless_linear_trend():
