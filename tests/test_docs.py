@@ -107,3 +107,10 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
         for block in blocks:
             exec(compile(block, "README.md", "exec"), namespace)
         chaosbench.check_forecaster("drift")
+
+
+def test_readme_and_home_page_count_the_registered_forecasters():
+    import chaosbench
+
+    for page in (README, ROOT / "docs" / "index.md"):
+        assert re.search(r"(\d+) forecasters \(", page.read_text()).group(1) == str(len(chaosbench.list_forecasters()))
