@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
+import inspect
 import logging
 import sys
 import warnings
@@ -129,13 +130,23 @@ def _darts_uses_covariates(model) -> bool:
     return bool(model.supports_future_covariates) and params.get("lags_future_covariates", True) is not None
 
 
+def _is_darts_torch_model(model_class: type) -> bool:
+    """Whether a darts model class is a torch model, whose constructor takes ``random_state`` and
+    ``pl_trainer_kwargs`` as keyword arguments (not in its signature)."""
+    from darts.models.forecasting.torch_forecasting_model import TorchForecastingModel
+
+    return issubclass(model_class, TorchForecastingModel)
+
+
 class DartsForecaster(_LibraryForecaster):
     """A darts forecasting model as a chaosbench forecaster (``from_darts(model)``).
 
-    ``fit`` fits a fresh copy of ``model`` (``type(model)(**model.model_params)``, with darts' ``random_state``
-    replaced by this forecaster's when the model has one and, for torch models, Lightning set to the CPU and
-    silenced) on the training data, one multivariate ``TimeSeries`` when the model is multivariate, otherwise
-    one series per variable (a global model is fitted once on the list of them, a local model once per variable).
+    ``fit`` fits a fresh copy of ``model`` (``type(model)(**model.model_params)``, with ``random_state`` set to
+    this forecaster's for every model class that takes one, whether or not the model was built with it, and for
+    every torch model ``pl_trainer_kwargs`` extended by Lightning's CPU, one-device, no-progress-bar, no-logger
+    settings, which override the model's own) on the training data, one multivariate ``TimeSeries`` when the
+    model is multivariate, otherwise one series per variable (a global model is fitted once on the list of them,
+    a local model once per variable).
     ``predict(n_steps, context)``:
 
     * global models (``supports_transferable_series_prediction``: lag regressions, torch models) keep the weights
@@ -167,14 +178,16 @@ class DartsForecaster(_LibraryForecaster):
 
     def _copy(self, with_covariates: bool):
         """A fresh, unfitted copy of the wrapped model, seeded and (for torch models) quiet on the CPU."""
+        model_class = type(self.model_template_)
         params = copy.deepcopy(dict(self.model_template_.model_params))
-        if "random_state" in params:
+        torch_model = _is_darts_torch_model(model_class)
+        if torch_model or "random_state" in inspect.signature(model_class).parameters:
             params["random_state"] = int(self.random_state)
-        if "pl_trainer_kwargs" in params:
-            params["pl_trainer_kwargs"] = {**(params["pl_trainer_kwargs"] or {}), **_QUIET_TRAINER}
+        if torch_model:
+            params["pl_trainer_kwargs"] = {**(params.get("pl_trainer_kwargs") or {}), **_QUIET_TRAINER}
         if not with_covariates and params.get("lags_future_covariates") is not None:
             params["lags_future_covariates"] = None  # fitted without covariates: nothing to lag
-        return type(self.model_template_)(**params)
+        return model_class(**params)
 
     def _groups(self, values, covariates):
         """What each model copy is fitted on or predicts from, ``(series, future_covariates or None)``: one

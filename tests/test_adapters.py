@@ -67,9 +67,32 @@ def test_darts_models_pass_the_contract():
     darts_models = pytest.importorskip("darts.models")
     for model in (darts_models.LinearRegressionModel(lags=4),
                   darts_models.LinearRegressionModel(lags=4, lags_future_covariates=[0]),
-                  darts_models.NBEATSModel(input_chunk_length=8, output_chunk_length=4, n_epochs=1, num_stacks=1,
-                                           num_blocks=1, num_layers=1, layer_widths=8)):
+                  tiny_nbeats()):
         chaosbench.check_forecaster(adapters.from_darts(model))
+
+
+def tiny_nbeats(**kwargs):
+    darts_models = pytest.importorskip("darts.models")
+    return darts_models.NBEATSModel(input_chunk_length=8, output_chunk_length=4, n_epochs=1, num_stacks=1,
+                                    num_blocks=1, num_layers=1, layer_widths=8, **kwargs)
+
+
+def test_darts_torch_model_trains_quietly_on_the_cpu_seeded_from_random_state():
+    """Built without ``pl_trainer_kwargs`` or ``random_state``, the fitted copy still gets the quiet CPU trainer
+    and the forecaster's seed; trainer settings given to the model are kept unless they are the adapter's."""
+    train = lorenz(120)
+
+    def fitted(random_state, **kwargs):
+        return adapters.from_darts(tiny_nbeats(**kwargs)).set_params(random_state=random_state).fit(train, 0.02)
+
+    model = fitted(3)
+    (copy,) = model.models_
+    assert copy.model_params["random_state"] == 3
+    assert {key: copy.trainer_params[key] for key in adapters._QUIET_TRAINER} == adapters._QUIET_TRAINER
+    np.testing.assert_array_equal(model.predict(6), fitted(3).predict(6))
+    assert not np.allclose(model.predict(6), fitted(4).predict(6))
+    (given,) = fitted(3, pl_trainer_kwargs={"gradient_clip_val": 0.5, "accelerator": "gpu"}).models_
+    assert given.trainer_params["gradient_clip_val"] == 0.5 and given.trainer_params["accelerator"] == "cpu"
 
 
 def test_darts_global_model_keeps_its_weights_and_forecasts_from_the_context():
