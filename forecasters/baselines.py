@@ -48,6 +48,20 @@ def _last_rows(window, n):
     return np.vstack([np.repeat(window[:1], n - len(window), axis=0), window])
 
 
+def _state_space_forecasts(results, n_steps, context):
+    """The ``n_steps`` forecasts of per-variable statsmodels state-space results, as columns; with a context each
+    result keeps its fitted parameters and re-filters its state on its column first (``results.apply``).
+    Statsmodels' warnings are silenced locally."""
+    out = np.empty((n_steps, len(results)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for j, res in enumerate(results):
+            if context is not None:
+                res = res.apply(context[:, j])
+            out[:, j] = np.asarray(res.forecast(n_steps), dtype=float)
+    return out
+
+
 def _ridge(features, targets, alpha):
     """Ridge regression ``targets ≈ c + features @ W`` with an unpenalized intercept ``c``.
 
@@ -268,14 +282,7 @@ class ARIMAForecaster(Forecaster):
                 self.results_.append(ARIMA(train[:, j], order=order).fit())
 
     def _predict(self, n_steps, context):
-        out = np.empty((n_steps, self.n_features_))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for j, res in enumerate(self.results_):
-                if context is not None:
-                    res = res.apply(context[:, j])
-                out[:, j] = np.asarray(res.forecast(n_steps), dtype=float)
-        return out
+        return _state_space_forecasts(self.results_, n_steps, context)
 
 
 # --- polynomial autoregression and dynamic mode decompositions -----------------------------------------------------

@@ -8,7 +8,7 @@ import numpy as np
 from chaosbench import Forecaster, Interval, forecaster
 from chaosbench.exceptions import InvalidParameterError
 
-from .baselines import _last_rows
+from .baselines import _last_rows, _state_space_forecasts
 
 
 def _dominant_periods(train):
@@ -273,14 +273,7 @@ class KalmanForecaster(Forecaster):
                              for column in train.T]
 
     def _predict(self, n_steps, context):
-        out = np.empty((n_steps, self.n_features_))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for j, res in enumerate(self.results_):
-                if context is not None:
-                    res = res.apply(context[:, j])
-                out[:, j] = np.asarray(res.forecast(n_steps), dtype=float)
-        return out
+        return _state_space_forecasts(self.results_, n_steps, context)
 
 
 @dataclass
