@@ -27,18 +27,21 @@ def import_torch(forecaster_name: str):
 
 
 @contextlib.contextmanager
-def _torch_session(torch, seed: int, n_threads: int | None):
-    """Seed torch (its global generator, restored afterwards), switch on deterministic algorithms and, when
-    ``n_threads`` is given, limit torch's intra-op threads; every setting is restored on exit."""
+def _torch_session(torch, seed: int, n_threads: int | None, device: str = "cpu", deterministic: bool = True):
+    """Seed torch (its global CPU generator and, for a CUDA ``device``, that device's, restored afterwards), switch on
+    deterministic algorithms when ``deterministic`` and, when ``n_threads`` is given, limit torch's intra-op
+    threads; every setting is restored on exit."""
+    devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
     threads_before = torch.get_num_threads()
     deterministic_before = torch.are_deterministic_algorithms_enabled()
     fill_before = torch.utils.deterministic.fill_uninitialized_memory
-    with torch.random.fork_rng(devices=[]):
+    with torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
-        torch.use_deterministic_algorithms(True)
-        # Deterministic mode also fills every new tensor with NaN (a debugging aid against reading uninitialised
-        # memory, which no operation here does); that costs a third of a small transformer's step.
-        torch.utils.deterministic.fill_uninitialized_memory = False
+        if deterministic:
+            torch.use_deterministic_algorithms(True)
+            # Deterministic mode also fills every new tensor with NaN (a debugging aid against reading uninitialised
+            # memory, which no operation here does); that costs a third of a small transformer's step.
+            torch.utils.deterministic.fill_uninitialized_memory = False
         if n_threads is not None:
             torch.set_num_threads(int(n_threads))
         try:

@@ -6,7 +6,6 @@ environment variable ``CHAOSBENCH_MODELS`` names.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from pathlib import Path
 
@@ -15,6 +14,8 @@ import numpy as np
 from chaosbench import Forecaster, Interval, Options, forecaster
 from chaosbench._core.optional import import_optional
 from chaosbench.exceptions import ChaosbenchError
+
+from ._neural import _torch_session
 
 __all__ = ["MODELS_VARIABLE", "find_weights"]
 
@@ -58,22 +59,6 @@ def _load(directory: Path, device: str):
         except (OSError, ValueError) as exc:
             raise ChaosbenchError(f"{directory} does not hold a Chronos model: {exc}") from None
     return _pipelines[key]
-
-
-@contextlib.contextmanager
-def _torch_session(torch, seed: int, device: str, n_threads: int | None):
-    """Seed torch's generators and, when ``n_threads`` is given, limit its intra-op threads for the block; the
-    caller's generators and threads are restored afterwards."""
-    devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
-    threads_before = torch.get_num_threads()
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        if n_threads is not None:
-            torch.set_num_threads(int(n_threads))
-        try:
-            yield
-        finally:
-            torch.set_num_threads(threads_before)
 
 
 @forecaster("chronos")
@@ -123,7 +108,8 @@ class Chronos(Forecaster):
     n_threads : int or None
         Torch intra-op threads while predicting on the CPU; None (default) leaves torch's setting.
     random_state : int or None
-        Seed of Chronos' sampling (Chronos-Bolt and Chronos-2 are deterministic).
+        Seed of Chronos' sampling (default 0; None draws a fresh seed per forecast). Chronos-Bolt and Chronos-2
+        are deterministic.
     """
 
     tags = {"needs_context": True, "stochastic": True, "requires": "chronos", "pretrained": True,
@@ -140,7 +126,7 @@ class Chronos(Forecaster):
     }
 
     def __init__(self, model="chronos-bolt-small", context_length=512, prediction_chunk=None, num_samples=20,
-                 device="cpu", n_threads=None, random_state=None):
+                 device="cpu", n_threads=None, random_state=0):
         self.model = model
         self.context_length = context_length
         self.prediction_chunk = prediction_chunk
@@ -188,7 +174,8 @@ class Chronos(Forecaster):
                 else int(self.random_state))
         history = torch.as_tensor(context[-n_context:].T, dtype=torch.float32)  # (dim, time)
         pieces, done = [], 0
-        with _torch_session(torch, seed, self.device_, self.n_threads):
+        # Not in deterministic mode: there CUDA matrix products raise unless CUBLAS_WORKSPACE_CONFIG is set.
+        with _torch_session(torch, seed, self.n_threads, device=self.device_, deterministic=False):
             while done < n_steps:
                 length = min(chunk, n_steps - done)
                 quantiles, _ = pipeline.predict_quantiles(history[None] if joint else history,

@@ -23,7 +23,7 @@ def series():
 
 
 def chronos(path, **params):
-    return chaosbench.get_forecaster("chronos", **({"model": str(path), "random_state": 0, "n_threads": 1} | params))
+    return chaosbench.get_forecaster("chronos", **({"model": str(path), "n_threads": 1} | params))
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -98,6 +98,8 @@ def test_sampling_is_seeded_without_touching_the_global_generator(tiny_chronos, 
         assert torch.equal(torch.rand(3), untouched)
     np.testing.assert_array_equal(*forecasts[0])
     assert not np.array_equal(forecasts[0][0], forecasts[1][0])
+    by_default = chronos(tiny_chronos["chronos"]).fit(train, DT).predict(16, context=context)
+    np.testing.assert_array_equal(by_default, forecasts[0][0])  # random_state defaults to 0
 
 
 def test_model_by_name_under_chaosbench_models(tiny_chronos, series, monkeypatch):
