@@ -338,6 +338,12 @@ def from_sktime(forecaster) -> SktimeForecaster:
 
 # --- neuralforecast -------------------------------------------------------------------------------------------------
 
+def _point_forecast_column(columns, model_name: str) -> str:
+    """The point forecast among the columns of ``NeuralForecast.predict``'s frame: the model's own column (point
+    and distribution losses) or, for multi-quantile losses, which give quantiles only, its median."""
+    return model_name if model_name in columns else f"{model_name}-median"
+
+
 def _long_frame(values: np.ndarray):
     """neuralforecast's long format: one ``unique_id`` per variable, integer time stamps ``ds``."""
     import pandas as pd
@@ -356,9 +362,11 @@ class NeuralForecastForecaster(_LibraryForecaster):
     a multivariate one (e.g. TSMixer, with ``n_series`` equal to the number of variables) sees them jointly.
     ``predict(n_steps, context)`` keeps the trained weights and conditions on the context,
     ``NeuralForecast.predict(df=context)``: the training data only train, the context only conditions (without a
-    context, the end of the training data). The model forecasts its horizon ``h`` at once; longer forecasts append
-    each block of ``h`` predictions to the window and predict again. Models with exogenous inputs
-    (``futr_exog_list``, ``hist_exog_list``, ``stat_exog_list``) are refused: covariates are not passed.
+    context, the end of the training data). The forecast is the model's own output column (named by its alias),
+    or its ``-median`` column for a multi-quantile loss (``MQLoss``). The model forecasts its horizon ``h`` at
+    once; longer forecasts append each block of ``h`` predictions to the window and predict again. Models with
+    exogenous inputs (``futr_exog_list``, ``hist_exog_list``, ``stat_exog_list``) are refused: covariates are not
+    passed.
 
     Parameters
     ----------
@@ -394,11 +402,12 @@ class NeuralForecastForecaster(_LibraryForecaster):
 
     def _predict(self, n_steps, context):
         window = self.last_window_ if context is None else context
+        (model,) = self.neuralforecast_.models
         blocks = []
         with self._session():
             while sum(len(block) for block in blocks) < n_steps:
                 frame = self.neuralforecast_.predict(df=_long_frame(window))
-                column = frame.columns.difference(["unique_id", "ds"])[0]
+                column = _point_forecast_column(frame.columns, str(model))
                 block = frame.pivot(index="ds", columns="unique_id", values=column).to_numpy(dtype=float)
                 blocks.append(block)
                 window = np.vstack([window, block])

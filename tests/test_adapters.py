@@ -187,6 +187,22 @@ def test_neuralforecast_forecasts_past_its_horizon_block_by_block_from_the_conte
     assert not np.allclose(short, model.predict(4, context=lorenz(60, seed=5)))
 
 
+def test_neuralforecast_multi_quantile_model_forecasts_its_median():
+    """With MQLoss the prediction frame holds quantile columns only; the forecast is the median's, not the
+    alphabetically first quantile's."""
+    losses = pytest.importorskip("neuralforecast.losses.pytorch")
+    models = pytest.importorskip("neuralforecast.models")
+    model = models.MLP(h=4, input_size=8, max_steps=2, num_layers=1, hidden_size=16, loss=losses.MQLoss(level=[80]),
+                       alias="quantiles")
+    fitted = adapters.from_neuralforecast(model).fit(lorenz(120), 0.02)
+    context = lorenz(40, seed=2)
+    with fitted._session():
+        frame = fitted.neuralforecast_.predict(df=adapters._long_frame(context))
+    assert sorted(frame.columns) == ["ds", "quantiles-hi-80", "quantiles-lo-80", "quantiles-median", "unique_id"]
+    median = frame.pivot(index="ds", columns="unique_id", values="quantiles-median").to_numpy()
+    np.testing.assert_array_equal(fitted.predict(4, context=context), median)
+
+
 def test_neuralforecast_exogenous_models_are_refused():
     models = pytest.importorskip("neuralforecast.models")
     model = models.MLP(h=4, input_size=8, max_steps=1, futr_exog_list=["u0"])
