@@ -24,11 +24,12 @@ class TCNForecaster(NeuralForecaster):
     ``n_blocks`` residual blocks of two dilated causal convolutions each (kernel ``kernel_size``, dilation doubling
     from block to block, weight normalisation, ReLU, dropout) read the observed states; a linear read-out at each
     step predicts the increment to the next state, in units of the training increments' standard deviation per
-    variable. Each output sees the last ``1 + 2 (kernel_size - 1) (2**n_blocks - 1)`` inputs (the receptive field),
-    earlier ones being zero padding. Training: ``batch_size`` random windows of ``sequence_length + 1`` training
-    points per step, the mean squared error of the predicted increments at every step of each window. Forecasting
-    runs the network over the last receptive field of the context and then feeds each prediction back as the next
-    input. Known covariates (e.g. the phase of a periodic forcing) are extra input channels: at each step the
+    variable. Each output sees the last ``r = 1 + 2 (kernel_size - 1) (2**n_blocks - 1)`` inputs (the receptive
+    field, 61 steps by default), earlier ones being zero padding. Training: ``batch_size`` random windows of
+    ``r + sequence_length`` training points per step, the mean squared error of the predicted increments at the
+    last ``sequence_length`` steps of each window, those whose outputs see ``r`` observed states (a forecast
+    always has them; the outputs of earlier steps would see zero padding). Forecasting runs the network over the
+    last receptive field of the context and then feeds each prediction back as the next input. Known covariates (e.g. the phase of a periodic forcing) are extra input channels: at each step the
     network reads the state together with the covariates of the step whose increment it predicts.
 
     Parameters
@@ -42,7 +43,8 @@ class TCNForecaster(NeuralForecaster):
     dropout : float
         Dropout after each convolution while training.
     sequence_length : int
-        Steps per training window.
+        Scored steps per training window, which holds ``receptive_field - 1`` more steps before them (default 64:
+        windows of 125 points with the default receptive field of 61).
     batch_size : int
         Training windows per optimiser step.
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
@@ -62,6 +64,7 @@ verbose
     sequence modeling", arXiv:1803.01271 (2018).
     """
 
+    min_train = 125  # receptive_field + sequence_length with the defaults; other settings are checked in _build
     search_space = {
         "n_channels": [16, 32, 64],
         "n_blocks": [3, 4, 5],
@@ -101,12 +104,13 @@ verbose
     def _build(self, train, covariates, rng):
         from ._neural_nets import TemporalConvNet
 
-        if len(train) < self.sequence_length + 1:
-            raise InvalidParameterError(f"training data has {len(train)} steps; tcn needs at least "
-                                        f"sequence_length + 1 = {self.sequence_length + 1}")
-        self.increment_scale_ = np.diff(train, axis=0).std(axis=0) + 1e-12
         self.module_ = TemporalConvNet(train.shape[1], covariates.shape[1], int(self.n_channels),
                                        int(self.n_blocks), int(self.kernel_size), float(self.dropout))
+        window = self.module_.receptive_field + int(self.sequence_length)
+        if len(train) < window:
+            raise InvalidParameterError(f"training data has {len(train)} steps; tcn needs at least receptive_field "
+                                        f"+ sequence_length = {window}")
+        self.increment_scale_ = np.diff(train, axis=0).std(axis=0) + 1e-12
         self.module_.train()
         self._train_data = np.hstack([train, covariates]).astype(np.float32)  # windows of both are drawn together
         return self.module_.parameters()
@@ -114,12 +118,14 @@ verbose
     def _train_batch(self, rng):
         import torch
 
-        windows = sample_windows(self._train_data, int(self.sequence_length) + 1, int(self.batch_size), rng)
+        history = self.module_.receptive_field - 1  # leading outputs that see zero padding: not scored
+        windows = sample_windows(self._train_data, history + int(self.sequence_length) + 1, int(self.batch_size),
+                                 rng)
         n_obs = self.n_features_
         batch = windows[..., :n_obs]
-        targets = torch.from_numpy(np.diff(batch, axis=1) / self.increment_scale_.astype(np.float32))
+        targets = torch.from_numpy((np.diff(batch, axis=1) / self.increment_scale_.astype(np.float32))[:, history:])
         inputs = np.concatenate([batch[:, :-1], windows[:, 1:, n_obs:]], axis=2)  # x_t with the covariates of t + 1
-        return torch.nn.functional.mse_loss(self.module_(torch.from_numpy(inputs)), targets)
+        return torch.nn.functional.mse_loss(self.module_(torch.from_numpy(inputs))[:, history:], targets)
 
     def _finish(self):
         self.module_.eval()

@@ -86,6 +86,36 @@ def test_tcn_output_sees_exactly_its_receptive_field():
         assert torch.equal(net(y)[0, 59], base[59])
 
 
+def test_tcn_scores_only_outputs_that_see_a_full_receptive_field():
+    """A training window has receptive_field - 1 leading steps of history before the ``sequence_length`` scored
+    ones; the outputs at those steps, which see zero padding, do not enter the loss."""
+    lorenz = chaosbench.get_system("Lorenz").trajectory(300, pts_per_period=50, seed=1, standardize=True).x
+    params = {"n_channels": 4, "n_blocks": 2, "sequence_length": 8, "batch_size": 3, "max_epochs": 1,
+              "batches_per_epoch": 1}
+    model = chaosbench.get_forecaster("tcn", **params, **QUIET).fit(lorenz, 0.02)
+    model._build(lorenz, np.empty((len(lorenz), 0)), np.random.default_rng(0))
+    network, history = model.module_, model.module_.receptive_field - 1
+    lengths = []
+
+    class Spoiled(torch.nn.Module):
+        """The network with its outputs at the unscored steps moved far off."""
+        receptive_field = network.receptive_field
+
+        def forward(self, x):
+            lengths.append(x.shape[1])
+            out = network(x).clone()
+            out[:, :history] += 100.0
+            return out
+
+    losses = []
+    for module in (network, Spoiled()):
+        model.module_ = module
+        with torch.no_grad():
+            losses.append(float(model._train_batch(np.random.default_rng(1))))
+    assert lengths == [history + 8]
+    assert losses[0] == losses[1] < 100.0
+
+
 @pytest.mark.parametrize("name", ["rnn", "gru", "lstm", "tcn"])
 def test_forecast_steps_are_the_network_fed_its_own_predictions(name):
     """Each forecast step adds the network's read-out (in units of the increment scale) at the previous state; a
