@@ -1,6 +1,6 @@
 """Sequence forecasters ``rnn``, ``gru``, ``lstm``, ``tcn`` and ``node``: the RK4 step's order, the neural ODE
 recovering a linear vector field, the TCN's causal receptive field, forecasts that follow the trained network, and
-each model beating persistence on the standard task's Lorenz data."""
+each model beating persistence on a short Lorenz task."""
 
 import numpy as np
 import pytest
@@ -141,7 +141,7 @@ def test_recurrent_forecasters_differ_only_in_the_cell():
 
 
 @pytest.mark.parametrize("name", ["rnn", "gru", "tcn", "node"])
-def test_beats_persistence_on_the_standard_lorenz_task(name):
+def test_beats_persistence_on_a_short_lorenz_task(name):
     """Task defaults (Lorenz, 1,000 training points, 100-point contexts, 200-step forecasts, 5 test windows); a short
     training run (3-5 s per model on one core); median valid prediction time (``vpt_nrmse``,
     Lyapunov times) over the test windows, at least twice persistence's."""
@@ -153,5 +153,4 @@ def test_beats_persistence_on_the_standard_lorenz_task(name):
         model = chaosbench.get_forecaster(model_name, **params).fit(data.train, data.context["dt"])
         scores[model_name] = np.median([vpt(w.target, model.predict(len(w.target), context=w.context),
                                             context=data.context) for w in data.test])
-    print(scores)
     assert scores[name] > 2 * scores["naive"], scores
