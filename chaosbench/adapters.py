@@ -15,9 +15,13 @@ library in a :class:`~chaosbench.Forecaster` whose hyper-parameters are the mode
             return LinearRegressionModel(lags=10)
 
 The wrapped model is never fitted itself: every ``fit`` (and every refit on a context) fits a fresh copy, so
-``clone`` and ``get_params`` keep scikit-learn's contract. Inside ``fit`` and ``predict`` the libraries run on the
-CPU with one torch thread, deterministic torch algorithms, numpy's and torch's global generators seeded from
-``random_state`` (and restored afterwards), their warnings, logging and progress bars silenced.
+``clone`` and ``get_params`` keep scikit-learn's contract. Each copy is seeded from ``random_state`` (darts'
+``random_state`` for every model class that takes one, sktime's ``set_random_state``, neuralforecast's
+``random_seed``), and the Lightning trainer of every darts torch model and neuralforecast model runs on the CPU (one
+device) without progress bar, model summary, logger or checkpoints, whatever the model's own trainer settings say.
+Inside ``fit`` and ``predict`` numpy's and (when loaded) torch's global generators are seeded from ``random_state``
+and restored afterwards, torch runs on one thread with deterministic algorithms, and the libraries' warnings and
+logging are silenced.
 
 Importing this module imports none of the libraries; an adapter whose library is missing raises
 :class:`~chaosbench.exceptions.MissingDependencyError` with the install command when it is fitted.
