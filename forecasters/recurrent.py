@@ -60,6 +60,7 @@ verbose
     """
 
     cell: str  # "rnn", "gru" or "lstm"
+    min_train = 51  # sequence_length + 1 with the defaults; other settings are checked in _build
     search_space = {
         "n_hidden": [32, 64, 128],
         "sequence_length": [25, 50, 100],
@@ -196,6 +197,7 @@ class LSTMForecaster(RecurrentForecaster):
     """
 
     cell = "lstm"
+    min_train = 101  # sequence_length + 1 with the defaults
     search_space = RecurrentForecaster.search_space | {"sequence_length": [50, 100, 200]}
 
     def __init__(self, n_hidden=64, n_layers=1, sequence_length=100, burn_in=20, batch_size=32, learning_rate=3e-3,

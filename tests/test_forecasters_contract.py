@@ -12,6 +12,7 @@ import chaosbench
 from chaosbench.testing import scoped_registries
 from chaosbench import Forecaster, forecaster
 from chaosbench.exceptions import ContractError, InvalidParameterError, NotFittedError, UnknownForecasterError
+from chaosbench.forecasters import NeuralForecaster
 
 
 @pytest.mark.parametrize("name", chaosbench.list_forecasters())
@@ -20,6 +21,22 @@ def test_check_forecaster(name, request):
     weights = {"chronos": "bolt"}
     model = {"model": str(request.getfixturevalue("tiny_chronos")[weights[name]])} if name in weights else {}
     chaosbench.check_forecaster(name, **model)
+
+
+@pytest.mark.parametrize("name", chaosbench.list_forecasters())
+def test_min_train_suffices_for_the_default_hyper_parameters(name, request):
+    """``min_train`` is what the defaults need (check_forecaster's fits_on_min_train runs the smaller test settings):
+    with the defaults, a neural forecaster's training cut to one step, a fit on ``min_train`` points forecasts (not
+    necessarily finite values: ngrc's quadratic model of 4 points diverges)."""
+    model = chaosbench.get_forecaster(name)
+    if isinstance(model, NeuralForecaster):
+        model.set_params(max_epochs=1, batches_per_epoch=1, n_threads=1, verbose=False)
+    if name == "chronos":
+        model.set_params(model=str(request.getfixturevalue("tiny_chronos")["bolt"]))
+    x = chaosbench.get_system("Lorenz").trajectory(type(model).min_train + 50, dt=0.02, seed=0, standardize=True).x
+    model.fit(x[:type(model).min_train], 0.02)
+    with np.errstate(all="ignore"):
+        assert model.predict(20).shape == model.predict(20, context=x[-50:]).shape == (20, 3)
 
 
 class Persistence(Forecaster):
@@ -111,6 +128,15 @@ class IgnoresCovariates(Persistence):
         return super()._predict(n_steps, context)
 
 
+class UnderstatesMinTrain(Persistence):
+    """Needs ``window`` points but declares the base class's ``min_train`` of 2."""
+
+    def _fit(self, train, dt):
+        if len(train) < self.window:
+            raise InvalidParameterError(f"needs window = {self.window} points")
+        super()._fit(train, dt)
+
+
 class NeedsArgument(Persistence):
     def __init__(self, window):
         self.window = window
@@ -130,6 +156,7 @@ def test_check_forecaster_names_a_forecaster_without_defaults():
     (RebindsParams, "params_unchanged_by_fit"),
     (MutatesParams, "params_unchanged_by_fit"),
     (IgnoresDt, "dt_recorded"),
+    (UnderstatesMinTrain, "fits_on_min_train"),
     (UnseededNoise, "deterministic"),
     (PredictMovesState, "deterministic"),
     (CloneCopiesFit, "clone_unfitted"),

@@ -64,6 +64,11 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
         attributes ending in ``_``, and records the ``dt`` it was given as ``dt_``.
     ``forecast_shape``
         ``predict`` returns a finite (horizon, 3) array with and without a context window.
+    ``fits_on_min_train``
+        Fitted on exactly ``min_train`` points, it forecasts (horizon, 3) arrays with and without a context (not
+        necessarily finite: a model of so few points may diverge). ``min_train`` is a class attribute, the need
+        of the default hyper-parameters (a setting that needs more data raises a clear error at ``fit``); the
+        parameters under test are usually smaller, so this checks that ``min_train`` is enough for them.
     ``covariates_accepted``, ``covariates_used``
         Every forecaster fits and predicts with covariates (sine and cosine of a phase); one tagged
         ``uses_covariates`` forecasts differently when they change.
@@ -93,9 +98,9 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
         if not condition:
             raise ContractError(label, check, message)
 
-    trajectory = get_system("Lorenz").trajectory(n_train + 100, dt=DT, seed=0, standardize=True)
+    trajectory = get_system("Lorenz").trajectory(max(n_train, cls.min_train) + 100, dt=DT, seed=0, standardize=True)
     dt = trajectory.dt
-    train, context = trajectory.x[:n_train], trajectory.x[n_train:]
+    train, context = trajectory.x[:n_train], trajectory.x[n_train:n_train + 100]
     phase = 2 * np.pi * dt * np.arange(n_train + len(context) + horizon) / 1.5
     covariates = np.c_[np.sin(phase), np.cos(phase)]  # known inputs over the training data, context and forecast
 
@@ -146,6 +151,15 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
         require(out.shape == (horizon, 3) and np.isfinite(out).all(), "forecast_shape",
                 f"forecast {'with' if ctx is not None else 'without'} a context has shape {out.shape} or is not "
                 "finite")
+
+    try:
+        short = model.clone().fit(trajectory.x[:cls.min_train], dt)
+        outs = [short.predict(horizon, context=ctx) for ctx in (None, context)]
+    except ChaosbenchError as exc:
+        raise ContractError(label, "fits_on_min_train", f"fails on min_train = {cls.min_train} training points: "
+                            f"{exc}") from None
+    require(all(out.shape == (horizon, 3) for out in outs), "fits_on_min_train",
+            f"forecasts after a fit on min_train = {cls.min_train} points have the wrong shape")
 
     with_covariates = model.clone().fit(train, dt, covariates=covariates[:n_train])
     for ctx, rows in ((None, covariates[n_train + len(context):]), (context, covariates[n_train:])):
