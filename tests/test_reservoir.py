@@ -119,7 +119,7 @@ def test_esn_parameter_errors(lorenz_small):
         with pytest.raises(InvalidParameterError):
             EchoStateNetwork(**({"n_units": 20} | bad)).fit(lorenz_small, 0.02)
     with pytest.raises(InvalidParameterError, match="warmup"):
-        EchoStateNetwork(n_units=20, warmup=100).fit(lorenz_small[:50], 0.02)
+        EchoStateNetwork(n_units=20, warmup=200).fit(lorenz_small[:150], 0.02)  # min_train (102) fits warmup=100
 
 
 def test_esn_lorenz_valid_prediction_time_with_defaults():
