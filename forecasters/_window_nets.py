@@ -74,7 +74,8 @@ class DLinear(nn.Module):
 class _BasisBlock(nn.Module):
     """A block of fully connected ReLU layers reading a (pooled) window and the known inputs; linear heads give
     ``n_backcast`` and ``n_forecast`` coefficients per series, linearly interpolated to the window's length L and
-    the horizon H (no interpolation when they are L and H: N-BEATS's generic basis)."""
+    the horizon H (no interpolation when they are L and H: N-BEATS's generic basis). N-HiTS's reference
+    implementation interpolates only the forecast (its backcast has L values); here both may be coarse."""
 
     def __init__(self, n_series: int, n_exog: int, input_length: int, output_length: int, width: int,
                  n_layers: int, pool: int, n_backcast: int, n_forecast: int):

@@ -308,11 +308,10 @@ def _lift(x, exponents):
 
 @forecaster("poly_ar")
 class PolyAR(Forecaster):
-    """Polynomial autoregression: ridge regression of the next state on the monomials of the current state
-    (a polynomial NARX model; Billings 2013).
+    """Polynomial autoregression: ridge regression of the next state on the current state's monomials (Billings 2013).
 
-    The feature vector ``ψ(x_t)`` holds every monomial of the current state (no delays) of total degree
-    ``1..degree`` (for ``degree=2``: ``x_i`` and ``x_i x_j`` with ``i <= j``), and the model
+    A polynomial NARX model. The feature vector ``ψ(x_t)`` holds every monomial of the current state (no delays)
+    of total degree ``1..degree`` (for ``degree=2``: ``x_i`` and ``x_i x_j`` with ``i <= j``), and the model
     ``x_{t+1} = c + W ψ(x_t)`` is fitted over consecutive training pairs by ridge regression (features scaled to
     unit variance, penalty ``alpha · n`` relative to that scale, intercept unpenalized). A forecast iterates the
     fitted polynomial map from the last state of the context, ``x̂_{t+1} = c + W ψ(x̂_t)``; nothing is clipped, so a

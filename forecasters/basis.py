@@ -101,8 +101,7 @@ verbose
 
 @forecaster("nhits")
 class NHITSForecaster(WindowForecaster):
-    """N-HiTS (Challu, Olivares, Oreshkin, Garza, Mergenthaler-Canseco & Dubrawski 2023): N-BEATS with multi-rate
-    input pooling and hierarchical interpolation.
+    """N-HiTS (Challu et al. 2023): N-BEATS with multi-rate input pooling and hierarchical interpolation.
 
     Stack ``s`` (one per entry of ``pooling_sizes`` and ``downsampling``) has ``n_blocks`` blocks that read the
     residual window max-pooled over ``pooling_sizes[s]`` points (fewer inputs: the early stacks see the slow
@@ -110,7 +109,9 @@ class NHITSForecaster(WindowForecaster):
     forecast, linearly interpolated to the window's and the chunk's length (coarse forecasts first, finer ones
     correcting them). Each block is ``n_layers`` fully connected ReLU layers of ``layer_width`` units; the doubly
     residual links, the covariates (extra inputs of every block) and the rest are as in ``nbeats`` (see
-    :class:`NBEATSForecaster` and :class:`~chaosbench.forecasters.linear_nets.WindowForecaster`).
+    :class:`NBEATSForecaster` and :class:`~chaosbench.forecasters.linear_nets.WindowForecaster`). One deviation
+    from the authors' reference implementation, which predicts a full-length backcast and interpolates only the
+    forecast: here the backcast too is predicted as coarse coefficients and interpolated to the window's length.
 
     The defaults are sized to train on one CPU core in about a minute (the paper: 3 stacks of one block of 2 layers
     of 512 units).
@@ -120,8 +121,9 @@ class NHITSForecaster(WindowForecaster):
     input_length, output_length : int
         Points read and predicted per pass.
     pooling_sizes, downsampling : tuple of int
-        Per stack (of the same number), the max-pooling size of the input and the ratio of the output's length to
-        its number of coefficients ("expressiveness ratio").
+        Per stack (of the same number), the max-pooling size of the input and the downsampling factor of its
+        outputs, their length over their number of coefficients: the inverse of the paper's expressiveness ratio
+        ``r``, whose blocks predict ``ceil(r H)`` forecast coefficients for a horizon of ``H`` steps.
     layer_width, n_layers, n_blocks : int
         Units per layer, layers per block, blocks per stack.
     channel_independent : bool
@@ -172,7 +174,8 @@ verbose
     def _check_params(self):
         for name in ("pooling_sizes", "downsampling"):
             values = getattr(self, name)
-            if not values or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1 for v in values):
+            if not values or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1
+                                     for v in values):
                 raise InvalidParameterError(f"{name}={values!r} must be a non-empty sequence of positive integers")
         if len(self.pooling_sizes) != len(self.downsampling):
             raise InvalidParameterError(f"pooling_sizes={self.pooling_sizes!r} and downsampling="

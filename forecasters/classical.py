@@ -238,7 +238,7 @@ class ETSForecaster(Forecaster):
 
 @forecaster("kalman")
 class KalmanForecaster(Forecaster):
-    """A local linear trend model per variable, estimated and forecast with the Kalman filter (Kalman 1960; Durbin & Koopman 2012).
+    """A local linear trend model per variable, estimated and forecast with the Kalman filter.
 
     The structural time-series model of each variable (Durbin & Koopman 2012, §3.2) is ``x_t = μ_t + ε_t``,
     ``μ_{t+1} = μ_t + ν_t + ξ_t``, ``ν_{t+1} = ν_t + ζ_t``: a level ``μ`` and a slope ``ν`` that drift as random

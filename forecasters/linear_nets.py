@@ -112,8 +112,7 @@ class WindowForecaster(NeuralForecaster):
 
 @forecaster("nlinear")
 class NLinearForecaster(WindowForecaster):
-    """NLinear (Zeng, Chen, Zhang & Xu 2023): the window minus its last value, one linear layer, the last value
-    added back.
+    """NLinear (Zeng et al. 2023): one linear layer on the window minus its last value, which is added back.
 
     Over a window of all variables (the default) the layer is a linear autoregression of order ``input_length``
     on the increments from the last point; channel-independently, one shared univariate autoregression. See
@@ -164,8 +163,10 @@ verbose
 
 @forecaster("dlinear")
 class DLinearForecaster(WindowForecaster):
-    """DLinear (Zeng, Chen, Zhang & Xu 2023): the window split into a trend, its centred moving average over
-    ``moving_average`` points (the window's ends repeated), and the remainder; one linear layer of each, summed.
+    """DLinear (Zeng et al. 2023): one linear layer on the window's moving-average trend, one on the rest, summed.
+
+    The window is split into a trend, its centred moving average over ``moving_average`` points (the window's
+    ends repeated), and the remainder.
 
     See :class:`~chaosbench.forecasters.linear_nets.WindowForecaster` for the normalisation, the covariates (extra
     inputs of the remainder's layer) and the chunked forecasts.

@@ -23,8 +23,9 @@ __all__ = ["NeuralODEForecaster"]
 class NeuralODEForecaster(NeuralForecaster):
     """Neural ordinary differential equation (Chen et al. 2018): a learned vector field integrated by RK4.
 
-    A multilayer perceptron vector field is integrated forward from the last observed state. The state is standardized with the training data's mean and standard deviation and time measured in sampling
-    intervals; the vector field is dz/dτ = σ ⊙ f(z, s(τ)), f a perceptron of ``n_layers`` hidden tanh layers of
+    A multilayer perceptron vector field is integrated forward from the last observed state. The state is
+    standardized with the training data's mean and standard deviation and time measured in sampling intervals;
+    the vector field is dz/dτ = σ ⊙ f(z, s(τ)), f a perceptron of ``n_layers`` hidden tanh layers of
     ``n_hidden`` units and σ the standard deviation of the standardized training increments (so that f is of
     order one). One classical fourth-order Runge-Kutta step spans one sampling interval. Training: ``batch_size``
     random stretches of the training trajectory per optimiser step, each integrated ``rollout_steps`` steps from its

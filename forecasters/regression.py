@@ -173,7 +173,8 @@ class GradientBoosting(_LagRegression):
     iterates ``x̂_{t+1} = x̂_t + f(ẑ_t)`` from the last ``p`` rows of the context (or of the training data; a
     shorter context is padded by repeating its first row), calling the boosters directly with ``n_jobs`` threads
     (the scikit-learn wrapper costs more per step than the trees, and LightGBM's default of all threads made
-    single-row predictions forty times slower on a busy 2-core machine). Without row or feature subsampling the fit is deterministic.
+    single-row predictions forty times slower on a busy 2-core machine). Without row or feature subsampling the fit
+    is deterministic.
 
     Covariates (known inputs ``u``) are extra features: ``z_t`` is extended by ``u_{t+1}``, the inputs of the
     step being predicted.

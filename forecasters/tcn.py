@@ -29,8 +29,9 @@ class TCNForecaster(NeuralForecaster):
     ``r + sequence_length`` training points per step, the mean squared error of the predicted increments at the
     last ``sequence_length`` steps of each window, those whose outputs see ``r`` observed states (a forecast
     always has them; the outputs of earlier steps would see zero padding). Forecasting runs the network over the
-    last receptive field of the context and then feeds each prediction back as the next input. Known covariates (e.g. the phase of a periodic forcing) are extra input channels: at each step the
-    network reads the state together with the covariates of the step whose increment it predicts.
+    last receptive field of the context and then feeds each prediction back as the next input. Known covariates
+    (e.g. the phase of a periodic forcing) are extra input channels: at each step the network reads the state
+    together with the covariates of the step whose increment it predicts.
 
     Parameters
     ----------

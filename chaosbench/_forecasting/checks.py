@@ -110,8 +110,8 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
     try:
         default = cls()
     except TypeError as exc:
-        raise ContractError(label, "constructible_with_defaults",
-                            f"cannot be built without arguments ({exc}); every hyper-parameter needs a default") from None
+        raise ContractError(label, "constructible_with_defaults", f"cannot be built without arguments ({exc}); "
+                            "every hyper-parameter needs a default") from None
     extra = _attributes_beyond_params(default)
     require(not extra, "init_sets_only_params", f"__init__ sets attributes that are not parameters: {extra}")
     params_now = model.get_params()
