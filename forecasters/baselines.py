@@ -405,11 +405,12 @@ class DMD(Forecaster):
         self.n_delays = n_delays
         self.rank = rank
 
+    def required_train(self):
+        return int(self.n_delays) + 2
+
     def _fit(self, train, dt):
         q = int(self.n_delays)
         n, d = train.shape
-        if n < q + 2:
-            raise InvalidParameterError(f"training data has {n} steps; DMD with n_delays={q} needs at least {q + 2}")
         embedded = np.hstack([train[q - 1 - j:n - j] for j in range(q)])  # rows h_{q-1} .. h_{n-1}, newest first
         x, y = embedded[:-1].T, embedded[1:].T
         u, sv, vt = scipy.linalg.svd(x, full_matrices=False, lapack_driver="gesdd")

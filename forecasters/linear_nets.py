@@ -60,18 +60,17 @@ class WindowForecaster(NeuralForecaster):
     def _core(self, n_series: int, n_exog: int):
         raise NotImplementedError
 
+    def required_train(self):
+        return int(self.input_length) + int(self.output_length)
+
     def _build(self, train, covariates, rng):
         from ._window_nets import WindowNet
 
-        window = int(self.input_length) + int(self.output_length)
-        if len(train) < window:
-            raise InvalidParameterError(f"training data has {len(train)} steps; {self.name} needs at least "
-                                        f"input_length + output_length = {window}")
         self.loc_ = train.mean(axis=0)
         scale = train.std(axis=0)
         self.scale_ = np.where(scale > 0, scale, 1.0)
         n_series = 1 if self.channel_independent else train.shape[1]
-        self.module_ = WindowNet(self._core(n_series, covariates.shape[1] * window), bool(self.channel_independent))
+        self.module_ = WindowNet(self._core(n_series, covariates.shape[1] * self.required_train()), bool(self.channel_independent))
         self.module_.train()
         # windows of the normalised data and the covariates are drawn together
         self._train_data = np.hstack([(train - self.loc_) / self.scale_, covariates]).astype(np.float32)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 from chaosbench import Interval, forecaster
-from chaosbench.exceptions import InvalidParameterError
 
 from ._neural import NeuralForecaster, import_torch, sample_windows
 
@@ -61,6 +60,7 @@ verbose
     Neural Information Processing Systems 31 (NeurIPS 2018).
     """
 
+    min_train = 6  # rollout_steps + 1 with the defaults
     search_space = {
         "n_hidden": [32, 64, 128],
         "rollout_steps": [5, 10, 20],
@@ -93,12 +93,12 @@ verbose
     def get_test_params(cls):
         return super().get_test_params() | {"n_hidden": 8, "n_layers": 1, "rollout_steps": 3, "batch_size": 4}
 
+    def required_train(self):
+        return int(self.rollout_steps) + 1
+
     def _build(self, train, covariates, rng):
         from ._neural_nets import VectorField
 
-        if len(train) < self.rollout_steps + 1:
-            raise InvalidParameterError(f"training data has {len(train)} steps; node needs at least "
-                                        f"rollout_steps + 1 = {self.rollout_steps + 1}")
         self.loc_, self.scale_ = train.mean(axis=0), train.std(axis=0) + 1e-12
         z = (train - self.loc_) / self.scale_
         self.increment_scale_ = np.diff(z, axis=0).std(axis=0) + 1e-12

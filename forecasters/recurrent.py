@@ -100,12 +100,12 @@ verbose
             raise InvalidParameterError(f"burn_in must be smaller than sequence_length={self.sequence_length}, "
                                         f"got {self.burn_in!r}")
 
+    def required_train(self):
+        return int(self.sequence_length) + 1
+
     def _build(self, train, covariates, rng):
         from ._neural_nets import StepRecurrent
 
-        if len(train) < self.sequence_length + 1:
-            raise InvalidParameterError(f"training data has {len(train)} steps; {self.name} needs at least "
-                                        f"sequence_length + 1 = {self.sequence_length + 1}")
         self.increment_scale_ = np.diff(train, axis=0).std(axis=0) + 1e-12
         self.module_ = StepRecurrent(self.cell, train.shape[1], covariates.shape[1], int(self.n_hidden),
                                      int(self.n_layers))

@@ -244,12 +244,12 @@ class EchoStateNetwork(Forecaster):
         _esn_drive(self.w_indptr_, self.w_indices_, self.w_data_, self.w_in_, self.bias_, float(self.leak_rate),
                    np.ascontiguousarray(inputs, dtype=float), r, features)
 
+    def required_train(self):
+        return int(self.warmup) + 2
+
     def _fit(self, train, dt, covariates):
         warmup = int(self.warmup)
         n_rows = len(train) - 1 - warmup
-        if n_rows < 1:
-            raise InvalidParameterError(f"training data has {len(train)} steps; the ESN needs more than "
-                                        f"warmup + 1 = {warmup + 1}")
         n, dim = int(self.n_units), train.shape[1]
         self._build(dim, covariates.shape[1])
         target = train[warmup + 1:] - (train[warmup:-1] if self.predict_increment else 0.0)
@@ -358,13 +358,13 @@ class NGRC(Forecaster):
     def _features(self, lin: np.ndarray) -> np.ndarray:
         return np.hstack([lin, lin[:, self.pairs_[0]] * lin[:, self.pairs_[1]]])
 
+    def required_train(self):
+        return (int(self.k) - 1) * int(self.s) + 3
+
     def _fit(self, train, dt, covariates):
         k, s = int(self.k), int(self.s)
         span = (k - 1) * s
         n_rows = len(train) - 1 - span
-        if n_rows < 2:
-            raise InvalidParameterError(f"training data has {len(train)} steps; NG-RC with k={k}, s={s} needs at "
-                                        f"least {span + 3}")
         self.pairs_ = np.triu_indices(k * train.shape[1])
         feats = np.hstack([self._features(_ngrc_linear(train, k, s))[:-1],  # rows t = span .. n-2
                            covariates[span + 1:]])  # the inputs of the predicted steps t + 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from chaosbench import Interval, forecaster
-from chaosbench.exceptions import InvalidParameterError
 
 from ._neural import NeuralForecaster, import_torch, sample_windows
 
@@ -102,15 +101,15 @@ verbose
     def get_test_params(cls):
         return super().get_test_params() | {"n_channels": 4, "n_blocks": 2, "sequence_length": 20, "batch_size": 4}
 
+    def required_train(self):
+        receptive_field = 1 + 2 * (int(self.kernel_size) - 1) * (2 ** int(self.n_blocks) - 1)  # TemporalConvNet's
+        return receptive_field + int(self.sequence_length)
+
     def _build(self, train, covariates, rng):
         from ._neural_nets import TemporalConvNet
 
         self.module_ = TemporalConvNet(train.shape[1], covariates.shape[1], int(self.n_channels),
                                        int(self.n_blocks), int(self.kernel_size), float(self.dropout))
-        window = self.module_.receptive_field + int(self.sequence_length)
-        if len(train) < window:
-            raise InvalidParameterError(f"training data has {len(train)} steps; tcn needs at least receptive_field "
-                                        f"+ sequence_length = {window}")
         self.increment_scale_ = np.diff(train, axis=0).std(axis=0) + 1e-12
         self.module_.train()
         self._train_data = np.hstack([train, covariates]).astype(np.float32)  # windows of both are drawn together

@@ -126,13 +126,12 @@ verbose
         if self.d_model % self.n_heads:
             raise InvalidParameterError(f"d_model={self.d_model} is not a multiple of n_heads={self.n_heads}")
 
+    def required_train(self):
+        return int(self.lookback) + int(self.output_length)
+
     def _build(self, train, covariates, rng):
         from ._neural_nets import PatchTST
 
-        window = int(self.lookback) + int(self.output_length)
-        if len(train) < window:
-            raise InvalidParameterError(f"training data has {len(train)} steps; the transformer needs at least "
-                                        f"lookback + output_length = {window}")
         self.module_ = PatchTST(train.shape[1], covariates.shape[1], int(self.lookback), int(self.output_length),
                                 int(self.patch_len), int(self.stride), int(self.d_model), int(self.n_heads),
                                 int(self.n_layers), int(self.d_ff), float(self.dropout), self.norm)

@@ -26,9 +26,11 @@ def test_check_forecaster(name, request):
 @pytest.mark.parametrize("name", chaosbench.list_forecasters())
 def test_min_train_suffices_for_the_default_hyper_parameters(name, request):
     """``min_train`` is what the defaults need (check_forecaster's fits_on_min_train runs the smaller test settings):
-    with the defaults, a neural forecaster's training cut to one step, a fit on ``min_train`` points forecasts (not
-    necessarily finite values: ngrc's quadratic model of 4 points diverges)."""
+    it equals ``required_train()`` with the defaults, and with the defaults, a neural forecaster's training cut to
+    one step, a fit on ``min_train`` points forecasts (not necessarily finite values: ngrc's quadratic model of 4
+    points diverges) while one point fewer is refused."""
     model = chaosbench.get_forecaster(name)
+    assert model.required_train() == type(model).min_train
     if isinstance(model, NeuralForecaster):
         model.set_params(max_epochs=1, batches_per_epoch=1, n_threads=1, verbose=False)
     if name == "chronos":
@@ -37,6 +39,8 @@ def test_min_train_suffices_for_the_default_hyper_parameters(name, request):
     model.fit(x[:type(model).min_train], 0.02)
     with np.errstate(all="ignore"):
         assert model.predict(20).shape == model.predict(20, context=x[-50:]).shape == (20, 3)
+    with pytest.raises(chaosbench.exceptions.InvalidParameterError):
+        model.clone().fit(x[:type(model).min_train - 1], 0.02)
 
 
 class Persistence(Forecaster):

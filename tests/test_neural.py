@@ -263,7 +263,8 @@ def test_transformer_autoregression_and_short_contexts(lorenz):
     assert np.isfinite(long).all()
     padded = np.concatenate([np.repeat(lorenz[:1], 22, axis=0), lorenz[:10]])
     np.testing.assert_array_equal(model.predict(8, context=lorenz[:10]), model.predict(8, context=padded))
-    with pytest.raises(chaosbench.exceptions.InvalidParameterError, match="lookback \\+ output_length = 288"):
+    with pytest.raises(chaosbench.exceptions.InvalidParameterError,
+                       match="needs at least 288 with these hyper-parameters"):
         PatchTransformer(**TINY["transformer"] | {"lookback": 256, "output_length": 32}).fit(lorenz[:287], 0.02)
 
 

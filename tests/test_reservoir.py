@@ -118,7 +118,7 @@ def test_esn_parameter_errors(lorenz_small):
                 {"warmup": -1}):
         with pytest.raises(InvalidParameterError):
             EchoStateNetwork(**({"n_units": 20} | bad)).fit(lorenz_small, 0.02)
-    with pytest.raises(InvalidParameterError, match="warmup"):
+    with pytest.raises(InvalidParameterError, match="needs at least 202 with these hyper-parameters"):
         EchoStateNetwork(n_units=20, warmup=200).fit(lorenz_small[:150], 0.02)  # min_train (102) fits warmup=100
 
 

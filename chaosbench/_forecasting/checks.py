@@ -65,10 +65,10 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
     ``forecast_shape``
         ``predict`` returns a finite (horizon, 3) array with and without a context window.
     ``fits_on_min_train``
-        Fitted on exactly ``min_train`` points, it forecasts (horizon, 3) arrays with and without a context (not
-        necessarily finite: a model of so few points may diverge). ``min_train`` is a class attribute, the need
-        of the default hyper-parameters (a setting that needs more data raises a clear error at ``fit``); the
-        parameters under test are usually smaller, so this checks that ``min_train`` is enough for them.
+        Fitted on exactly ``required_train()`` points (the need of the hyper-parameters under test; ``min_train``
+        unless the class derives it from them), it forecasts (horizon, 3) arrays with and without a context (not
+        necessarily finite: a model of so few points may diverge); one point fewer is a clear error
+        (``clear_errors``).
     ``covariates_accepted``, ``covariates_used``
         Every forecaster fits and predicts with covariates (sine and cosine of a phase); one tagged
         ``uses_covariates`` forecasts differently when they change.
@@ -152,15 +152,16 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
                 f"forecast {'with' if ctx is not None else 'without'} a context has shape {out.shape} or is not "
                 "finite")
 
+    need = model.required_train()
     try:
-        short = model.clone().fit(trajectory.x[:cls.min_train], dt)
+        short = model.clone().fit(trajectory.x[:need], dt)
         with np.errstate(all="ignore"):  # a model of so few points may overflow
             outs = [short.predict(horizon, context=ctx) for ctx in (None, context)]
     except ChaosbenchError as exc:
-        raise ContractError(label, "fits_on_min_train", f"fails on min_train = {cls.min_train} training points: "
+        raise ContractError(label, "fits_on_min_train", f"fails on required_train() = {need} training points: "
                             f"{exc}") from None
     require(all(out.shape == (horizon, 3) for out in outs), "fits_on_min_train",
-            f"forecasts after a fit on min_train = {cls.min_train} points have the wrong shape")
+            f"forecasts after a fit on required_train() = {need} points have the wrong shape")
 
     with_covariates = model.clone().fit(train, dt, covariates=covariates[:n_train])
     for ctx, rows in ((None, covariates[n_train + len(context):]), (context, covariates[n_train:])):
@@ -200,7 +201,7 @@ def check_forecaster(forecaster_or_name, *, n_train: int = 400, horizon: int = 5
     for description, call in (
         ("wrong-dimension context", lambda: fitted.predict(5, context=context[:, :2])),
         ("NaN in training data", lambda: model.clone().fit(bad, dt)),
-        ("too little training data", lambda: model.clone().fit(train[: cls.min_train - 1], dt)),
+        ("too little training data", lambda: model.clone().fit(train[:need - 1], dt)),
         ("non-positive n_steps", lambda: fitted.predict(0)),
         ("covariates of the wrong length", lambda: model.clone().fit(train, dt, covariates=covariates[:10])),
         ("covariates with other columns than at fitting",

@@ -63,7 +63,8 @@ class Forecaster:
     Class attributes
     ----------------
     min_train : int
-        Fewest training steps accepted.
+        Fewest training steps with the default hyper-parameters; a forecaster whose need depends on its
+        hyper-parameters also overrides :meth:`required_train`, which :meth:`fit` checks.
     tags : dict
         Capabilities: ``needs_context`` (predicting needs a context window, e.g. to warm up a reservoir),
         ``stochastic`` (depends on ``random_state``), ``requires`` (the import name of an optional dependency,
@@ -117,6 +118,11 @@ class Forecaster:
         """An unfitted copy with the same hyper-parameters."""
         return type(self)(**self.get_params())
 
+    def required_train(self) -> int:
+        """Fewest training steps this forecaster needs with its hyper-parameters (``min_train`` unless a subclass
+        derives it from them, e.g. a training window's length)."""
+        return self.min_train
+
     @classmethod
     def unavailable_reason(cls, **params) -> str | None:
         """Why this forecaster cannot run here with these hyper-parameters (e.g. a missing optional library, in
@@ -145,7 +151,11 @@ class Forecaster:
         phase); forecasters tagged ``uses_covariates`` learn from them, the others ignore them.
         """
         validate_params(self.parameter_constraints, self.get_params(), owner=type(self).__name__)
-        train = _as_series(train, "training data", min_length=self.min_train)
+        train = _as_series(train, "training data")
+        need = self.required_train()
+        if len(train) < need:
+            raise InvalidParameterError(f"training data has {len(train)} time steps; {type(self).__name__} needs at "
+                                        f"least {need} with these hyper-parameters")
         check_param(dt, "dt", [POSITIVE_FLOAT])
         covariates = _as_covariates(covariates, len(train), "training covariates")
         self.n_features_ = train.shape[1]
