@@ -186,10 +186,6 @@ class NeuralForecaster(Forecaster):
         "verbose": ["boolean"],
     }
 
-    def _check_params(self) -> None:
-        """Check what relates several hyper-parameters (override); each one alone is checked against
-        ``parameter_constraints`` by ``fit``."""
-
     def _seed(self) -> int:
         if self.random_state is None:
             return int(np.random.SeedSequence().generate_state(1)[0])
@@ -201,7 +197,6 @@ class NeuralForecaster(Forecaster):
     def _fit(self, train, dt, covariates):
         start = time.perf_counter()
         torch = import_torch(self.name)
-        self._check_params()
         seed = self._seed()
         rng = np.random.default_rng(seed)
         with self._session(torch, seed):

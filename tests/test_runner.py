@@ -248,6 +248,8 @@ def _fails(args, expected: str):
     (["--noise", "-1"], "noise levels must be non-negative"),
     (["--tag", "no_such_tag"], "no system has the tag"),
     (["--forecasters", "esn", "--set", "esn.no_such=1"], "has no hyper-parameter 'no_such'"),
+    (["--forecasters", "esn", "--set", "esn.n_units=0"], "forecaster 'esn': "),
+    (["--forecasters", "nhits", "--set", "nhits.downsampling=[2]"], "must have one entry per stack each"),
     (["--set", "esn.n_units=50"], "set (--set) for 'esn', which is not among this run's forecasters (naive)"),
     (["--tag", "polynomial"], "give systems or a tag, not both"),
     (["--plugin", "/nonexistent/plugin.py"], "plugin /nonexistent/plugin.py not found"),

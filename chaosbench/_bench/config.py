@@ -349,6 +349,10 @@ def _validate(m: dict) -> RunConfig:
         for key in values:
             if key not in known:
                 raise ConfigError(f"forecaster {name!r} has no hyper-parameter {key!r} (known: {', '.join(known)})")
+        try:
+            forecaster_class(name)(**values).check_params()
+        except InvalidParameterError as exc:
+            raise ConfigError(f"forecaster {name!r}: {exc}") from None
     metrics = _names(m.get("metrics", DEFAULT_METRICS), "metrics")
     for name in metrics:
         get_metric(name)  # raises UnknownMetricError with suggestions

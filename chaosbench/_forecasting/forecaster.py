@@ -118,6 +118,18 @@ class Forecaster:
         """An unfitted copy with the same hyper-parameters."""
         return type(self)(**self.get_params())
 
+    def check_params(self) -> Forecaster:
+        """Check the hyper-parameters, each against ``parameter_constraints`` and then how they relate
+        (``_check_params``, a hook for subclasses); an :class:`InvalidParameterError` for a bad one. ``fit`` calls
+        it, and ``chaosbench run`` before any cell; returns self."""
+        validate_params(self.parameter_constraints, self.get_params(), owner=type(self).__name__)
+        self._check_params()
+        return self
+
+    def _check_params(self) -> None:
+        """Check what relates several hyper-parameters (override); each alone is checked against
+        ``parameter_constraints``."""
+
     def required_train(self) -> int:
         """Fewest training steps this forecaster needs with its hyper-parameters (``min_train`` unless a subclass
         derives it from them, e.g. a training window's length)."""
@@ -150,7 +162,7 @@ class Forecaster:
         ``covariates`` (n_steps, k), optional: inputs known at each training step (e.g. sin and cos of a forcing
         phase); forecasters tagged ``uses_covariates`` learn from them, the others ignore them.
         """
-        validate_params(self.parameter_constraints, self.get_params(), owner=type(self).__name__)
+        self.check_params()
         train = _as_series(train, "training data")
         need = self.required_train()
         if len(train) < need:
