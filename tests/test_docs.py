@@ -55,6 +55,27 @@ def test_roster_lists_every_forecaster_and_metric(site):
         assert f'id="{name}"' in metrics, name
 
 
+def test_roster_table_shows_the_shipped_lorenz_costs(site):
+    """The roster's cost columns come from the shipped standard-protocol Lorenz run, which covers every forecaster
+    that runs without external weights and agrees with its manifest."""
+    import json
+
+    run = ROOT / "results" / "examples" / "lorenz-standard"
+    cells = pd.read_csv(run / "cells.csv").set_index("forecaster")
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["settings"]["preset"] == "standard" and list(manifest["settings"]["systems"]) == ["Lorenz"]
+    assert sorted(manifest["settings"]["forecasters"]) == sorted(cells.index)
+    not_run = {name for name in chaosbench.list_forecasters()
+               if chaosbench.get_forecaster(name).tags.get("pretrained")}
+    assert set(chaosbench.list_forecasters()) - not_run == set(cells.index)
+    roster = (site / "forecasters" / "index.html").read_text()
+    table = roster.split('id="roster"', 1)[1].split("</table>", 1)[0]
+    rows = {re.search(r"<code>(\w+)</code>", row).group(1): row for row in table.split("<tr>")[2:]}
+    assert set(rows) == set(chaosbench.list_forecasters())
+    for name, cell in cells.iterrows():
+        assert f"<td>{cell.fit_seconds:.3g}</td>" in rows[name] and f"<td>{cell.vpt_nrmse:.2f}</td>" in rows[name]
+
+
 def test_api_page_documents_every_public_name(site):
     api = (site / "reference" / "api" / "index.html").read_text()
     for name in chaosbench.__all__:
