@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 QUICK_EXAMPLE = ROOT / "results" / "examples" / "quick"
 QUICK_COMMAND = "chaosbench run --preset quick --out results/quick --force"  # what `make run` runs
 ROSTER_RUN = ROOT / "results" / "examples" / "lorenz-standard"  # the roster's costs: every forecaster on Lorenz
-ROSTER_COMMAND = ("chaosbench run --preset standard --systems Lorenz --forecasters @all "
-                  "--out results/examples/lorenz-standard")
+ROSTER_COMMAND = ("chaosbench run --preset standard --systems Lorenz --forecasters @all --workers 2 "
+                  "--out results/lorenz-standard")  # then its cells.csv, leaderboard.csv and manifest.json copied
 PICTURE = {"inches": 3.0, "dpi": 80, "n": 3000, "pts_per_period": 30, "style": 1}  # change "style" to redraw all
 SYSTEMS_ENV = "CHAOSBENCH_DOCS_SYSTEMS"
 
@@ -344,6 +344,7 @@ def forecasters_page() -> str:
     if manifest:
         settings = manifest.get("settings", {})
         provenance = (f"Costs and VPT from the shipped run `results/examples/lorenz-standard/` (`{ROSTER_COMMAND}`, "
+                      "its tables and manifest copied there; "
                       f"commit {str(manifest.get('git_commit'))[:10]}, one core per cell, "
                       f"{settings.get('n_train')} training points, {settings.get('n_test')} test windows of "
                       f"{settings.get('horizon_lyapunov')} Lyapunov times): fit seconds, predict seconds for all "
