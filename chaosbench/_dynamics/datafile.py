@@ -47,7 +47,7 @@ def review_notes() -> dict:
     path = data_path().with_name("invariants_review.csv")
     if not path.exists():
         return {}
-    frame = pd.read_csv(path, comment="#")
+    frame = pd.read_csv(path, comment="#", float_precision="round_trip")
     return dict(zip(frame["system"], frame["note"]))
 
 
@@ -58,7 +58,7 @@ def read_invariants(path=None):
     path = Path(path) if path is not None else data_path()
     if not path.exists():
         return pd.DataFrame(columns=COLUMNS)
-    return pd.read_csv(path, comment="#", keep_default_na=True)
+    return pd.read_csv(path, comment="#", keep_default_na=True, float_precision="round_trip")
 
 
 def failed_rows(frame):
@@ -117,7 +117,8 @@ def gilpin2023_periods() -> dict[str, float]:
     if _GILPIN2023_PERIODS is None:
         import pandas as pd
 
-        frame = pd.read_csv(data_path().with_name("gilpin2023_periods.csv"), comment="#")
+        frame = pd.read_csv(data_path().with_name("gilpin2023_periods.csv"), comment="#",
+                            float_precision="round_trip")
         frame = frame[frame["period"].notna()]
         _GILPIN2023_PERIODS = {str(s): float(p) for s, p in zip(frame["system"], frame["period"])}
     return dict(_GILPIN2023_PERIODS)
