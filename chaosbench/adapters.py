@@ -119,6 +119,14 @@ class _LibraryForecaster(Forecaster):
     def _session(self):
         return _library_session(int(self.random_state))
 
+    def required_train(self):
+        """The training length the wrapped model needs (as the library states it), at least ``min_train``."""
+        return max(self.min_train, self._model_required_train(self._library()[1]))
+
+    @staticmethod
+    def _model_required_train(model) -> int:
+        return 0
+
 
 def _covariates(covariates, n_rows: int) -> np.ndarray:
     """Covariates as given to an adapter: an (n, k) array, k = 0 when the class is not tagged uses_covariates."""
@@ -179,6 +187,10 @@ class DartsForecaster(_LibraryForecaster):
     library = "darts"
     model_base = ("darts.models.forecasting.forecasting_model", "ForecastingModel")
     tags = {"requires": "darts"}
+
+    @staticmethod
+    def _model_required_train(model) -> int:
+        return int(model.min_train_series_length)
 
     def _copy(self, with_covariates: bool):
         """A fresh, unfitted copy of the wrapped model, seeded and (for torch models) quiet on the CPU."""
@@ -388,6 +400,10 @@ class NeuralForecastForecaster(_LibraryForecaster):
     library = "neuralforecast"
     model_base = ("neuralforecast.common._base_model", "BaseModel")
     tags = {"requires": "neuralforecast"}
+
+    @staticmethod
+    def _model_required_train(model) -> int:
+        return int(model.input_size) + int(model.h)  # one training window of the input and the horizon
 
     def _fit(self, train, dt):
         module, template = self._library()
