@@ -21,7 +21,8 @@ from ._bench.config import DEFAULT_METRICS, DEFAULTS, LONG_HORIZON, PRESETS
 from ._bench.tables import forecasters_table, lyapunov_table, metrics_table, system_info, systems_table
 from ._dynamics.trajectory import SAVE_FORMATS
 from .exceptions import ChaosbenchError, InvalidParameterError
-from ._bench.runner import default_out, load_results, run
+from ._bench.leaderboard import compare
+from ._bench.runner import default_out, export_run, load_results, run
 
 USAGE_ERROR = 2
 POSITIVE = click.FloatRange(min=0.0, min_open=True)  # checked before any computation starts
@@ -110,6 +111,7 @@ def main():
       chaosbench run --preset quick --out results/quick
       chaosbench leaderboard results/quick --metric vpt_nrmse
       chaosbench report results/quick
+      chaosbench leaderboard --compare results/reference/standard results/quick
     """
 
 
@@ -401,19 +403,53 @@ def _print_leaderboard(board) -> None:
 
 @main.command(name="leaderboard")
 @click.argument("path", type=click.Path(file_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Leaderboard CSV (default PATH/leaderboard.csv).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Leaderboard CSV (default PATH/leaderboard.csv, or PATH/comparison.csv with --compare).")
 @click.option("--metric", help="Metric to rank by (default vpt_nrmse, or the run's first metric without it).")
 @click.option("--agg", type=click.Choice(["median", "mean"]), default="median", show_default=True)
 @click.option("--include-unresolved", is_flag=True,
               help="Also aggregate systems whose λ_max disagrees with its independent reference (left out by "
                    "default: their Lyapunov times are not trustworthy).")
-def leaderboard_cmd(path, output, metric, agg, include_unresolved):
-    """Rank the forecasters of a run directory; also rewrites PATH/cells.csv."""
+@click.option("--compare", "reference", type=click.Path(file_okay=False), metavar="REF",
+              help="Rank PATH's forecasters beside those of the run REF (e.g. results/reference/standard) over the "
+                   "cells both hold; the task settings must agree. Writes PATH/comparison.csv.")
+def leaderboard_cmd(path, output, metric, agg, include_unresolved, reference):
+    """Rank the forecasters of a run directory; also rewrites PATH/cells.csv.
 
-    results = load_results(path)
-    target = results.write_tables(metric, agg, leaderboard_file=output, include_unresolved=include_unresolved)
-    _print_leaderboard(results.leaderboard(metric, agg, include_unresolved))
+    \b
+    With --compare REF: one leaderboard of the forecasters of REF and PATH over the cells (system, seed, noise)
+    both hold, each row naming its run (a forecaster in both has two rows); PATH's tables are left as they are.
+    """
+
+    if reference is None:
+        results = load_results(path)
+        target = results.write_tables(metric, agg, leaderboard_file=output, include_unresolved=include_unresolved)
+        _print_leaderboard(results.leaderboard(metric, agg, include_unresolved))
+        click.echo(f"wrote {target}", err=True)
+        return
+    runs = {reference: load_results(reference), path: load_results(path)}
+    if len(runs) == 1:
+        raise ChaosbenchError(f"--compare needs two different runs, got {path} twice")
+    board = compare(runs, metric, agg, include_unresolved)
+    target = Path(output) if output else Path(path) / "comparison.csv"
+    with _writing(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        board.to_csv(target, index=False)
+    _print_leaderboard(board)
     click.echo(f"wrote {target}", err=True)
+
+
+@main.command(name="export")
+@click.argument("run", type=click.Path(file_okay=False))
+@click.argument("dest", type=click.Path(file_okay=False))
+def export_cmd(run, dest):
+    """Write RUN as it is shipped into DEST: cells.csv, leaderboard.csv, manifest.json and the report (Markdown
+    and plots, made in RUN/report from its forecast arrays), without the store and the arrays; the copy is read
+    back and checked against its manifest. 'chaosbench leaderboard' and 'report' read DEST like any run."""
+
+    exported = export_run(run, dest)
+    click.echo(f"wrote {len(exported.cells)} cells, the leaderboard, the manifest and the report to {exported.path}",
+               err=True)
 
 
 @main.command(name="report")

@@ -4,9 +4,11 @@ on Dask, every finished cell stored at once, resumable, ending with ``cells.csv`
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import platform
+import shutil
 import socket
 import sys
 import time
@@ -19,29 +21,43 @@ import pandas as pd
 from .._core.optional import EXTRAS
 from .._core.provenance import git_commit
 from .cell import cell_specs
-from .config import RunConfig, make_config, plugin_paths, read_config_file
-from .leaderboard import cells_frame, leaderboard
+from .config import TASK_DEFAULTS, RunConfig, make_config, plugin_paths, read_config_file
+from .leaderboard import cells_frame, leaderboard, read_cells
+from .._forecasting.task import Task
 from .._core.plugins import load_plugin_file
-from .store import STATUSES, ResultsStore
+from .store import DB_NAME, STATUSES, ResultsStore
 from ..exceptions import ResultsStoreError
 from .executors import DaskExecutor, LocalExecutor
 
-__all__ = ["run", "load_results", "Results"]
+__all__ = ["run", "load_results", "Results", "export_run", "check_run"]
 
 PROGRESS_LINE_SECONDS = 10.0
 PLUGIN_IMPORT_SECONDS = 120.0  # a plugin still importing after this long is reported as hanging
+SHIPPED_FILES = ("cells.csv", "manifest.json")  # a shipped run's source; leaderboard.csv and report/ derive from them
 
 
 class Results:
-    """A run directory's results: ``.cells`` (one row per cell), ``.leaderboard()``, ``.manifest``."""
+    """A run directory's results: ``.cells`` (one row per cell), ``.leaderboard()``, ``.manifest``.
+
+    The directory is either a run's store (``results.sqlite`` with the forecast arrays) or a shipped run, the
+    tables alone (``cells.csv``, ``manifest.json``, ``leaderboard.csv``, as :func:`export_run` writes them), whose
+    ``.shipped`` is True and which has no forecast arrays.
+    """
 
     def __init__(self, path):
         self.path = Path(path)
-        with ResultsStore(self.path) as store:
-            self.manifest = store.manifest()
-            self._rows = store.rows()
+        self.shipped = not (self.path / DB_NAME).exists() and all(
+            (self.path / name).is_file() for name in SHIPPED_FILES)
+        if self.shipped:
+            self.manifest = _read_manifest(self.path / "manifest.json")
+            self._rows = []
+        else:
+            with ResultsStore(self.path) as store:
+                self.manifest = store.manifest()
+                self._rows = store.rows()
         self.metrics = list(self.manifest.get("settings", {}).get("metrics", []))
-        self.cells = cells_frame(self._rows, self.metrics)
+        self.cells = (read_cells(self.path / "cells.csv", self.metrics) if self.shipped
+                      else cells_frame(self._rows, self.metrics))
 
     def leaderboard(self, metric: str | None = None, agg: str = "median",
                     include_unresolved: bool = False) -> pd.DataFrame:
@@ -52,7 +68,8 @@ class Results:
         return leaderboard(self.cells, self.metrics, metric=metric, agg=agg, include_unresolved=include_unresolved)
 
     def forecast(self, system: str, forecaster: str, seed: int = 0, noise: float = 0.0) -> dict:
-        """Stored arrays of one cell: ``forecast``, ``truth`` (n_test, horizon, dim) and ``error_curve``."""
+        """Stored arrays of one cell: ``forecast``, ``truth`` (n_test, horizon, dim) and ``error_curve``; empty for a
+        cell without arrays (failed, or in a shipped run)."""
         match = [r for r in self._rows if (r["system"], r["forecaster"], r["seed"], r["noise"])
                  == (system, forecaster, seed, noise)]
         if not match:
@@ -61,15 +78,19 @@ class Results:
             return store.load_forecast(match[0])
 
     def write_tables(self, metric: str | None = None, agg: str = "median", leaderboard_file=None,
-                     include_unresolved: bool = False) -> Path:
+                     include_unresolved: bool = False, folder=None) -> Path:
         """Write ``cells.csv``, the leaderboard (default ``leaderboard.csv``) and ``manifest.json`` (the run's
-        settings, versions, commit and times, as stored) into the run directory."""
-        target = Path(leaderboard_file) if leaderboard_file else self.path / "leaderboard.csv"
+        settings, versions, commit and times, as stored) into ``folder`` (default the run directory; a shipped
+        run's own cells and manifest are its source and are left as they are)."""
+        folder = Path(folder) if folder is not None else self.path
+        target = Path(leaderboard_file) if leaderboard_file else folder / "leaderboard.csv"
         board = self.leaderboard(metric, agg, include_unresolved)
         manifest = json.dumps(self.manifest, indent=1, sort_keys=True) + "\n"
-        for file, write in ((self.path / "cells.csv", lambda f: self.cells.to_csv(f, index=False)),
-                            (target, lambda f: board.to_csv(f, index=False)),
-                            (self.path / "manifest.json", lambda f: f.write_text(manifest))):
+        files = [(target, lambda f: board.to_csv(f, index=False))]
+        if not (self.shipped and folder.resolve() == self.path.resolve()):
+            files += [(folder / "cells.csv", lambda f: self.cells.to_csv(f, index=False)),
+                      (folder / "manifest.json", lambda f: f.write_text(manifest))]
+        for file, write in files:
             try:
                 file.parent.mkdir(parents=True, exist_ok=True)
                 write(file)
@@ -78,12 +99,118 @@ class Results:
         return target
 
     def __repr__(self) -> str:
-        return f"Results({str(self.path)!r}, cells={len(self.cells)})"
+        return f"Results({str(self.path)!r}, cells={len(self.cells)}{', shipped' if self.shipped else ''})"
 
 
 def load_results(path) -> Results:
-    """Open a finished (or interrupted) run directory."""
+    """Open a run directory: a finished (or interrupted) run's store, or a shipped run's tables."""
     return Results(path)
+
+
+def _read_manifest(path: Path) -> dict:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResultsStoreError(f"cannot read {path}: {exc}") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("settings"), dict):
+        raise ResultsStoreError(f"{path} is not a chaosbench run manifest (it has no settings)")
+    return manifest
+
+
+def export_run(run, dest) -> Path:
+    """Write a run as it is shipped: ``cells.csv``, ``leaderboard.csv``, ``manifest.json`` and the report
+    (``report/``: Markdown and plots), without the store and the forecast arrays, small enough for git.
+
+    The report is made from ``run`` (``run/report/``, as ``chaosbench report`` writes it), where the forecast
+    arrays its plots need are, and copied. The exported directory is read back and checked against its manifest
+    (:func:`check_run`).
+
+    Parameters
+    ----------
+    run : path-like
+        A run directory (a store, or a shipped run).
+    dest : path-like
+        The directory to write (created; files of an earlier export in it are replaced).
+
+    Returns
+    -------
+    Results
+        The exported run, read back.
+
+    Raises
+    ------
+    ResultsStoreError
+        ``dest`` is ``run`` itself or holds a run's store, cannot be written, or the exported run disagrees with its
+        manifest (e.g. an interrupted run with cells missing).
+    """
+    from .report import write_report  # matplotlib: loaded only for reports
+
+    results = load_results(run)
+    dest = Path(dest)
+    if dest.exists() and dest.resolve() == results.path.resolve():
+        raise ResultsStoreError(f"export {results.path} into another directory, not into itself")
+    if (dest / DB_NAME).exists():
+        raise ResultsStoreError(f"{dest} holds a run's store ({DB_NAME}); export into another directory")
+    report = write_report(results.path).parent
+    results.write_tables(folder=dest)
+    try:
+        shutil.rmtree(dest / "report", ignore_errors=True)
+        shutil.copytree(report, dest / "report")
+    except OSError as exc:
+        raise ResultsStoreError(f"cannot write {dest / 'report'}: {exc.strerror or exc}") from None
+    problems = check_run(dest)
+    if problems:
+        raise ResultsStoreError(f"the run exported to {dest} disagrees with its manifest: {problems[0]}"
+                                + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""))
+    return load_results(dest)
+
+
+def check_run(path) -> list[str]:
+    """What is wrong with a run directory, measured against its manifest (empty when nothing is).
+
+    Its cells are exactly the grid of the manifest's settings (systems × forecasters × seeds × noise levels, each
+    once), no forecaster recorded as left out (``forecasters_left_out``, with its reason) has cells, each cell's
+    task settings are the manifest's (``horizon`` as the task resolves it from ``horizon_lyapunov``), and
+    ``leaderboard.csv`` is the default leaderboard computed from the cells.
+    """
+    results = load_results(path)
+    settings, cells, problems = results.manifest.get("settings", {}), results.cells, []
+    expected = set(itertools.product(settings.get("systems", []), settings.get("forecasters", []),
+                                     settings.get("seeds", []), map(float, settings.get("noise", []))))
+    found = list(zip(cells["system"], cells["forecaster"], cells["seed"].astype(int), cells["noise"]))
+    for label, keys in (("missing", sorted(expected - set(found))),
+                        ("not in the settings", sorted(set(found) - expected))):
+        if keys:
+            problems.append(f"{len(keys)} cell(s) {label}, e.g. {'/'.join(map(str, keys[0]))}")
+    if len(found) != len(set(found)):
+        problems.append(f"{len(found) - len(set(found))} cell(s) stored twice")
+    left_out = results.manifest.get("forecasters_left_out", {})
+    for name, reason in left_out.items():
+        if name in settings.get("forecasters", []) or not str(reason).strip():
+            problems.append(f"forecaster {name!r} is recorded as left out but is in the run or has no reason")
+    task = {key: settings.get(key, default) for key, default in TASK_DEFAULTS.items()}
+    for column in ("pts_per_period", "n_train", "n_context", "n_test", "standardize"):
+        differing = cells[cells[column] != task[column]]
+        if len(differing):
+            row = differing.iloc[0]
+            problems.append(f"{len(differing)} cell(s) with {column} other than the manifest's {task[column]!r}, "
+                            f"e.g. {row['system']}/{row['forecaster']}: {row[column]!r}")
+    for row in cells.itertuples():
+        resolved = task["horizon"] if pd.isna(row.lyapunov_max) else Task(row.system, **task).resolved_horizon(
+            row.lyapunov_max, row.dt)
+        if row.horizon != resolved:
+            problems.append(f"{row.system}/{row.forecaster}: horizon {row.horizon} steps, but the manifest's task "
+                            f"resolves to {resolved}")
+            break
+    board_file = results.path / "leaderboard.csv"
+    try:
+        shipped = pd.read_csv(board_file, float_precision="round_trip")
+        pd.testing.assert_frame_equal(shipped, results.leaderboard(), check_dtype=False, rtol=1e-12, atol=0.0)
+    except (OSError, ValueError) as exc:
+        problems.append(f"cannot read {board_file}: {exc}")
+    except AssertionError as exc:
+        problems.append(f"{board_file} is not the leaderboard of the cells: {' '.join(str(exc).split())[:300]}")
+    return problems
 
 
 def _package_versions() -> dict:
