@@ -1,0 +1,336 @@
+"""Wall time of each preset on this machine, extrapolated from a stratified sample of cells, with the cost of each
+forecaster, how wall time scales with workers, and the ratios against a stored "before" measurement.
+
+Method
+------
+1. The catalogue's chaotic systems fall into strata (delay equations, dimension >= 5, non-autonomous, dimension 4,
+   dimension <= 3); ``--per-stratum`` systems of each are drawn with ``--seed``.
+2. Each sampled system runs every forecaster of the chosen presets through ``chaosbench.run`` (one local worker by
+   default, the runner's own cells), once per task family: quick/standard/full share their task settings,
+   gilpin2023 has its own. A cell's cost is its ``cell_seconds`` (task generation, fit, forecasts, scoring).
+3. Neural forecasters are trained for two epoch counts (``--epochs``, raised to multiples of a forecaster's model
+   selection interval so that its scoring is counted) and their cost is extrapolated linearly in epochs, fixed +
+   per-epoch, to each preset's budget (``NEURAL_BUDGET``); ``--epochs preset`` trains the full budget instead.
+4. A preset's cells cost what was measured on a sampled system and the stratum's mean elsewhere, plus the runner's
+   overhead per cell; its wall time on W local workers is the executor's schedule (each free worker takes the next
+   cell in grid order), capped per cell at the preset's cell timeout. For N Dask machines of ``--cores`` cores the
+   standard preset is scheduled longest-processing-time first.
+5. Worker scaling is measured on a small grid of fast forecasters: local 1 and 2 workers, Dask LocalCluster.
+
+Each run writes its numbers to ``--out`` (JSON); the ratios new/old are printed against ``--before``
+(``benchmarks/results/bench_presets_before.json``, committed) when it exists. Times on a shared machine are noisy.
+
+Usage: python benchmarks/bench_presets.py [--presets quick standard full gilpin2023] [--per-stratum 2] [--seed 0]
+       [--epochs 2 6] [--workers 1] [--cores 2] [--machines 1 2 4 8 16] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import json
+import math
+import os
+import platform
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+import chaosbench
+from chaosbench._bench.config import NEURAL_BUDGET, FAST_FORECASTERS, make_config
+from chaosbench._core.provenance import git_commit
+from chaosbench._forecasting.forecaster import get_forecaster
+
+RESULTS = Path(__file__).resolve().parent / "results"
+BEFORE = RESULTS / "bench_presets_before.json"
+PRESETS = ("quick", "standard", "full", "gilpin2023")
+FAMILY = {"quick": "long", "standard": "long", "full": "long", "gilpin2023": "gilpin2023"}  # shared task settings
+FAMILY_PRESET = {"long": "standard", "gilpin2023": "gilpin2023"}  # the preset whose task settings a family runs
+STRATA = ("delay", "dim>=5", "nonautonomous", "dim=4", "dim<=3")
+SCALING_SYSTEMS = ("Lorenz", "Rossler", "Chen", "Thomas")
+
+
+def stratum(name: str) -> str:
+    """The cost stratum of a system: what changes the price of generating its data and fitting to it."""
+    system = chaosbench.get_system(name)
+    if system.delay is not None:
+        return "delay"
+    if system.dim >= 5:
+        return "dim>=5"
+    if system.nonautonomous:
+        return "nonautonomous"
+    return "dim=4" if system.dim == 4 else "dim<=3"
+
+
+def stratified_sample(systems, per_stratum: int, seed: int) -> list[str]:
+    """``per_stratum`` systems of each stratum (all of a smaller one), drawn with ``seed``, in catalogue order."""
+    rng = np.random.default_rng(seed)
+    chosen = set()
+    for group in STRATA:
+        members = [s for s in systems if stratum(s) == group]
+        chosen.update(rng.choice(members, size=min(per_stratum, len(members)), replace=False).tolist())
+    return [s for s in systems if s in chosen]
+
+
+def list_schedule(costs, slots: int, longest_first: bool = False) -> float:
+    """Makespan of ``costs`` on ``slots`` identical workers, each free worker taking the next cost (in the given
+    order, or longest first: the LPT rule, within 4/3 of the optimum)."""
+    finish = [0.0] * slots
+    for cost in (sorted(costs, reverse=True) if longest_first else costs):
+        heapq.heapreplace(finish, finish[0] + cost)
+    return max(finish)
+
+
+def linear_in_epochs(points: dict) -> tuple[float, float]:
+    """(fixed, per-epoch) seconds through two measured (epochs -> seconds) points; the per-epoch cost is at least
+    zero and the fixed cost at least zero (timing noise on a fast model can tilt the line either way)."""
+    (e1, s1), (e2, s2) = sorted(points.items())
+    per_epoch = max((s2 - s1) / (e2 - e1), 0.0)
+    return max(s1 - per_epoch * e1, 0.0), per_epoch
+
+
+def selection_interval(name: str, params: dict) -> int:
+    """Epochs between a neural forecaster's model-selection scorings (1 when it has none)."""
+    return get_forecaster(name, **params)._selection_interval() or 1
+
+
+def measurement_epochs(name: str, params: dict, epochs: tuple[int, int]) -> tuple[int, int]:
+    """The two epoch counts to train ``name`` for: ``epochs`` raised to multiples of its selection interval."""
+    every = selection_interval(name, params)
+    low = every * math.ceil(epochs[0] / every)
+    return low, max(every * math.ceil(epochs[1] / every), low + every)
+
+
+def timed_run(**options) -> tuple[float, list[dict]]:
+    """Wall seconds and stored rows of one ``chaosbench.run`` in a scratch directory."""
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        results = chaosbench.run(out=out, quiet=True, **options)
+        wall = time.perf_counter() - start
+        columns = ["system", "forecaster", "status", "cell_seconds", "fit_info"]
+        return wall, results.cells[columns].to_dict("records")
+
+
+def measure_family(family: str, systems: list[str], forecasters: tuple, neural: set, args) -> dict:
+    """Per (system, forecaster) cost model of one task family: {"fixed", "per_epoch"} seconds (per-epoch zero
+    for a forecaster without epochs), the measured cells, and the runner's overhead per cell."""
+    preset = FAMILY_PRESET[family]
+    base = make_config(preset, systems=systems, forecasters=forecasters)
+    params = {n: {k: v for k, v in base.forecaster_params[n].items() if k != "max_epochs"} for n in neural}
+    levels = [{n: NEURAL_BUDGET[preset]["max_epochs"] for n in neural}] if args.epochs == "preset" else [
+        {n: measurement_epochs(n, params[n], args.epochs)[i] for n in neural} for i in (0, 1)]
+    cells, wall, n_cells = [], 0.0, 0
+    for level, epochs in enumerate(levels):
+        names = forecasters if level == 0 else tuple(n for n in forecasters if n in neural)
+        run_params = {n: params[n] | {"max_epochs": epochs[n]} for n in names if n in neural}
+        seconds, rows = timed_run(preset=preset, systems=systems, forecasters=names, forecaster_params=run_params,
+                                  workers=args.workers, cell_timeout=args.cell_timeout)
+        print(f"  {family}: {len(rows)} cells in {seconds:.0f} s wall"
+              + (f" (neural at {sorted(set(epochs.values()))} epochs)" if neural & set(names) else ""), flush=True)
+        wall, n_cells = wall + seconds, n_cells + len(rows)
+        for row in rows:
+            info = json.loads(row["fit_info"]) if isinstance(row["fit_info"], str) else None
+            cells.append({"family": family, "system": row["system"], "forecaster": row["forecaster"],
+                          "max_epochs": epochs.get(row["forecaster"]), "epochs": (info or {}).get("epochs"),
+                          "status": row["status"], "seconds": round(float(row["cell_seconds"]), 4)})
+    overhead = max(wall * args.workers - sum(c["seconds"] for c in cells), 0.0) / n_cells
+    model = {}
+    for system in systems:
+        for name in forecasters:
+            points = {c["max_epochs"]: c["seconds"] for c in cells if (c["system"], c["forecaster"]) == (system, name)}
+            if name in neural and len(points) == 2:
+                fixed, per_epoch = linear_in_epochs(points)
+            elif name in neural:  # trained for the preset's budget: all of it is per-epoch cost
+                (budget, seconds), = points.items()
+                fixed, per_epoch = 0.0, seconds / budget
+            else:
+                fixed, per_epoch = next(iter(points.values())), 0.0
+            model[system, name] = {"fixed": fixed, "per_epoch": per_epoch}
+    return {"model": model, "cells": cells, "overhead": overhead}
+
+
+def cell_cost(measured: dict, system: str, name: str, budget: int | None) -> float:
+    """Estimated seconds of a cell: measured on a sampled system, the stratum's mean elsewhere."""
+    model = measured["model"]
+    sampled = [s for s, n in model if n == name and (s == system or stratum(s) == stratum(system))]
+    if system in sampled:
+        sampled = [system]
+    if not sampled:  # a stratum without a sampled system (too few systems): the mean of all sampled ones
+        sampled = [s for s, n in model if n == name]
+    costs = [model[s, name]["fixed"] + model[s, name]["per_epoch"] * (budget or 0) for s in sampled]
+    return float(np.mean(costs)) + measured["overhead"]
+
+
+def estimate_preset(preset: str, measured: dict, workers, machines, cores) -> dict:
+    """Cells, cell-hours, per-forecaster seconds and wall times (local workers, Dask machines) of a preset."""
+    config = make_config(preset)
+    budget = NEURAL_BUDGET[preset]["max_epochs"]
+    timeout = config.cell_timeout
+    per_forecaster = {name: [] for name in config.forecasters}
+    costs = []
+    for system in config.systems:  # grid order: system, forecaster, seed, noise (as cell_specs)
+        for name in config.forecasters:
+            epochs = budget if "max_epochs" in config.forecaster_params.get(name, {}) else None
+            cost = min(cell_cost(measured, system, name, epochs), timeout)
+            per_forecaster[name].append(cost)
+            costs += [cost] * (len(config.seeds) * len(config.noise))
+    return {"cells": len(costs), "cell_hours": sum(costs) / 3600, "neural_epochs": budget,
+            "forecaster_seconds": {n: float(np.mean(c)) for n, c in per_forecaster.items()},
+            "wall_hours": {str(w): list_schedule(costs, w) / 3600 for w in workers},
+            "dask_hours": {str(m): list_schedule(costs, m * cores, longest_first=True) / 3600 for m in machines},
+            "longest_cell_hours": max(costs) / 3600}
+
+
+def measure_scaling(systems, forecasters, workers) -> list[dict]:
+    """Measured wall time of one small grid on local workers and a Dask LocalCluster."""
+    rows = []
+    for executor, count in [("local", w) for w in workers] + [("dask", max(workers))]:
+        wall, cells = timed_run(preset="quick", systems=systems, forecasters=forecasters, workers=count,
+                                executor=executor)
+        rows.append({"executor": executor, "workers": count, "cells": len(cells), "wall_seconds": wall,
+                     "cell_seconds": sum(c["cell_seconds"] for c in cells)})
+    return rows
+
+
+def ratio(new, old) -> str:
+    return f"{new / old:7.2f}" if old else f"{'-':>7}"
+
+
+def print_report(result: dict, before: dict | None) -> None:
+    settings = result["settings"]
+    print(f"\nchaosbench presets on {result['host']} ({result['cpu_count']} CPUs), commit {result['git_commit']}")
+    print(f"sample: {settings['per_stratum']} system(s) per stratum, seed {settings['seed']}, measured on "
+          f"{settings['workers']} worker(s): {', '.join(settings['systems'])}")
+    if settings["epochs"] == "preset":
+        print("neural forecasters: trained for each preset's full budget (no extrapolation)")
+    else:
+        print(f"neural forecasters: trained for {settings['epochs'][0]} and {settings['epochs'][1]} epochs (raised "
+              "to multiples of a model-selection interval), extrapolated linearly in epochs to each preset's budget")
+    if before is not None:
+        same = {k: v for k, v in before["settings"].items() if settings.get(k) != v}
+        print(f"before: {before['git_commit']} ({before['created']})"
+              + (f"; settings differ: {', '.join(same)}" if same else ""))
+    presets = result["presets"]
+    shown = [p for p in ("standard", "gilpin2023", "quick") if p in presets]
+    main = shown[0]
+    old_f = (before or {}).get("presets", {}).get(main, {}).get("forecaster_seconds", {})
+    per_f = presets[main]["forecaster_seconds"]
+    cells_per = presets[main]["cells"] / max(len(per_f), 1)
+    print(f"\nper forecaster: estimated seconds per cell (mean over the preset's systems), and the {main} preset's "
+          f"cost on one worker")
+    print(f"{'forecaster':<18}{'fixed s':>9}{'s/epoch':>9}"
+          + "".join(f"{p:>12}" for p in shown) + f"{main + ' h':>12}{'share':>7}{'before':>9}{'ratio':>7}")
+    total = sum(per_f.values())
+    fitted = result["forecaster_model"]
+    for name, seconds in sorted(per_f.items(), key=lambda kv: -kv[1]):
+        fixed, per_epoch = fitted[name]["fixed"], fitted[name]["per_epoch"]
+        row = "".join(f"{presets[p]['forecaster_seconds'].get(name, math.nan):12.2f}" for p in shown)
+        old = old_f.get(name)
+        epoch_cost = f"{per_epoch:9.3f}" if name in result["neural"] else f"{'-':>9}"
+        print(f"{name:<18}{fixed:9.2f}{epoch_cost}{row}"
+              f"{seconds * cells_per / 3600:12.2f}{seconds / total:7.1%}"
+              f"{old if old is not None else math.nan:9.2f}{ratio(seconds, old)}")
+    workers = list(next(iter(presets.values()))["wall_hours"])
+    old_p = (before or {}).get("presets", {})
+    print(f"\npresets (extrapolated; runner overhead {result['overhead_seconds']:.2f} s per cell included; wall: the "
+          "executor's schedule in grid order)")
+    print(f"{'preset':<12}{'cells':>7}{'epochs':>7}{'cell-hours':>12}"
+          + "".join(f"{'wall h, ' + w + ' w':>14}" for w in workers) + f"{'before':>9}{'ratio':>7}")
+    for name, p in presets.items():
+        last = workers[-1]
+        old = old_p.get(name, {}).get("wall_hours", {}).get(last)
+        print(f"{name:<12}{p['cells']:>7}{p['neural_epochs']:>7}{p['cell_hours']:12.2f}"
+              + "".join(f"{p['wall_hours'][w]:14.2f}" for w in workers)
+              + f"{old if old is not None else math.nan:9.2f}{ratio(p['wall_hours'][last], old)}")
+    if result["scaling"]:
+        base = result["scaling"][0]["wall_seconds"]
+        grid = result["scaling"][0]
+        print(f"\nworker scaling, measured: {grid['cells']} cells ({', '.join(settings['scaling_systems'])} x "
+              f"{len(settings['scaling_forecasters'])} fast forecasters, quick preset); Dask's wall includes starting "
+              "the cluster")
+        print(f"{'executor':<20}{'workers':>8}{'wall s':>9}{'speedup':>9}{'cell s':>9}")
+        for row in result["scaling"]:
+            label = "dask LocalCluster" if row["executor"] == "dask" else row["executor"]
+            print(f"{label:<20}{row['workers']:>8}{row['wall_seconds']:9.1f}{base / row['wall_seconds']:9.2f}"
+                  f"{row['cell_seconds']:9.1f}")
+    standard = presets.get("standard") or presets[main]
+    print(f"\nN Dask machines of {settings['cores']} cores on paper ({'standard' if 'standard' in presets else main}"
+          f" preset, longest cell first; longest cell {standard['longest_cell_hours'] * 60:.1f} min)")
+    print(f"{'machines':>8}{'wall h':>9}{'sum/slots h':>13}")
+    for m, hours in standard["dask_hours"].items():
+        print(f"{m:>8}{hours:9.2f}{standard['cell_hours'] / (int(m) * settings['cores']):13.2f}")
+    print("\ncaveats: a sampled system stands for its stratum; neural costs assume the whole budget is trained "
+          "(early stopping would make them lower); wall times assume every worker is as fast as one alone "
+          "(compare the measured speedup); other load on the machine inflates every number")
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--presets", nargs="+", choices=PRESETS, default=list(PRESETS))
+    parser.add_argument("--per-stratum", type=int, default=2, help="systems sampled per stratum")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", nargs="+", default=["2", "6"],
+                        help="two epoch counts to extrapolate neural costs from, or 'preset' (the full budget)")
+    parser.add_argument("--workers", type=int, default=1, help="local workers that run the sample")
+    parser.add_argument("--cell-timeout", type=float, default=3600.0)
+    parser.add_argument("--wall-workers", type=int, nargs="+", default=[1, 2], help="local workers to estimate")
+    parser.add_argument("--cores", type=int, default=os.cpu_count() or 1, help="cores of each Dask machine")
+    parser.add_argument("--machines", type=int, nargs="+", default=[1, 2, 4, 8, 16])
+    parser.add_argument("--no-scaling", action="store_true", help="skip the measured worker scaling")
+    parser.add_argument("--out", type=Path, default=RESULTS / "bench_presets_latest.json")
+    parser.add_argument("--before", type=Path, default=BEFORE)
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: the quick preset, one system per stratum, 1 and 2 epochs, a tiny scaling "
+                             "grid")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.presets, args.per_stratum, args.epochs = ["quick"], 1, ["1", "2"]
+    args.epochs = "preset" if args.epochs == ["preset"] else tuple(int(e) for e in args.epochs)
+    if args.epochs != "preset" and (len(args.epochs) != 2 or not 0 < args.epochs[0] < args.epochs[1]):
+        parser.error("--epochs takes two increasing positive epoch counts, or 'preset'")
+
+    families = sorted({FAMILY[p] for p in args.presets})
+    configs = {p: make_config(p) for p in args.presets}
+    pools = {f: list(dict.fromkeys(s for p, c in configs.items() if FAMILY[p] == f for s in c.systems))
+             for f in families}
+    systems = {f: stratified_sample(pools[f], args.per_stratum, args.seed) for f in families}
+    forecasters = tuple(dict.fromkeys(n for c in configs.values() for n in c.forecasters))
+    neural = {n for c in configs.values() for n, p in c.forecaster_params.items() if "max_epochs" in p}
+    print(f"measuring {len(forecasters)} forecasters on {sum(map(len, systems.values()))} sampled systems "
+          f"({', '.join(families)} task settings) ...", flush=True)
+    measured = {f: measure_family(f, systems[f], forecasters, neural, args) for f in families}
+    scaling_forecasters = FAST_FORECASTERS[:2] if args.quick else FAST_FORECASTERS
+    scaling_systems = SCALING_SYSTEMS[:2] if args.quick else SCALING_SYSTEMS
+    scaling = [] if args.no_scaling else measure_scaling(scaling_systems, scaling_forecasters, args.wall_workers)
+
+    main_family = measured["long"] if "long" in measured else measured[families[0]]
+    forecaster_model = {n: {k: float(np.mean([m[k] for (s, f), m in main_family["model"].items() if f == n]))
+                            for k in ("fixed", "per_epoch")} for n in forecasters}
+    result = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "git_commit": git_commit(), "host": socket.gethostname(),
+        "cpu_count": os.cpu_count(), "python": platform.python_version(),
+        "settings": {"per_stratum": args.per_stratum, "seed": args.seed, "workers": args.workers,
+                     "epochs": args.epochs if args.epochs == "preset" else list(args.epochs), "cores": args.cores,
+                     "systems": sorted({s for v in systems.values() for s in v}),
+                     "scaling_systems": list(scaling_systems), "scaling_forecasters": list(scaling_forecasters)},
+        "overhead_seconds": float(np.mean([m["overhead"] for m in measured.values()])),
+        "forecaster_model": forecaster_model, "neural": sorted(neural),
+        "presets": {p: estimate_preset(p, measured[FAMILY[p]], args.wall_workers, args.machines, args.cores)
+                    for p in args.presets},
+        "scaling": scaling,
+        "cells": [c for m in measured.values() for c in m["cells"]],
+    }
+    fresh = args.before.resolve() == args.out.resolve()
+    before = json.loads(args.before.read_text()) if args.before.exists() and not fresh else None
+    print_report(result, before)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"\nwrote {args.out}")
+    return result
+
+
+if __name__ == "__main__":
+    main()
