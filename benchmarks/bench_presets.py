@@ -21,7 +21,7 @@ Each run writes its numbers to ``--out`` (JSON); the ratios new/old are printed 
 (``benchmarks/results/bench_presets_before.json``, committed) when it exists. Times on a shared machine are noisy.
 
 Usage: python benchmarks/bench_presets.py [--presets quick standard full gilpin2023] [--per-stratum 2] [--seed 0]
-       [--epochs 2 6] [--workers 1] [--cores 2] [--machines 1 2 4 8 16] [--quick]
+       [--epochs 2 6] [--workers 1] [--cores 2] [--machines 1 2 4 8 16] [--quick] [--show FILE]
 """
 
 from __future__ import annotations
@@ -285,7 +285,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: the quick preset, one system per stratum, 1 and 2 epochs, a tiny scaling "
                              "grid")
+    parser.add_argument("--show", type=Path, help="print the report of a stored run (against --before) and exit")
     args = parser.parse_args(argv)
+    if args.show is not None:
+        result = json.loads(args.show.read_text())
+        fresh = args.before.resolve() == args.show.resolve()
+        print_report(result, json.loads(args.before.read_text()) if args.before.exists() and not fresh else None)
+        return result
     if args.quick:
         args.presets, args.per_stratum, args.epochs = ["quick"], 1, ["1", "2"]
     args.epochs = "preset" if args.epochs == ["preset"] else tuple(int(e) for e in args.epochs)
