@@ -10,7 +10,7 @@ from ._core.validation import Interval, Options
 from ._forecasting.task import Task, TaskData, Window
 from ._dynamics.invariants import dominant_period, kaplan_yorke_dimension, lyapunov_spectrum
 from ._forecasting.metrics import error_curve, get_metric, list_metrics, metric
-from ._bench.runner import Results, export_run, load_results, run
+from ._bench.runner import Results, load_results, run
 from ._dynamics.system import System, get_system, list_systems, system
 from ._dynamics.solvers import BDF, DOP853, LSODA, RK4, DelayRK4, Dopri5, Radau, Solver, get_solver
 from ._dynamics.trajectory import Trajectory
@@ -32,7 +32,7 @@ __all__ = [
     "Forecaster", "forecaster", "get_forecaster", "list_forecasters", "check_forecaster", "Task", "TaskData", "Window",
     "Interval", "Options",
     "lyapunov_spectrum", "kaplan_yorke_dimension", "dominant_period",
-    "metric", "get_metric", "list_metrics", "error_curve", "run", "load_results", "export_run", "Results",
+    "metric", "get_metric", "list_metrics", "error_curve", "run", "load_results", "Results",
     "Solver", "RK4", "Dopri5", "DOP853", "Radau", "BDF", "LSODA", "DelayRK4", "get_solver",
     "exceptions", "ChaosbenchError", "ChaosbenchWarning", "IntegrationError", "InvalidParameterError", "UnknownSystemError",
     "UnknownForecasterError", "NotFittedError", "UnknownMetricError", "MissingDependencyError",

@@ -22,7 +22,7 @@ from ._bench.tables import forecasters_table, lyapunov_table, metrics_table, sys
 from ._dynamics.trajectory import SAVE_FORMATS
 from .exceptions import ChaosbenchError, InvalidParameterError
 from ._bench.leaderboard import compare
-from ._bench.runner import default_out, export_run, load_results, run
+from ._bench.runner import default_out, load_results, run
 
 USAGE_ERROR = 2
 POSITIVE = click.FloatRange(min=0.0, min_open=True)  # checked before any computation starts
@@ -446,6 +446,8 @@ def export_cmd(run, dest):
     """Write RUN as it is shipped into DEST: cells.csv, leaderboard.csv, manifest.json and the report (Markdown
     and plots, made in RUN/report from its forecast arrays), without the store and the arrays; the copy is read
     back and checked against its manifest. 'chaosbench leaderboard' and 'report' read DEST like any run."""
+
+    from ._bench.report import export_run  # matplotlib: loaded only for reports
 
     exported = export_run(run, dest)
     click.echo(f"wrote {len(exported.cells)} cells, the leaderboard, the manifest and the report to {exported.path}",

@@ -1,4 +1,5 @@
-"""The report of a run directory behind ``chaosbench report``: PNG plots and a Markdown summary in ``PATH/report/``.
+"""The report of a run directory behind ``chaosbench report``: PNG plots and a Markdown summary in ``PATH/report/``;
+and :func:`export_run` behind ``chaosbench export``: a run as it is shipped, its tables and its report.
 
 Files written::
 
@@ -15,6 +16,7 @@ Plots are drawn on :class:`matplotlib.figure.Figure` objects, so pyplot's global
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +25,11 @@ from matplotlib.figure import Figure
 
 from .._dynamics.datafile import computed_invariants
 from .._forecasting.metrics import VPT_NRMSE_THRESHOLD, get_metric
-from .runner import Results, load_results
+from .runner import Results, check_run, load_results
+from .store import DB_NAME
 from ..exceptions import ResultsStoreError
 
-__all__ = ["write_report"]
+__all__ = ["write_report", "export_run"]
 
 VPT = "vpt_nrmse"
 MAX_SYSTEMS = 4  # systems shown in forecasts.png and attractors.png
@@ -133,6 +136,52 @@ def write_report(path) -> Path:
     index = folder / "README.md"
     index.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     return index
+
+
+def export_run(run, dest) -> Results:
+    """Write a run as it is shipped: ``cells.csv``, ``leaderboard.csv``, ``manifest.json`` and the report
+    (``report/``: Markdown and plots), without the store and the forecast arrays, small enough for git.
+
+    The report is made from ``run`` (``run/report/``, as ``chaosbench report`` writes it), where the forecast
+    arrays its plots need are, and copied. The exported directory is read back and checked against its manifest
+    (:func:`check_run`).
+
+    Parameters
+    ----------
+    run : path-like
+        A run directory (a store, or a shipped run).
+    dest : path-like
+        The directory to write (created; files of an earlier export in it are replaced).
+
+    Returns
+    -------
+    Results
+        The exported run, read back.
+
+    Raises
+    ------
+    ResultsStoreError
+        ``dest`` is ``run`` itself or holds a run's store, cannot be written, or the exported run disagrees with its
+        manifest (e.g. an interrupted run with cells missing).
+    """
+    results = load_results(run)
+    dest = Path(dest)
+    if dest.exists() and dest.resolve() == results.path.resolve():
+        raise ResultsStoreError(f"export {results.path} into another directory, not into itself")
+    if (dest / DB_NAME).exists():
+        raise ResultsStoreError(f"{dest} holds a run's store ({DB_NAME}); export into another directory")
+    report = write_report(results.path).parent
+    results.write_tables(folder=dest)
+    try:
+        shutil.rmtree(dest / "report", ignore_errors=True)
+        shutil.copytree(report, dest / "report")
+    except OSError as exc:
+        raise ResultsStoreError(f"cannot write {dest / 'report'}: {exc.strerror or exc}") from None
+    problems = check_run(dest)
+    if problems:
+        raise ResultsStoreError(f"the run exported to {dest} disagrees with its manifest: {problems[0]}"
+                                + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""))
+    return load_results(dest)
 
 
 # --------------------------------------------------------------------------------------------------------------

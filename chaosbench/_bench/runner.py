@@ -8,7 +8,6 @@ import itertools
 import json
 import os
 import platform
-import shutil
 import socket
 import sys
 import time
@@ -29,7 +28,7 @@ from .store import DB_NAME, STATUSES, ResultsStore
 from ..exceptions import ResultsStoreError
 from .executors import DaskExecutor, LocalExecutor
 
-__all__ = ["run", "load_results", "Results", "export_run", "check_run"]
+__all__ = ["run", "load_results", "Results", "check_run"]
 
 PROGRESS_LINE_SECONDS = 10.0
 PLUGIN_IMPORT_SECONDS = 120.0  # a plugin still importing after this long is reported as hanging
@@ -40,7 +39,7 @@ class Results:
     """A run directory's results: ``.cells`` (one row per cell), ``.leaderboard()``, ``.manifest``.
 
     The directory is either a run's store (``results.sqlite`` with the forecast arrays) or a shipped run, the
-    tables alone (``cells.csv``, ``manifest.json``, ``leaderboard.csv``, as :func:`export_run` writes them), whose
+    tables alone (``cells.csv``, ``manifest.json``, ``leaderboard.csv``, as ``chaosbench export`` writes them), whose
     ``.shipped`` is True and which has no forecast arrays.
     """
 
@@ -117,54 +116,6 @@ def _read_manifest(path: Path) -> dict:
     return manifest
 
 
-def export_run(run, dest) -> Path:
-    """Write a run as it is shipped: ``cells.csv``, ``leaderboard.csv``, ``manifest.json`` and the report
-    (``report/``: Markdown and plots), without the store and the forecast arrays, small enough for git.
-
-    The report is made from ``run`` (``run/report/``, as ``chaosbench report`` writes it), where the forecast
-    arrays its plots need are, and copied. The exported directory is read back and checked against its manifest
-    (:func:`check_run`).
-
-    Parameters
-    ----------
-    run : path-like
-        A run directory (a store, or a shipped run).
-    dest : path-like
-        The directory to write (created; files of an earlier export in it are replaced).
-
-    Returns
-    -------
-    Results
-        The exported run, read back.
-
-    Raises
-    ------
-    ResultsStoreError
-        ``dest`` is ``run`` itself or holds a run's store, cannot be written, or the exported run disagrees with its
-        manifest (e.g. an interrupted run with cells missing).
-    """
-    from .report import write_report  # matplotlib: loaded only for reports
-
-    results = load_results(run)
-    dest = Path(dest)
-    if dest.exists() and dest.resolve() == results.path.resolve():
-        raise ResultsStoreError(f"export {results.path} into another directory, not into itself")
-    if (dest / DB_NAME).exists():
-        raise ResultsStoreError(f"{dest} holds a run's store ({DB_NAME}); export into another directory")
-    report = write_report(results.path).parent
-    results.write_tables(folder=dest)
-    try:
-        shutil.rmtree(dest / "report", ignore_errors=True)
-        shutil.copytree(report, dest / "report")
-    except OSError as exc:
-        raise ResultsStoreError(f"cannot write {dest / 'report'}: {exc.strerror or exc}") from None
-    problems = check_run(dest)
-    if problems:
-        raise ResultsStoreError(f"the run exported to {dest} disagrees with its manifest: {problems[0]}"
-                                + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""))
-    return load_results(dest)
-
-
 def check_run(path) -> list[str]:
     """What is wrong with a run directory, measured against its manifest (empty when nothing is).
 
@@ -190,11 +141,11 @@ def check_run(path) -> list[str]:
             problems.append(f"forecaster {name!r} is recorded as left out but is in the run or has no reason")
     task = {key: settings.get(key, default) for key, default in TASK_DEFAULTS.items()}
     for column in ("pts_per_period", "n_train", "n_context", "n_test", "standardize"):
-        differing = cells[cells[column] != task[column]]
+        differing = cells[cells[column].ne(task[column]).fillna(True)]
         if len(differing):
             row = differing.iloc[0]
-            problems.append(f"{len(differing)} cell(s) with {column} other than the manifest's {task[column]!r}, "
-                            f"e.g. {row['system']}/{row['forecaster']}: {row[column]!r}")
+            problems.append(f"{len(differing)} cell(s) with {column} other than the manifest's {task[column]}, "
+                            f"e.g. {row['system']}/{row['forecaster']}: {row[column]}")
     for row in cells.itertuples():
         resolved = task["horizon"] if pd.isna(row.lyapunov_max) else Task(row.system, **task).resolved_horizon(
             row.lyapunov_max, row.dt)
