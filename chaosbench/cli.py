@@ -414,7 +414,7 @@ def _print_leaderboard(board) -> None:
               help="Rank PATH's forecasters beside those of the run REF (e.g. results/reference/standard) over the "
                    "cells both hold; the task settings must agree. Writes PATH/comparison.csv.")
 def leaderboard_cmd(path, output, metric, agg, include_unresolved, reference):
-    """Rank the forecasters of a run directory; also rewrites PATH/cells.csv.
+    """Rank the forecasters of a run directory; also rewrites PATH/cells.csv (not that of a shipped run).
 
     \b
     With --compare REF: one leaderboard of the forecasters of REF and PATH over the cells (system, seed, noise)
