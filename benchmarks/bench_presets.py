@@ -195,6 +195,11 @@ def measure_scaling(systems, forecasters, workers) -> list[dict]:
     return rows
 
 
+def number(value, width: int) -> str:
+    """``value`` with two decimals in ``width`` characters, or a dash when there is none."""
+    return f"{value:{width}.2f}" if value is not None else f"{'-':>{width}}"
+
+
 def ratio(new, old) -> str:
     return f"{new / old:7.2f}" if old else f"{'-':>7}"
 
@@ -227,12 +232,12 @@ def print_report(result: dict, before: dict | None) -> None:
     fitted = result["forecaster_model"]
     for name, seconds in sorted(per_f.items(), key=lambda kv: -kv[1]):
         fixed, per_epoch = fitted[name]["fixed"], fitted[name]["per_epoch"]
-        row = "".join(f"{presets[p]['forecaster_seconds'].get(name, math.nan):12.2f}" for p in shown)
+        row = "".join(number(presets[p]["forecaster_seconds"].get(name), 12) for p in shown)
         old = old_f.get(name)
         epoch_cost = f"{per_epoch:9.3f}" if name in result["neural"] else f"{'-':>9}"
         print(f"{name:<18}{fixed:9.2f}{epoch_cost}{row}"
               f"{seconds * cells_per / 3600:12.2f}{seconds / total:7.1%}"
-              f"{old if old is not None else math.nan:9.2f}{ratio(seconds, old)}")
+              f"{number(old, 9)}{ratio(seconds, old)}")
     workers = list(next(iter(presets.values()))["wall_hours"])
     old_p = (before or {}).get("presets", {})
     print(f"\npresets (extrapolated; runner overhead {result['overhead_seconds']:.2f} s per cell included; wall: the "
@@ -244,7 +249,7 @@ def print_report(result: dict, before: dict | None) -> None:
         old = old_p.get(name, {}).get("wall_hours", {}).get(last)
         print(f"{name:<12}{p['cells']:>7}{p['neural_epochs']:>7}{p['cell_hours']:12.2f}"
               + "".join(f"{p['wall_hours'][w]:14.2f}" for w in workers)
-              + f"{old if old is not None else math.nan:9.2f}{ratio(p['wall_hours'][last], old)}")
+              + f"{number(old, 9)}{ratio(p['wall_hours'][last], old)}")
     if result["scaling"]:
         base = result["scaling"][0]["wall_seconds"]
         grid = result["scaling"][0]
