@@ -10,10 +10,13 @@ Method
    gilpin2023 has its own. A cell's cost is its ``cell_seconds`` (task generation, fit, forecasts, scoring).
 3. Neural forecasters are trained for two epoch counts (``--epochs``, raised to multiples of a forecaster's model
    selection interval so that its scoring is counted) and their cost is extrapolated linearly in epochs, fixed +
-   per-epoch, to each preset's budget (``NEURAL_BUDGET``); ``--epochs preset`` trains the full budget instead.
+   per-epoch, to each preset's budget (``NEURAL_BUDGET``); ``--epochs preset`` trains the full budget instead. A
+   forecaster that trained fewer epochs than asked (early stopping) in any measured cell is warned about and left
+   out of the extrapolation, since its cost is then not linear in the budget.
 4. A preset's cells cost what was measured on a sampled system and the stratum's mean elsewhere, plus the runner's
    overhead per cell; its wall time on W local workers is the executor's schedule (each free worker takes the next
-   cell in grid order), capped per cell at the preset's cell timeout. For N Dask machines of ``--cores`` cores the
+   cell in grid order, each as fast as one worker alone: the ideal wall, about cell-hours / workers), capped per
+   cell at the preset's cell timeout. For N Dask machines of ``--cores`` cores the
    standard preset is scheduled longest-processing-time first.
 5. Worker scaling is measured on a small grid of fast forecasters: local 1 and 2 workers, Dask LocalCluster.
 
@@ -21,7 +24,7 @@ Each run writes its numbers to ``--out`` (JSON); the ratios new/old are printed 
 (``benchmarks/results/bench_presets_before.json``, committed) when it exists. Times on a shared machine are noisy.
 
 Usage: python benchmarks/bench_presets.py [--presets quick standard full gilpin2023] [--per-stratum 2] [--seed 0]
-       [--epochs 2 6] [--workers 1] [--cores 2] [--machines 1 2 4 8 16] [--quick] [--show FILE]
+       [--epochs 5 25] [--workers 1] [--cores 2] [--machines 1 2 4 8 16] [--quick] [--show FILE]
 """
 
 from __future__ import annotations
@@ -136,49 +139,84 @@ def measure_family(family: str, systems: list[str], forecasters: tuple, neural: 
             cells.append({"family": family, "system": row["system"], "forecaster": row["forecaster"],
                           "max_epochs": epochs.get(row["forecaster"]), "epochs": (info or {}).get("epochs"),
                           "status": row["status"], "seconds": round(float(row["cell_seconds"]), 4)})
+    for cell in early_stops(cells):
+        print(f"  warning: {cell['forecaster']} on {cell['system']} trained {cell['epochs']} of {cell['max_epochs']} "
+              "epochs (early stopping): its cost is not extrapolated in epochs; use --epochs preset", flush=True)
     overhead = max(wall * args.workers - sum(c["seconds"] for c in cells), 0.0) / n_cells
+    return {"model": fit_cost_model(cells, neural), "cells": cells, "overhead": overhead}
+
+
+def early_stops(cells: list[dict]) -> list[dict]:
+    """The measured neural cells that trained a different number of epochs than requested."""
+    return [c for c in cells if c["max_epochs"] is not None and c["epochs"] is not None
+            and c["epochs"] != c["max_epochs"]]
+
+
+def fit_cost_model(cells: list[dict], neural) -> dict:
+    """(system, forecaster) -> {"fixed", "per_epoch"} seconds from measured cells (per-epoch zero without epochs);
+    None for a neural forecaster measured at two epoch counts that stopped early in any cell, where a line in
+    epochs would not hold."""
+    stopped = {c["forecaster"] for c in early_stops(cells)}
+    points = {}
+    for c in cells:
+        points.setdefault((c["system"], c["forecaster"]), {})[c["max_epochs"]] = c["seconds"]
     model = {}
-    for system in systems:
-        for name in forecasters:
-            points = {c["max_epochs"]: c["seconds"] for c in cells if (c["system"], c["forecaster"]) == (system, name)}
-            if name in neural and len(points) == 2:
-                fixed, per_epoch = linear_in_epochs(points)
-            elif name in neural:  # trained for the preset's budget: all of it is per-epoch cost
-                (budget, seconds), = points.items()
-                fixed, per_epoch = 0.0, seconds / budget
-            else:
-                fixed, per_epoch = next(iter(points.values())), 0.0
-            model[system, name] = {"fixed": fixed, "per_epoch": per_epoch}
-    return {"model": model, "cells": cells, "overhead": overhead}
+    for (system, name), measured in points.items():
+        if name in neural and len(measured) == 2:
+            model[system, name] = None if name in stopped else dict(
+                zip(("fixed", "per_epoch"), linear_in_epochs(measured)))
+        elif name in neural:  # trained for the preset's budget: all of it is per-epoch cost
+            (budget, seconds), = measured.items()
+            model[system, name] = {"fixed": 0.0, "per_epoch": seconds / budget}
+        else:
+            model[system, name] = {"fixed": next(iter(measured.values())), "per_epoch": 0.0}
+    return model
 
 
-def cell_cost(measured: dict, system: str, name: str, budget: int | None) -> float:
-    """Estimated seconds of a cell: measured on a sampled system, the stratum's mean elsewhere."""
+def cell_model(measured: dict, system: str, name: str) -> dict | None:
+    """{"fixed", "per_epoch"} seconds of a cell, runner overhead in the fixed part: measured on a sampled system,
+    the stratum's mean elsewhere; None when the forecaster's cost is not extrapolated."""
     model = measured["model"]
     sampled = [s for s, n in model if n == name and (s == system or stratum(s) == stratum(system))]
     if system in sampled:
         sampled = [system]
     if not sampled:  # a stratum without a sampled system (too few systems): the mean of all sampled ones
         sampled = [s for s, n in model if n == name]
-    costs = [model[s, name]["fixed"] + model[s, name]["per_epoch"] * (budget or 0) for s in sampled]
-    return float(np.mean(costs)) + measured["overhead"]
+    if any(model[s, name] is None for s in sampled):
+        return None
+    return {"fixed": float(np.mean([model[s, name]["fixed"] for s in sampled])) + measured["overhead"],
+            "per_epoch": float(np.mean([model[s, name]["per_epoch"] for s in sampled]))}
 
 
 def estimate_preset(preset: str, measured: dict, workers, machines, cores) -> dict:
-    """Cells, cell-hours, per-forecaster seconds and wall times (local workers, Dask machines) of a preset."""
+    """Cells, cell-hours, per-forecaster seconds (with their fixed and per-epoch parts, weighted over the preset's
+    systems as the cells are) and ideal wall times (local workers, Dask machines) of a preset. Cells of a forecaster
+    whose cost is not extrapolated are left out of the totals and listed under "unestimated"."""
     config = make_config(preset)
     budget = NEURAL_BUDGET[preset]["max_epochs"]
     timeout = config.cell_timeout
     per_forecaster = {name: [] for name in config.forecasters}
-    costs = []
+    costs, unestimated = [], set()
     for system in config.systems:  # grid order: system, forecaster, seed, noise (as cell_specs)
         for name in config.forecasters:
-            epochs = budget if "max_epochs" in config.forecaster_params.get(name, {}) else None
-            cost = min(cell_cost(measured, system, name, epochs), timeout)
-            per_forecaster[name].append(cost)
+            model = cell_model(measured, system, name)
+            if model is None:
+                unestimated.add(name)
+                continue
+            epochs = budget if "max_epochs" in config.forecaster_params.get(name, {}) else 0
+            cost = min(model["fixed"] + model["per_epoch"] * epochs, timeout)
+            per_forecaster[name].append((cost, model["fixed"], model["per_epoch"] if epochs else None))
             costs += [cost] * (len(config.seeds) * len(config.noise))
+
+    def mean(name, part):
+        values = [c[part] for c in per_forecaster[name]]
+        return float(np.mean(values)) if values and values[0] is not None else None
+
     return {"cells": len(costs), "cell_hours": sum(costs) / 3600, "neural_epochs": budget,
-            "forecaster_seconds": {n: float(np.mean(c)) for n, c in per_forecaster.items()},
+            "forecaster_seconds": {n: mean(n, 0) for n in per_forecaster},
+            "forecaster_fixed": {n: mean(n, 1) for n in per_forecaster},
+            "forecaster_per_epoch": {n: mean(n, 2) for n in per_forecaster},
+            "unestimated": sorted(unestimated),
             "wall_hours": {str(w): list_schedule(costs, w) / 3600 for w in workers},
             "dask_hours": {str(m): list_schedule(costs, m * cores, longest_first=True) / 3600 for m in machines},
             "longest_cell_hours": max(costs) / 3600}
@@ -195,13 +233,32 @@ def measure_scaling(systems, forecasters, workers) -> list[dict]:
     return rows
 
 
+def stored_estimate(result: dict, preset: str) -> dict:
+    """A stored run's estimate of ``preset``; one written before the fixed and per-epoch parts were weighted over
+    the preset's systems is estimated again from its measured cells."""
+    estimate = result["presets"][preset]
+    if "forecaster_fixed" in estimate:
+        return estimate
+    cells = [c for c in result["cells"] if c["family"] == FAMILY[preset]]
+    measured = {"model": fit_cost_model(cells, set(result["neural"])), "overhead": result["overhead_seconds"]}
+    settings = result["settings"]
+    return estimate_preset(preset, measured, [int(w) for w in estimate["wall_hours"]],
+                           [int(m) for m in estimate["dask_hours"]], settings["cores"])
+
+
 def number(value, width: int) -> str:
     """``value`` with two decimals in ``width`` characters, or a dash when there is none."""
     return f"{value:{width}.2f}" if value is not None else f"{'-':>{width}}"
 
 
 def ratio(new, old) -> str:
-    return f"{new / old:7.2f}" if old else f"{'-':>7}"
+    return f"{new / old:7.2f}" if old and new is not None else f"{'-':>7}"
+
+
+def measured_speedup(result: dict, workers: str) -> float | None:
+    """Measured speedup of ``workers`` local workers over one on the scaling grid, if both were measured."""
+    local = {str(r["workers"]): r["wall_seconds"] for r in result["scaling"] if r["executor"] == "local"}
+    return local["1"] / local[workers] if "1" in local and workers in local else None
 
 
 def print_report(result: dict, before: dict | None) -> None:
@@ -214,41 +271,55 @@ def print_report(result: dict, before: dict | None) -> None:
     else:
         print(f"neural forecasters: trained for {settings['epochs'][0]} and {settings['epochs'][1]} epochs (raised "
               "to multiples of a model-selection interval), extrapolated linearly in epochs to each preset's budget")
+    for cell in early_stops(result["cells"]):
+        print(f"warning: {cell['forecaster']} on {cell['system']} trained {cell['epochs']} of {cell['max_epochs']} "
+              "epochs (early stopping)" + ("" if settings["epochs"] == "preset" else "; not extrapolated"))
     if before is not None:
-        same = {k: v for k, v in before["settings"].items() if settings.get(k) != v}
+        differing = {k: v for k, v in before["settings"].items() if settings.get(k) != v}
         print(f"before: {before['git_commit']} ({before['created']})"
-              + (f"; settings differ: {', '.join(same)}" if same else ""))
-    presets = result["presets"]
+              + (f"; settings differ: {', '.join(differing)}" if differing else ""))
+    presets = {p: stored_estimate(result, p) for p in result["presets"]}
     shown = [p for p in ("standard", "gilpin2023", "quick") if p in presets]
     main = shown[0]
     old_f = (before or {}).get("presets", {}).get(main, {}).get("forecaster_seconds", {})
-    per_f = presets[main]["forecaster_seconds"]
-    cells_per = presets[main]["cells"] / max(len(per_f), 1)
-    print(f"\nper forecaster: estimated seconds per cell (mean over the preset's systems), and the {main} preset's "
-          f"cost on one worker")
+    estimate = presets[main]
+    per_f = estimate["forecaster_seconds"]
+    cells_per = estimate["cells"] / max(sum(v is not None for v in per_f.values()), 1)
+    print(f"\nper forecaster: estimated seconds per cell (mean over the preset's systems, each sampled system "
+          f"standing for its stratum), and the {main} preset's cost on one worker; fixed s + s/epoch x "
+          f"{estimate['neural_epochs']} = the {main} cell (same weighting; fixed includes the runner's overhead)")
     print(f"{'forecaster':<18}{'fixed s':>9}{'s/epoch':>9}"
           + "".join(f"{p:>12}" for p in shown) + f"{main + ' h':>12}{'share':>7}{'before':>9}{'ratio':>7}")
-    total = sum(per_f.values())
-    fitted = result["forecaster_model"]
-    for name, seconds in sorted(per_f.items(), key=lambda kv: -kv[1]):
-        fixed, per_epoch = fitted[name]["fixed"], fitted[name]["per_epoch"]
+    total = sum(v for v in per_f.values() if v is not None)
+    for name, seconds in sorted(per_f.items(), key=lambda kv: -math.inf if kv[1] is None else -kv[1]):
+        fixed, per_epoch = estimate["forecaster_fixed"][name], estimate["forecaster_per_epoch"][name]
         row = "".join(number(presets[p]["forecaster_seconds"].get(name), 12) for p in shown)
         old = old_f.get(name)
-        epoch_cost = f"{per_epoch:9.3f}" if name in result["neural"] else f"{'-':>9}"
-        print(f"{name:<18}{fixed:9.2f}{epoch_cost}{row}"
-              f"{seconds * cells_per / 3600:12.2f}{seconds / total:7.1%}"
-              f"{number(old, 9)}{ratio(seconds, old)}")
+        epoch_cost = f"{per_epoch:9.3f}" if per_epoch is not None else f"{'-':>9}"
+        hours, share = (seconds * cells_per / 3600, seconds / total) if seconds is not None else (None, None)
+        print(f"{name:<18}{number(fixed, 9)}{epoch_cost}{row}{number(hours, 12)}"
+              + (f"{share:7.1%}" if share is not None else f"{'-':>7}")
+              + f"{number(old, 9)}{ratio(seconds, old)}")
+    unestimated = sorted({n for p in presets.values() for n in p.get("unestimated", [])})
+    if unestimated:
+        print(f"not extrapolated (stopped early), left out of every total: {', '.join(unestimated)}")
     workers = list(next(iter(presets.values()))["wall_hours"])
+    last = workers[-1]
+    speedup = measured_speedup(result, last) if last != "1" else None
     old_p = (before or {}).get("presets", {})
-    print(f"\npresets (extrapolated; runner overhead {result['overhead_seconds']:.2f} s per cell included; wall: the "
-          "executor's schedule in grid order)")
+    print(f"\npresets (extrapolated; runner overhead {result['overhead_seconds']:.2f} s per cell included); ideal "
+          "wall: the executor's schedule in grid order with every worker as fast as one alone, about "
+          "cell-hours / workers"
+          + (f"; at the measured {last}-worker speedup of {speedup:.2f} (small grid, below) it is cell-hours / "
+             f"{speedup:.2f}" if speedup else ""))
     print(f"{'preset':<12}{'cells':>7}{'epochs':>7}{'cell-hours':>12}"
-          + "".join(f"{'wall h, ' + w + ' w':>14}" for w in workers) + f"{'before':>9}{'ratio':>7}")
+          + "".join(f"{'ideal wall h, ' + w + ' w':>19}" for w in workers)
+          + (f"{'at ' + f'{speedup:.2f}' + 'x h':>13}" if speedup else "") + f"{'before':>9}{'ratio':>7}")
     for name, p in presets.items():
-        last = workers[-1]
         old = old_p.get(name, {}).get("wall_hours", {}).get(last)
         print(f"{name:<12}{p['cells']:>7}{p['neural_epochs']:>7}{p['cell_hours']:12.2f}"
-              + "".join(f"{p['wall_hours'][w]:14.2f}" for w in workers)
+              + "".join(f"{p['wall_hours'][w]:19.2f}" for w in workers)
+              + (f"{p['cell_hours'] / speedup:13.2f}" if speedup else "")
               + f"{number(old, 9)}{ratio(p['wall_hours'][last], old)}")
     if result["scaling"]:
         base = result["scaling"][0]["wall_seconds"]
@@ -263,13 +334,15 @@ def print_report(result: dict, before: dict | None) -> None:
                   f"{row['cell_seconds']:9.1f}")
     standard = presets.get("standard") or presets[main]
     print(f"\nN Dask machines of {settings['cores']} cores on paper ({'standard' if 'standard' in presets else main}"
-          f" preset, longest cell first; longest cell {standard['longest_cell_hours'] * 60:.1f} min)")
+          f" preset, longest cell first, ideal; longest cell {standard['longest_cell_hours'] * 60:.1f} min)")
     print(f"{'machines':>8}{'wall h':>9}{'sum/slots h':>13}")
     for m, hours in standard["dask_hours"].items():
         print(f"{m:>8}{hours:9.2f}{standard['cell_hours'] / (int(m) * settings['cores']):13.2f}")
-    print("\ncaveats: a sampled system stands for its stratum; neural costs assume the whole budget is trained "
-          "(early stopping would make them lower); wall times assume every worker is as fast as one alone "
-          "(compare the measured speedup); other load on the machine inflates every number")
+    print("\ncaveats: a sampled system stands for its stratum; the linear extrapolation in epochs ran 0-20 % low "
+          "(46 % for rnn) against the shipped Lorenz run trained in full (results/examples/lorenz-standard, "
+          "measured at 2/6 epochs); neural costs assume the whole budget is trained (a forecaster that stopped "
+          "early is not extrapolated); ideal wall times assume every worker is as fast as one alone (compare the "
+          "measured speedup); other load on the machine inflates every number")
 
 
 def main(argv=None) -> dict:
@@ -277,7 +350,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--presets", nargs="+", choices=PRESETS, default=list(PRESETS))
     parser.add_argument("--per-stratum", type=int, default=2, help="systems sampled per stratum")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--epochs", nargs="+", default=["2", "6"],
+    parser.add_argument("--epochs", nargs="+", default=["5", "25"],
                         help="two epoch counts to extrapolate neural costs from, or 'preset' (the full budget)")
     parser.add_argument("--workers", type=int, default=1, help="local workers that run the sample")
     parser.add_argument("--cell-timeout", type=float, default=3600.0)
@@ -317,9 +390,6 @@ def main(argv=None) -> dict:
     scaling_systems = SCALING_SYSTEMS[:2] if args.quick else SCALING_SYSTEMS
     scaling = [] if args.no_scaling else measure_scaling(scaling_systems, scaling_forecasters, args.wall_workers)
 
-    main_family = measured["long"] if "long" in measured else measured[families[0]]
-    forecaster_model = {n: {k: float(np.mean([m[k] for (s, f), m in main_family["model"].items() if f == n]))
-                            for k in ("fixed", "per_epoch")} for n in forecasters}
     result = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "git_commit": git_commit(), "host": socket.gethostname(),
         "cpu_count": os.cpu_count(), "python": platform.python_version(),
@@ -328,12 +398,13 @@ def main(argv=None) -> dict:
                      "systems": sorted({s for v in systems.values() for s in v}),
                      "scaling_systems": list(scaling_systems), "scaling_forecasters": list(scaling_forecasters)},
         "overhead_seconds": float(np.mean([m["overhead"] for m in measured.values()])),
-        "forecaster_model": forecaster_model, "neural": sorted(neural),
+        "neural": sorted(neural),
         "presets": {p: estimate_preset(p, measured[FAMILY[p]], args.wall_workers, args.machines, args.cores)
                     for p in args.presets},
         "scaling": scaling,
         "cells": [c for m in measured.values() for c in m["cells"]],
     }
+    result["early_stops"] = early_stops(result["cells"])
     fresh = args.before.resolve() == args.out.resolve()
     before = json.loads(args.before.read_text()) if args.before.exists() and not fresh else None
     print_report(result, before)

@@ -40,6 +40,7 @@ def test_linear_in_epochs_recovers_fixed_and_per_epoch_cost(bench):
 def test_measurement_epochs_are_multiples_of_the_selection_interval(bench):
     assert bench.measurement_epochs("shplrnn", {}, (2, 6)) == (20, 40)
     assert bench.measurement_epochs("lstm", {}, (2, 6)) == (2, 6)
+    assert bench.measurement_epochs("shplrnn", {}, (5, 25)) == (20, 40)
 
 
 def test_stratified_sample_takes_from_every_stratum(bench):
@@ -52,14 +53,66 @@ def test_stratified_sample_takes_from_every_stratum(bench):
     assert bench.stratum("Lorenz") == "dim<=3" and bench.stratum("HyperLorenz") == "dim=4"
 
 
-def test_cell_cost_uses_the_measured_system_else_its_stratum(bench):
+def test_cell_model_uses_the_measured_system_else_its_stratum(bench):
     measured = {"overhead": 0.5, "model": {
         ("Lorenz", "lstm"): {"fixed": 2.0, "per_epoch": 1.0},
-        ("Rossler", "lstm"): {"fixed": 4.0, "per_epoch": 1.0},
-        ("MackeyGlass", "lstm"): {"fixed": 10.0, "per_epoch": 0.0}}}
-    assert bench.cell_cost(measured, "Lorenz", "lstm", 10) == 12.5
-    assert bench.cell_cost(measured, "Chen", "lstm", 10) == 13.5  # mean of Lorenz and Rossler
-    assert bench.cell_cost(measured, "VossDelay", "lstm", 10) == 10.5
+        ("Rossler", "lstm"): {"fixed": 4.0, "per_epoch": 3.0},
+        ("MackeyGlass", "lstm"): {"fixed": 10.0, "per_epoch": 0.0},
+        ("Lorenz", "gru"): None}}
+    assert bench.cell_model(measured, "Lorenz", "lstm") == {"fixed": 2.5, "per_epoch": 1.0}
+    assert bench.cell_model(measured, "Chen", "lstm") == {"fixed": 3.5, "per_epoch": 2.0}  # Lorenz and Rossler
+    assert bench.cell_model(measured, "VossDelay", "lstm") == {"fixed": 10.5, "per_epoch": 0.0}
+    assert bench.cell_model(measured, "Chen", "gru") is None
+
+
+def cell(system, forecaster, max_epochs, epochs, seconds):
+    return {"family": "long", "system": system, "forecaster": forecaster, "max_epochs": max_epochs,
+            "epochs": epochs, "status": "ok", "seconds": seconds}
+
+
+def test_early_stopping_refuses_the_extrapolation_of_that_forecaster(bench):
+    cells = [cell("Lorenz", "lstm", 5, 5, 3.5), cell("Lorenz", "lstm", 25, 25, 7.5),
+             cell("Lorenz", "gru", 5, 5, 2.0), cell("Lorenz", "gru", 25, 12, 4.0),
+             cell("Rossler", "gru", 5, 5, 2.0), cell("Rossler", "gru", 25, 25, 6.0),
+             cell("Lorenz", "naive", None, None, 0.25)]
+    assert bench.early_stops(cells) == [cells[3]]
+    model = bench.fit_cost_model(cells, {"lstm", "gru"})
+    assert model["Lorenz", "lstm"] == {"fixed": pytest.approx(2.5), "per_epoch": pytest.approx(0.2)}
+    assert model["Lorenz", "gru"] is None and model["Rossler", "gru"] is None
+    assert model["Lorenz", "naive"] == {"fixed": 0.25, "per_epoch": 0.0}
+    # trained for the whole budget, a cell that stopped early is its own cost
+    budget = bench.fit_cost_model([cell("Lorenz", "gru", 500, 120, 50.0)], {"gru"})
+    assert budget["Lorenz", "gru"] == {"fixed": 0.0, "per_epoch": 0.1}
+
+
+def test_preset_columns_weight_fixed_and_per_epoch_as_the_cell_cost(bench):
+    config = bench.make_config("quick")
+    neural = {n for n, p in config.forecaster_params.items() if "max_epochs" in p}
+    budget = bench.NEURAL_BUDGET["quick"]["max_epochs"]
+    # one sampled system per stratum, each with its own cost, so that stratum weights matter
+    systems = bench.stratified_sample(list(config.systems), 1, seed=0)
+    cells = [cell(s, n, e, e, 1.0 + i + (0.1 * (i + 1) * e if n in neural else 0.0))
+             for i, s in enumerate(systems) for n in config.forecasters for e in ((5, 25) if n in neural else (None,))]
+    measured = {"model": bench.fit_cost_model(cells, neural), "overhead": 0.0}
+    estimate = bench.estimate_preset("quick", measured, [1, 2], [1], 2)
+    for name in config.forecasters:
+        per_epoch = estimate["forecaster_per_epoch"][name]
+        assert (per_epoch is None) == (name not in neural)
+        assert estimate["forecaster_fixed"][name] + (per_epoch or 0.0) * budget == pytest.approx(
+            estimate["forecaster_seconds"][name])
+    assert estimate["unestimated"] == []
+    assert estimate["wall_hours"]["1"] == pytest.approx(estimate["cell_hours"])
+
+
+def test_show_prints_the_stored_before_run_with_ideal_wall_and_measured_speedup(bench, capsys):
+    stored = bench.BEFORE
+    bench.main(["--show", str(stored), "--before", str(stored)])
+    out = capsys.readouterr().out
+    assert "ideal wall h, 2 w" in out and "at 1.18x h" in out
+    transformer = next(line.split() for line in out.splitlines() if line.startswith("transformer"))
+    fixed, per_epoch, standard = map(float, transformer[1:4])
+    # printed to 2 and 3 decimals: 0.005 + 0.0005 x 500 of rounding (the unweighted slope was 17 s off)
+    assert fixed + per_epoch * 500 == pytest.approx(standard, abs=0.26)
 
 
 @pytest.mark.slow
@@ -69,6 +122,7 @@ def test_quick_run_prints_the_tables_and_compares_with_before(bench, tmp_path, c
     stored = json.loads(first.read_text())
     assert set(stored["presets"]) == {"quick"}
     assert stored["presets"]["quick"]["cells"] == 90
+    assert stored["early_stops"] == [] and stored["presets"]["quick"]["unestimated"] == []
     second = tmp_path / "after.json"
     bench.main(["--quick", "--out", str(second), "--before", str(first)])
     out = capsys.readouterr().out
