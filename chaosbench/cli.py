@@ -21,7 +21,7 @@ from ._bench.config import DEFAULT_METRICS, DEFAULTS, LONG_HORIZON, PRESETS
 from ._bench.tables import forecasters_table, lyapunov_table, metrics_table, system_info, systems_table
 from ._dynamics.trajectory import SAVE_FORMATS
 from .exceptions import ChaosbenchError, InvalidParameterError
-from ._bench.leaderboard import compare
+from ._bench.leaderboard import compare, compare_notes
 from ._bench.runner import default_out, load_results, run
 
 USAGE_ERROR = 2
@@ -414,23 +414,32 @@ def _print_leaderboard(board) -> None:
               help="Rank PATH's forecasters beside those of the run REF (e.g. results/reference/standard) over the "
                    "cells both hold; the task settings must agree. Writes PATH/comparison.csv.")
 def leaderboard_cmd(path, output, metric, agg, include_unresolved, reference):
-    """Rank the forecasters of a run directory; also rewrites PATH/cells.csv (not that of a shipped run).
+    """Rank the forecasters of a run directory; also rewrites PATH/cells.csv (not that of a shipped run, whose
+    leaderboard.csv is rewritten only as the default leaderboard: other options need -o FILE).
 
     \b
     With --compare REF: one leaderboard of the forecasters of REF and PATH over the cells (system, seed, noise)
     both hold, each row naming its run (a forecaster in both has two rows); PATH's tables are left as they are.
+    Notes on stderr: the cells of each run kept, the metrics left out, forecaster_params and git commits that
+    differ.
     """
 
     if reference is None:
         results = load_results(path)
+        if results.shipped and output is None and (
+                (metric or results.default_metric) != results.default_metric or agg != "median" or include_unresolved):
+            raise ChaosbenchError(f"{path} is a shipped run, whose leaderboard.csv is the default leaderboard of its "
+                                  "cells; write this one elsewhere with -o FILE")
         target = results.write_tables(metric, agg, leaderboard_file=output, include_unresolved=include_unresolved)
         _print_leaderboard(results.leaderboard(metric, agg, include_unresolved))
         click.echo(f"wrote {target}", err=True)
         return
-    runs = {reference: load_results(reference), path: load_results(path)}
-    if len(runs) == 1:
+    if Path(reference).resolve() == Path(path).resolve():
         raise ChaosbenchError(f"--compare needs two different runs, got {path} twice")
+    runs = {reference: load_results(reference), path: load_results(path)}
     board = compare(runs, metric, agg, include_unresolved)
+    for note in compare_notes(runs):
+        click.echo(note, err=True)
     target = Path(output) if output else Path(path) / "comparison.csv"
     with _writing(target):
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -445,7 +454,8 @@ def leaderboard_cmd(path, output, metric, agg, include_unresolved, reference):
 def export_cmd(run, dest):
     """Write RUN as it is shipped into DEST: cells.csv, leaderboard.csv, manifest.json and the report (Markdown
     and plots, made in RUN/report from its forecast arrays), without the store and the arrays; the copy is read
-    back and checked against its manifest. 'chaosbench leaderboard' and 'report' read DEST like any run."""
+    back and checked against its manifest before DEST (new, empty, or an earlier export) is replaced.
+    'chaosbench leaderboard' and 'report' read DEST like any run."""
 
     from ._bench.report import export_run  # matplotlib: loaded only for reports
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import chaosbench
+from chaosbench._bench.leaderboard import compare_notes
 from chaosbench._bench.report import export_run
 from chaosbench._bench.runner import check_run
 from chaosbench.cli import main
@@ -61,9 +62,16 @@ def test_leaderboard_and_report_work_on_a_shipped_run(shipped, tmp_path):
     cells = (copy / "cells.csv").read_bytes()
     plots = {p.name for p in (copy / "report").glob("*.png")}
     assert {"vpt_distribution.png", "error_growth.png", "forecasts.png", "attractors.png"} <= plots
-    code, output = _invoke("leaderboard", copy, "--metric", "rmse")
+    board = (copy / "leaderboard.csv").read_bytes()
+    for options in (["--metric", "rmse"], ["--agg", "mean"], ["--include-unresolved"]):
+        code, output = _invoke("leaderboard", copy, *options)
+        assert code == 2 and output.count("\n") == 1 and "shipped run" in output and "-o FILE" in output
+    assert (copy / "leaderboard.csv").read_bytes() == board and check_run(copy) == []
+    code, output = _invoke("leaderboard", copy, "--metric", "rmse", "-o", tmp_path / "rmse.csv")
     assert code == 0 and "wrote" in output
-    assert pd.read_csv(copy / "leaderboard.csv").columns[2] == "rmse_median"
+    assert pd.read_csv(tmp_path / "rmse.csv").columns[2] == "rmse_median"
+    code, output = _invoke("leaderboard", copy, "--metric", "vpt_nrmse")  # the default: rewritten as it was
+    assert code == 0 and (copy / "leaderboard.csv").read_bytes() == board
     assert (copy / "cells.csv").read_bytes() == cells  # the shipped cells are the source, never rewritten
     code, output = _invoke("report", copy)
     assert code == 0
@@ -80,6 +88,42 @@ def test_export_refuses_its_source_and_a_store(runs, tmp_path):
     assert code == 2 and "into itself" in output
     code, output = _invoke("export", runs[0].path, runs[1].path)
     assert code == 2 and "holds a run's store" in output
+
+
+def test_a_failed_export_leaves_the_earlier_export_as_it_was(shipped, tmp_path):
+    dest = tmp_path / "dest"
+    export_run(shipped.path, dest)
+    cells = (dest / "cells.csv").read_bytes()
+    incomplete = _edited(shipped.path, tmp_path / "incomplete", "cells.csv", lambda c: c.iloc[1:])
+    code, output = _invoke("export", incomplete, dest)
+    assert code == 2 and output.count("\n") == 1 and "1 cell(s) missing" in output
+    assert (dest / "cells.csv").read_bytes() == cells and check_run(dest) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dest", "incomplete"]  # no staging folder left
+
+
+def test_export_refuses_a_folder_that_is_not_an_export(shipped, tmp_path):
+    (tmp_path / "report").mkdir()
+    (tmp_path / "report" / "notes.md").write_text("mine")
+    code, output = _invoke("export", shipped.path, tmp_path)
+    assert code == 2 and "holds no earlier export" in output
+    assert (tmp_path / "report" / "notes.md").read_text() == "mine"
+
+
+def test_exporting_a_shipped_run_leaves_it_as_it_is(shipped, tmp_path):
+    source = tmp_path / "source"
+    shutil.copytree(shipped.path, source)
+    shutil.rmtree(source / "report")
+    before = sorted(p.name for p in source.iterdir())
+    exported = export_run(source, tmp_path / "dest")
+    assert sorted(p.name for p in source.iterdir()) == before  # no report drawn into the source
+    assert (exported.path / "report" / "README.md").exists() and check_run(exported.path) == []
+
+
+def test_load_results_names_what_a_run_directory_lacks(shipped, tmp_path):
+    shutil.copy(shipped.path / "cells.csv", tmp_path)
+    with pytest.raises(chaosbench.exceptions.ResultsStoreError, match="neither a store, results.sqlite, nor a "
+                                                                       "shipped run's cells.csv and manifest.json"):
+        chaosbench.load_results(tmp_path)
 
 
 def _edited(source: Path, target: Path, file: str, edit) -> Path:
@@ -135,6 +179,9 @@ def test_compare_ranks_both_runs_over_the_shared_cells(runs, shipped, tmp_path):
     own_board = (second.path / "leaderboard.csv").read_bytes()
     code, output = _invoke("leaderboard", "--compare", shipped.path, second.path)
     assert code == 0, output
+    assert f"cells kept (on the systems, seeds and noise levels all runs hold): 2 of 4 in {shipped.path}, 2 of 2 " \
+           f"in {second.path}" in output
+    assert "metrics left out" not in output and "git commits differ" not in output and "linear:" not in output
     board = pd.read_csv(second.path / "comparison.csv", float_precision="round_trip")
     assert list(board.columns[:3]) == ["rank", "forecaster", "run"]
     labels = {str(shipped.path): "first", str(second.path): "second"}
@@ -165,5 +212,30 @@ def test_compare_refuses_runs_that_cannot_be_compared(runs, tmp_path):
     rossler = chaosbench.run(out=str(tmp_path / "rossler"), systems="Rossler", forecasters="naive", **TASK)
     code, output = _invoke("leaderboard", "--compare", second.path, rossler.path)
     assert code == 2 and "share no cell" in output
-    code, output = _invoke("leaderboard", "--compare", first.path, first.path)
-    assert code == 2 and "two different runs" in output
+    for same in (first.path, f"{first.path}/", first.path / "." / ".." / first.path.name):
+        code, output = _invoke("leaderboard", "--compare", first.path, same)
+        assert code == 2 and "two different runs" in output
+
+
+def test_compare_refuses_cells_resolved_differently(runs, shipped, tmp_path):
+    moved = _edited(shipped.path, tmp_path / "moved", "cells.csv",
+                    lambda c: c.assign(dt=c["dt"].where(c["system"] != "Lorenz", c["dt"] * 2)))
+    code, output = _invoke("leaderboard", "--compare", moved, runs[1].path)
+    assert code == 2 and output.count("\n") == 1
+    dt = runs[1].cells["dt"].iloc[0]
+    assert "resolve Lorenz/seed 0/noise 0.0 differently" in output and f"dt is {dt} in {runs[1].path}" in output
+    moved_dt = chaosbench.load_results(moved).cells.set_index("system").loc["Lorenz", "dt"].iloc[0]
+    assert moved_dt != dt and f"{moved_dt} in {moved}" in output
+
+
+def test_compare_notes_name_what_differs_besides_the_task(runs, shipped):
+    first, second = (chaosbench.load_results(run.path) for run in (shipped, runs[1]))
+    first.manifest["settings"]["forecaster_params"] = {"linear": {"alpha": 0.5}}
+    second.manifest["settings"]["forecaster_params"] |= {"linear": {"alpha": 2.0, "fit_intercept": False}}
+    first.manifest["git_commit"], second.manifest["git_commit"] = "abc", None
+    second.metrics = second.metrics[1:]
+    notes = compare_notes({"A": first, "B": second})
+    assert notes[0] == "cells kept (on the systems, seeds and noise levels all runs hold): 2 of 4 in A, 2 of 2 in B"
+    assert notes[1:] == [f"metrics left out (computed by only some runs): {first.metrics[0]} (A)",
+                         "linear: alpha 0.5 in A, 2.0 in B; fit_intercept default in A, False in B",
+                         "git commits differ: abc in A, unknown in B"]

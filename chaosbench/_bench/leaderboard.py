@@ -37,7 +37,7 @@ from .._forecasting.metrics import get_metric
 from ..exceptions import ConfigError, ResultsStoreError
 from .config import TASK_DEFAULTS
 
-__all__ = ["cells_frame", "read_cells", "leaderboard", "compare", "AGGREGATES"]
+__all__ = ["cells_frame", "read_cells", "leaderboard", "compare", "compare_notes", "task_settings", "AGGREGATES"]
 
 LEAD_COLUMNS = ["system", "forecaster", "seed", "status", "noise", "pts_per_period", "n_train", "horizon",
                 "n_context", "n_test", "standardize", "dt", "lyapunov_max"]
@@ -165,6 +165,39 @@ def leaderboard(cells: pd.DataFrame, metrics, metric: str = "vpt_nrmse", agg: st
     return board
 
 
+def task_settings(settings: dict) -> dict:
+    """The task settings of a run's manifest ``settings`` besides system, seed and noise, unset ones at their
+    defaults (:data:`~chaosbench._bench.config.TASK_DEFAULTS`)."""
+    return {key: settings.get(key, default) for key, default in TASK_DEFAULTS.items()}
+
+
+GRID = ["system", "seed", "noise"]
+RESOLVED_COLUMNS = ["horizon", "dt", "lyapunov_max"]  # resolved per (system, seed, noise) from the task settings
+
+
+def _shared_grid(runs: dict) -> pd.DataFrame:
+    """The (system, seed, noise) every run holds."""
+    shared = None
+    for results in runs.values():
+        keys = results.cells[GRID].drop_duplicates()
+        shared = keys if shared is None else shared.merge(keys, on=GRID)
+    return shared
+
+
+def _check_resolved(first_label: str, first, label: str, other, shared: pd.DataFrame) -> None:
+    """Refuse when the two runs resolved a shared (system, seed, noise) to a different horizon, dt or λ_max."""
+    own, theirs = (results.cells[GRID + RESOLVED_COLUMNS].drop_duplicates(GRID).merge(shared, on=GRID)
+                   for results in (first, other))
+    both = own.merge(theirs, on=GRID, suffixes=("_first", "_other"))
+    for row in both.itertuples(index=False):
+        for column in RESOLVED_COLUMNS:
+            mine, yours = getattr(row, f"{column}_first"), getattr(row, f"{column}_other")
+            if not (mine == yours or (pd.isna(mine) and pd.isna(yours))):
+                raise ConfigError(f"{label} and {first_label} resolve {row.system}/seed {row.seed}/noise {row.noise} "
+                                  f"differently, so their cells cannot be compared: {column} is {yours} in {label} "
+                                  f"and {mine} in {first_label}")
+
+
 def compare(runs: dict, metric: str | None = None, agg: str = "median", include_unresolved: bool = False
             ) -> pd.DataFrame:
     """One leaderboard of the forecasters of several runs over the cells they share.
@@ -186,32 +219,69 @@ def compare(runs: dict, metric: str | None = None, agg: str = "median", include_
     Raises
     ------
     ConfigError
-        The runs' task settings differ (the first differing one is named), they share no cell, or ``metric`` was
-        not computed by all of them.
+        The runs' task settings differ (the first differing one is named), they share no cell, a shared cell's
+        resolved ``horizon``, ``dt`` or ``lyapunov_max`` differs between them (the first is named), or ``metric``
+        was not computed by all of them.
+
+    See Also
+    --------
+    compare_notes : what the comparison leaves out, and where the runs differ besides their task settings.
     """
     (first_label, first), *others = runs.items()
-    settings = {label: results.manifest.get("settings", {}) for label, results in runs.items()}
+    settings = {label: task_settings(results.manifest.get("settings", {})) for label, results in runs.items()}
     for label, _results in others:
         for key in TASK_DEFAULTS:  # the settings of a cell's task besides its system, seed and noise
-            if settings[label].get(key) != settings[first_label].get(key):
+            if settings[label][key] != settings[first_label][key]:
                 raise ConfigError(f"{label} and {first_label} have different task settings, so their cells cannot "
-                                  f"be compared: {key} is {settings[label].get(key)!r} in {label} and "
-                                  f"{settings[first_label].get(key)!r} in {first_label}")
+                                  f"be compared: {key} is {settings[label][key]!r} in {label} and "
+                                  f"{settings[first_label][key]!r} in {first_label}")
     metrics = [m for m in first.metrics if all(m in results.metrics for _label, results in others)]
     if metric is None:
         metric = "vpt_nrmse" if "vpt_nrmse" in metrics or not metrics else metrics[0]
     if metric not in metrics:
         raise ConfigError(f"metric {metric!r} was not computed by every run compared (computed by all: "
                           f"{', '.join(metrics) or 'none'})")
-    grid = ["system", "seed", "noise"]
-    shared = None
-    for results in runs.values():
-        keys = results.cells[grid].drop_duplicates()
-        shared = keys if shared is None else shared.merge(keys, on=grid)
+    shared = _shared_grid(runs)
     if shared.empty:
         raise ConfigError(f"{', '.join(runs)} share no cell (the same system, seed and noise level)")
+    for label, results in others:
+        _check_resolved(first_label, first, label, results, shared)
     columns = list(cell_dtypes(metrics))
-    cells = pd.concat([results.cells[columns].merge(shared, on=grid).assign(run=label)
+    cells = pd.concat([results.cells[columns].merge(shared, on=GRID).assign(run=label)
                        for label, results in runs.items()], ignore_index=True)
     return leaderboard(cells, metrics, metric=metric, agg=agg, include_unresolved=include_unresolved,
                        by=("forecaster", "run"))
+
+
+def compare_notes(runs: dict) -> list[str]:
+    """What :func:`compare` leaves out of ``runs`` and where they differ besides their task settings, one line
+    each: the cells of each run kept (those on the shared systems, seeds and noise levels), the metrics only some
+    runs computed, the forecasters in several runs whose ``forecaster_params`` differ, and differing git
+    commits."""
+    shared = _shared_grid(runs)
+    kept = [f"{len(results.cells.merge(shared, on=GRID))} of {len(results.cells)} in {label}"
+            for label, results in runs.items()]
+    notes = [f"cells kept (on the systems, seeds and noise levels all runs hold): {', '.join(kept)}"]
+    dropped = [f"{m} ({label})" for label, results in runs.items() for m in results.metrics
+               if not all(m in other.metrics for other in runs.values())]
+    if dropped:
+        notes.append(f"metrics left out (computed by only some runs): {', '.join(dropped)}")
+    params = {label: results.manifest.get("settings", {}).get("forecaster_params") or {}
+              for label, results in runs.items()}
+    labels = list(runs)
+    in_all = [name for name in runs[labels[0]].manifest.get("settings", {}).get("forecasters", [])
+              if all(name in results.manifest.get("settings", {}).get("forecasters", [])
+                     for results in runs.values())]
+    for name in in_all:
+        own = {label: params[label].get(name) or {} for label in labels}
+        keys = sorted(key for key in {key for values in own.values() for key in values}
+                      if len({repr(values.get(key, "default")) for values in own.values()}) > 1)
+        if keys:
+            notes.append(f"{name}: " + "; ".join(
+                f"{key} " + ", ".join(f"{own[label].get(key, 'default')} in {label}" for label in labels)
+                for key in keys))
+    commits = {label: results.manifest.get("git_commit") for label, results in runs.items()}
+    if len(set(commits.values())) > 1:
+        notes.append("git commits differ: " + ", ".join(f"{commit or 'unknown'} in {label}"
+                                                        for label, commit in commits.items()))
+    return notes

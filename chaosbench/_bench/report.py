@@ -16,7 +16,9 @@ Plots are drawn on :class:`matplotlib.figure.Figure` objects, so pyplot's global
 from __future__ import annotations
 
 import math
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -143,15 +145,17 @@ def export_run(run, dest) -> Results:
     (``report/``: Markdown and plots), without the store and the forecast arrays, small enough for git.
 
     The report is made from ``run`` (``run/report/``, as ``chaosbench report`` writes it), where the forecast
-    arrays its plots need are, and copied. The exported directory is read back and checked against its manifest
-    (:func:`check_run`).
+    arrays its plots need are, and copied; a shipped ``run`` is left as it is (its report is copied and completed
+    in the copy). The export is written into a temporary folder beside ``dest`` and checked against its manifest
+    (:func:`check_run`) there; only then are ``dest``'s files replaced, so a failed export leaves ``dest`` as it was.
 
     Parameters
     ----------
     run : path-like
         A run directory (a store, or a shipped run).
     dest : path-like
-        The directory to write (created; files of an earlier export in it are replaced).
+        The directory to write: new, empty, or an earlier export (holding ``manifest.json``), whose files are
+        replaced.
 
     Returns
     -------
@@ -161,8 +165,8 @@ def export_run(run, dest) -> Results:
     Raises
     ------
     ResultsStoreError
-        ``dest`` is ``run`` itself or holds a run's store, cannot be written, or the exported run disagrees with its
-        manifest (e.g. an interrupted run with cells missing).
+        ``dest`` is ``run`` itself, holds a run's store, holds other files than an earlier export's, cannot be
+        written, or the exported run disagrees with its manifest (e.g. an interrupted run with cells missing).
     """
     results = load_results(run)
     dest = Path(dest)
@@ -170,17 +174,39 @@ def export_run(run, dest) -> Results:
         raise ResultsStoreError(f"export {results.path} into another directory, not into itself")
     if (dest / DB_NAME).exists():
         raise ResultsStoreError(f"{dest} holds a run's store ({DB_NAME}); export into another directory")
-    report = write_report(results.path).parent
-    results.write_tables(folder=dest)
+    if dest.is_dir() and any(dest.iterdir()) and not (dest / "manifest.json").is_file():
+        raise ResultsStoreError(f"{dest} is not empty and holds no earlier export (no manifest.json); export into a "
+                                "new or empty directory")
     try:
-        shutil.rmtree(dest / "report", ignore_errors=True)
-        shutil.copytree(report, dest / "report")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.export-", dir=dest.parent))
     except OSError as exc:
-        raise ResultsStoreError(f"cannot write {dest / 'report'}: {exc.strerror or exc}") from None
-    problems = check_run(dest)
-    if problems:
-        raise ResultsStoreError(f"the run exported to {dest} disagrees with its manifest: {problems[0]}"
-                                + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""))
+        raise ResultsStoreError(f"cannot write beside {dest}: {exc.strerror or exc}") from None
+    try:
+        results.write_tables(folder=staging)
+        source = results.path / "report" if results.shipped else write_report(results.path).parent
+        try:
+            if source.is_dir():
+                shutil.copytree(source, staging / "report")
+        except OSError as exc:
+            raise ResultsStoreError(f"cannot copy {source}: {exc.strerror or exc}") from None
+        if results.shipped:
+            write_report(staging)  # keeps the plots drawn at the first export, notes those it cannot draw
+        problems = check_run(staging)
+        if problems:
+            raise ResultsStoreError(f"the run exported to {dest} disagrees with its manifest: {problems[0]}"
+                                    + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""))
+        try:
+            dest.mkdir(exist_ok=True)
+            for item in staging.iterdir():
+                target = dest / item.name
+                if target.is_dir():
+                    shutil.rmtree(target)
+                os.replace(item, target)
+        except OSError as exc:
+            raise ResultsStoreError(f"cannot write {dest}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return load_results(dest)
 
 

@@ -20,8 +20,8 @@ import pandas as pd
 from .._core.optional import EXTRAS
 from .._core.provenance import git_commit
 from .cell import cell_specs
-from .config import TASK_DEFAULTS, RunConfig, make_config, plugin_paths, read_config_file
-from .leaderboard import cells_frame, leaderboard, read_cells
+from .config import RunConfig, make_config, plugin_paths, read_config_file
+from .leaderboard import cells_frame, leaderboard, read_cells, task_settings
 from .._forecasting.task import Task
 from .._core.plugins import load_plugin_file
 from .store import DB_NAME, STATUSES, ResultsStore
@@ -58,12 +58,16 @@ class Results:
         self.cells = (read_cells(self.path / "cells.csv", self.metrics) if self.shipped
                       else cells_frame(self._rows, self.metrics))
 
+    @property
+    def default_metric(self) -> str:
+        """The metric the leaderboard ranks by by default: ``vpt_nrmse``, or the run's first metric without it."""
+        return "vpt_nrmse" if "vpt_nrmse" in self.metrics or not self.metrics else self.metrics[0]
+
     def leaderboard(self, metric: str | None = None, agg: str = "median",
                     include_unresolved: bool = False) -> pd.DataFrame:
-        """Forecasters ranked by ``metric`` (default ``vpt_nrmse``, or the run's first metric without it), over the
-        systems whose λ_max is resolved unless ``include_unresolved``."""
-        if metric is None:
-            metric = "vpt_nrmse" if "vpt_nrmse" in self.metrics or not self.metrics else self.metrics[0]
+        """Forecasters ranked by ``metric`` (default :attr:`default_metric`), over the systems whose λ_max is
+        resolved unless ``include_unresolved``."""
+        metric = metric or self.default_metric
         return leaderboard(self.cells, self.metrics, metric=metric, agg=agg, include_unresolved=include_unresolved)
 
     def forecast(self, system: str, forecaster: str, seed: int = 0, noise: float = 0.0) -> dict:
@@ -139,7 +143,7 @@ def check_run(path) -> list[str]:
     for name, reason in left_out.items():
         if name in settings.get("forecasters", []) or not str(reason).strip():
             problems.append(f"forecaster {name!r} is recorded as left out but is in the run or has no reason")
-    task = {key: settings.get(key, default) for key, default in TASK_DEFAULTS.items()}
+    task = task_settings(settings)
     for column in ("pts_per_period", "n_train", "n_context", "n_test", "standardize"):
         differing = cells[cells[column].ne(task[column]).fillna(True)]
         if len(differing):

@@ -71,7 +71,8 @@ class ResultsStore:
             except OSError as exc:
                 raise ResultsStoreError(f"cannot create results directory {self.path}: {exc.strerror}") from None
         if not create and not (self.path / DB_NAME).exists():
-            raise ResultsStoreError(f"{self.path} holds no chaosbench results ({DB_NAME} is missing)")
+            raise ResultsStoreError(f"{self.path} holds no chaosbench results (neither a store, {DB_NAME}, nor "
+                                   "a shipped run's cells.csv and manifest.json)")
         if lock:
             if not os.access(self.path, os.W_OK | os.X_OK):
                 raise ResultsStoreError(f"results directory {self.path} is not writable")
