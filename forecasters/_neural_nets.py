@@ -7,6 +7,8 @@ import math
 import torch
 from torch import nn
 
+from .tcn import receptive_field
+
 
 def _uniform(shape, bound: float) -> nn.Parameter:
     return nn.Parameter(torch.empty(shape).uniform_(-bound, bound))
@@ -246,7 +248,7 @@ class TemporalConvNet(nn.Module):
         self.blocks = nn.Sequential(*(_TemporalBlock(n_obs + n_inputs if i == 0 else n_channels, n_channels,
                                                      kernel_size, 2**i, dropout) for i in range(n_blocks)))
         self.head = nn.Linear(n_channels, n_obs)
-        self.receptive_field = 1 + 2 * (kernel_size - 1) * (2**n_blocks - 1)
+        self.receptive_field = receptive_field(kernel_size, n_blocks)
 
     def forward(self, x):
         """Read-outs (batch, time, n_obs) for inputs x (batch, time, n_obs + n_inputs)."""

@@ -397,7 +397,7 @@ class DMD(Forecaster):
     """
 
     tags = {"family": "dynamical"}
-    min_train = 22  # n_delays + 2 with the defaults; other settings are checked in _fit
+    min_train = 22  # n_delays + 2 with the defaults (required_train() for others)
     search_space = {"n_delays": [5, 10, 20, 40], "rank": [None, 10, 30]}
     parameter_constraints = {"n_delays": [Interval(int, 1, None)], "rank": [Interval(int, 1, None), None]}
 

@@ -60,7 +60,7 @@ verbose
     """
 
     cell: str  # "rnn", "gru" or "lstm"
-    min_train = 51  # sequence_length + 1 with the defaults; other settings are checked in _build
+    min_train = 51  # sequence_length + 1 with the defaults (required_train() for others)
     search_space = {
         "n_hidden": [32, 64, 128],
         "sequence_length": [25, 50, 100],

@@ -180,7 +180,7 @@ class EchoStateNetwork(Forecaster):
     reservoir computing approach", Phys. Rev. Lett. 120, 024102 (2018).
     """
 
-    min_train = 102  # warmup + 2 with the defaults; other settings are checked in _fit
+    min_train = 102  # warmup + 2 with the defaults (required_train() for others)
     tags = {"needs_context": True, "stochastic": True, "uses_covariates": True, "family": "reservoir"}
     search_space = {
         "spectral_radius": [0.3, 0.6, 0.9, 1.2],
@@ -344,7 +344,7 @@ class NGRC(Forecaster):
     Nature Communications 12, 5564 (2021).
     """
 
-    min_train = 4  # (k - 1) s + 3 with the defaults; other settings are checked in _fit
+    min_train = 4  # (k - 1) s + 3 with the defaults (required_train() for others)
     tags = {"needs_context": True, "uses_covariates": True, "family": "reservoir"}
     search_space = {"k": [1, 2, 3, 4], "s": [1, 2, 5], "ridge": [1e-10, 1e-8, 1e-6, 1e-4]}
     parameter_constraints = {"k": [Interval(int, 1, None)], "s": [Interval(int, 1, None)],

@@ -16,6 +16,11 @@ from ._neural import NeuralForecaster, import_torch, sample_windows
 __all__ = ["TCNForecaster"]
 
 
+
+def receptive_field(kernel_size: int, n_blocks: int) -> int:
+    """Inputs an output of the TCN sees: two dilated convolutions per block, dilations 1, 2, ..., 2^(n_blocks-1)."""
+    return 1 + 2 * (kernel_size - 1) * (2**n_blocks - 1)
+
 @forecaster("tcn")
 class TCNForecaster(NeuralForecaster):
     """Temporal convolutional network (Bai, Kolter & Koltun 2018) that forecasts one step at a time.
@@ -64,7 +69,7 @@ verbose
     sequence modeling", arXiv:1803.01271 (2018).
     """
 
-    min_train = 125  # receptive_field + sequence_length with the defaults; other settings are checked in _build
+    min_train = 125  # receptive_field + sequence_length with the defaults (required_train() for others)
     search_space = {
         "n_channels": [16, 32, 64],
         "n_blocks": [3, 4, 5],
@@ -102,8 +107,7 @@ verbose
         return super().get_test_params() | {"n_channels": 4, "n_blocks": 2, "sequence_length": 20, "batch_size": 4}
 
     def required_train(self):
-        receptive_field = 1 + 2 * (int(self.kernel_size) - 1) * (2 ** int(self.n_blocks) - 1)  # TemporalConvNet's
-        return receptive_field + int(self.sequence_length)
+        return receptive_field(int(self.kernel_size), int(self.n_blocks)) + int(self.sequence_length)
 
     def _build(self, train, covariates, rng):
         from ._neural_nets import TemporalConvNet

@@ -77,7 +77,7 @@ verbose
     Forecasting against Distribution Shift", ICLR 2022.
     """
 
-    min_train = 160  # lookback + output_length with the defaults; other settings are checked in _build
+    min_train = 160  # lookback + output_length with the defaults (required_train() for others)
     search_space = {
         "lookback": [128, 256, 336],
         "patch_len": [8, 16, 32],
