@@ -1,0 +1,664 @@
+"""The findings of Gilpin's 2023 study, computed from a run: ``chaosbench findings`` and a section of the report.
+
+Reference: W. Gilpin, "Model scale versus domain knowledge in statistical forecasting of chaotic systems", Phys. Rev.
+Research 5, 043252 (2023), arXiv:2303.08011. What the study reports is recorded in :data:`STUDY_CLAIMS`, each claim
+with where it was read; a claim that could not be confirmed from the paper says so.
+
+Every number here is computed from a run's cells: a cell without a value (failed, timed out) counts as the metric's
+worst value (0 Lyapunov times for a horizon metric, ±inf otherwise) and systems whose λ_max is unresolved are left
+out, both as in the leaderboard. Per (system, forecaster) the value is the median over seeds and noise levels.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._dynamics.datafile import computed_invariants
+from .._forecasting.forecaster import forecaster_class
+from .._forecasting.metrics import get_metric
+from ..exceptions import ConfigError
+from .leaderboard import _worst
+
+__all__ = ["STUDY_CLAIMS", "system_invariants", "spearman_ci", "invariant_correlations", "horizon_regimes",
+           "family_ranking", "data_sweep", "agreement", "findings_lines", "write_findings"]
+
+CITATION = "Gilpin, Phys. Rev. Research 5, 043252 (2023), arXiv:2303.08011"
+INVARIANTS = {"lyapunov_max": "λ_max", "correlation_dimension": "correlation dimension"}
+MIN_SYSTEMS = 5  # fewer systems: no findings (a rank correlation over 4 points takes 24 values at most)
+FEW_SYSTEMS = 30  # fewer systems: every verdict is flagged as resting on few systems (the study used 135)
+LONG_HORIZON = 1.0  # median VPT (Lyapunov times) from which a forecaster counts as in the long-horizon regime
+N_BOOT = 2000
+LEVEL = 0.95
+SEED = 0
+PHYSICS_FAMILIES = ("reservoir", "dynamical")  # the study's "physics-based hybrid" methods, in chaosbench's families
+SCALE_FAMILIES = ("deep",)  # the study's "large-scale, domain-agnostic" methods
+STUDY_PROTOCOL = {"metric": "vpt_smape", "horizon": 200, "pts_per_period": 100}  # Task.GILPIN2023 (dysts periods)
+PNG_DPI = 110
+
+#: What the study reports, paraphrased, with where it was read. ``confirmed`` is False where the claim could not be
+#: checked against the paper itself here.
+STUDY_CLAIMS = {
+    "scale": {
+        "claim": "large, domain-agnostic deep models (hierarchical neural basis functions such as N-BEATS/N-HiTS, "
+                 "transformers, recurrent networks) forecast best on the full-data task, up to some 24 "
+                 "Lyapunov times",
+        "source": f"{CITATION}, abstract (and the abstract of arXiv:2303.08011v1)", "confirmed": True},
+    "long_horizon": {
+        "claim": "in the long-horizon regime reached by those models, forecast accuracy decorrelates from classical "
+                 "invariants of predictability such as λ_max",
+        "source": f"{CITATION}, abstract", "confirmed": True},
+    "short_horizon": {
+        "claim": "outside the long-horizon regime, systems with a larger λ_max are forecast less well",
+        "source": f"implied by the contrast drawn in the abstract of {CITATION}; its size and sign", "confirmed": False},
+    "correlation_dimension": {
+        "claim": "a relation between forecast accuracy and the correlation dimension",
+        "source": "no statement found", "confirmed": False},
+    "data_limited": {
+        "claim": "with little training data, physics-based hybrid methods (reservoir computers, neural ODEs) keep "
+                 "an advantage over the large domain-agnostic models",
+        "source": f"{CITATION}, abstract; the dysts benchmark script benchmarks/multivariate_data_limited_node_esn_"
+                  "nvar.py sweeps training lengths from about 100 to 1000 points (the lengths reported in the "
+                  "paper were not confirmed from the paper here)", "confirmed": True},
+}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------------------------
+def family_of(forecaster: str) -> str:
+    """The ``family`` tag of a registered forecaster (``"other"`` for a name no longer registered)."""
+    try:
+        return forecaster_class(forecaster).tags.get("family", "other")
+    except LookupError:
+        return "other"
+
+
+def _check_metric(cells: pd.DataFrame, metric: str | None) -> str:
+    if metric is None:
+        metric = next((m for m in ("vpt_nrmse", "vpt_smape") if m in cells.columns), None)
+        if metric is None:
+            raise ConfigError("the run has no VPT column (vpt_nrmse or vpt_smape); name a metric with --metric")
+    get_metric(metric)
+    if metric not in cells.columns:
+        raise ConfigError(f"the run did not compute {metric!r}")
+    return metric
+
+
+def _usable(cells: pd.DataFrame) -> pd.DataFrame:
+    if "lyapunov_resolved" in cells:
+        unresolved = set(cells.loc[cells["lyapunov_resolved"].eq(False).fillna(False), "system"])
+        cells = cells[~cells["system"].isin(unresolved)]
+    return cells
+
+
+def _per_system(cells: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Median ``metric`` per (system, forecaster) over seeds and noise levels, missing values as the worst value:
+    a systems × forecasters table."""
+    cells = _usable(cells)
+    values = cells[metric].astype(float).fillna(_worst(metric))
+    frame = pd.DataFrame({"system": cells["system"].astype(str), "forecaster": cells["forecaster"].astype(str),
+                          "value": values.to_numpy()})
+    return frame.pivot_table(index="system", columns="forecaster", values="value", aggfunc="median")
+
+
+def _censored_share(cells: pd.DataFrame, metric: str, forecasters=None) -> float:
+    column = f"{metric}_censored"
+    if column not in cells:
+        return 0.0
+    if forecasters is not None:
+        cells = cells[cells["forecaster"].isin(list(forecasters))]
+    share = cells[column].astype(float).mean()
+    return 0.0 if math.isnan(share) else float(share)
+
+
+def system_invariants(cells: pd.DataFrame) -> pd.DataFrame:
+    """λ_max and correlation dimension of each system of a run, indexed by system.
+
+    λ_max is the value the run used (the cells' ``lyapunov_max`` column, median over the system's cells; it comes
+    from chaosbench's computed invariants); the correlation dimension is chaosbench's computed Grassberger-Procaccia
+    estimate shipped in ``systems/invariants.csv`` (:func:`chaosbench._dynamics.invariants.correlation_dimension`),
+    not a literature value. A system without a value has NaN.
+    """
+    systems = sorted(set(cells["system"].astype(str)))
+    lyapunov = (cells.assign(system=cells["system"].astype(str)).groupby("system")["lyapunov_max"].median()
+                if "lyapunov_max" in cells else pd.Series(dtype=float))
+    rows = []
+    for name in systems:
+        stored = computed_invariants(name) or {}
+        value = stored.get("correlation_dimension")
+        rows.append({"system": name, "lyapunov_max": float(lyapunov.get(name, math.nan)),
+                     "correlation_dimension": math.nan if value is None else float(value)})
+    return pd.DataFrame(rows, columns=["system", *INVARIANTS]).set_index("system")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Statistics
+# --------------------------------------------------------------------------------------------------------------
+def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Spearman ρ of each row pair: the Pearson correlation of the average ranks (NaN where either is constant)."""
+    from scipy.stats import rankdata
+
+    rx, ry = rankdata(x, axis=-1), rankdata(y, axis=-1)
+    rx = rx - rx.mean(axis=-1, keepdims=True)
+    ry = ry - ry.mean(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rho = (rx * ry).sum(axis=-1) / np.sqrt((rx ** 2).sum(axis=-1) * (ry ** 2).sum(axis=-1))
+    return np.clip(rho, -1.0, 1.0)
+
+
+def spearman_ci(x, y, *, n_boot: int = N_BOOT, level: float = LEVEL, seed: int = SEED) -> dict:
+    """Spearman rank correlation of ``x`` and ``y`` with a percentile bootstrap confidence interval.
+
+    ρ is the Pearson correlation of the average ranks (ties share their mean rank; Spearman, Am. J. Psychol. 15,
+    72, 1904). The interval resamples the n pairs (systems) with replacement ``n_boot`` times with
+    ``numpy.random.default_rng(seed)``; resamples whose x or y is constant have no ρ and are left out (counted in
+    ``n_boot_used``); the bounds are the (1 - level)/2 and (1 + level)/2 quantiles of the remaining ρ (percentile
+    bootstrap, Efron & Tibshirani, An Introduction to the Bootstrap, 1993, ch. 13).
+
+    Returns
+    -------
+    dict
+        ``rho``, ``ci_low``, ``ci_high``, ``n`` (pairs) and ``n_boot_used``; NaN where fewer than 3 pairs or a
+        constant ``x`` or ``y`` leave ρ undefined.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    n = len(x)
+    out = {"rho": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": n, "n_boot_used": 0}
+    if n < 3:
+        return out
+    out["rho"] = float(_spearman_rows(x, y))
+    if math.isnan(out["rho"]):
+        return out
+    index = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+    rhos = _spearman_rows(x[index], y[index])
+    rhos = rhos[np.isfinite(rhos)]
+    if len(rhos):
+        low, high = np.quantile(rhos, [(1 - level) / 2, (1 + level) / 2])
+        out |= {"ci_low": float(low), "ci_high": float(high), "n_boot_used": int(len(rhos))}
+    return out
+
+
+def _correlate(values: pd.Series, invariants: pd.DataFrame, **boot) -> list[dict]:
+    """ρ of a per-system series against each invariant, dropping (and counting) systems without the invariant."""
+    rows = []
+    for key in INVARIANTS:
+        joined = pd.concat([values.rename("value"), invariants[key]], axis=1, join="inner")
+        usable = joined.dropna()
+        stats = spearman_ci(usable[key], usable["value"], **boot)
+        rows.append({"invariant": key, **stats, "n_dropped": int(len(joined) - len(usable))})
+    return rows
+
+
+def invariant_correlations(cells: pd.DataFrame, metric: str = "vpt_nrmse", *, invariants: pd.DataFrame | None = None,
+                           n_boot: int = N_BOOT, seed: int = SEED) -> pd.DataFrame:
+    """Spearman ρ across systems of each forecaster's (and family's) per-system metric against λ_max and against
+    the correlation dimension, with a percentile bootstrap 95 % interval over systems.
+
+    Per forecaster the per-system value is the median over its cells of the system; per family it is the median
+    over the family's forecasters of those values. ρ and its interval are those of :func:`spearman_ci` over the
+    systems that have the invariant; the others are dropped and counted (``n_dropped``).
+
+    Parameters
+    ----------
+    cells : DataFrame
+        A run's cells (``Results.cells``).
+    metric : str
+        The metric correlated (default ``vpt_nrmse``, in Lyapunov times).
+    invariants : DataFrame, optional
+        Per-system invariants indexed by system with columns ``lyapunov_max`` and ``correlation_dimension``
+        (default :func:`system_invariants`).
+    n_boot, seed : int
+        Bootstrap resamples and the seed of their generator.
+
+    Returns
+    -------
+    DataFrame
+        One row per (level, name, invariant): ``level`` (forecaster or family), ``name``, ``family``,
+        ``invariant``, ``rho``, ``ci_low``, ``ci_high``, ``n`` (systems used), ``n_dropped``, ``n_boot_used``,
+        ``censored`` (share of the group's windows censored by the horizon: the VPT is then a lower bound).
+    """
+    metric = _check_metric(cells, metric)
+    invariants = system_invariants(cells) if invariants is None else invariants
+    table = _per_system(cells, metric)
+    boot = {"n_boot": n_boot, "seed": seed}
+    rows = []
+    for name in table.columns:
+        for row in _correlate(table[name], invariants, **boot):
+            rows.append({"level": "forecaster", "name": name, "family": family_of(name), **row,
+                         "censored": _censored_share(cells, metric, [name])})
+    families = pd.Series({name: family_of(name) for name in table.columns})
+    for family, members in families.groupby(families):
+        values = table[list(members.index)].median(axis=1)
+        for row in _correlate(values, invariants, **boot):
+            rows.append({"level": "family", "name": family, "family": family, **row,
+                         "censored": _censored_share(cells, metric, members.index)})
+    return pd.DataFrame(rows)
+
+
+def horizon_regimes(cells: pd.DataFrame, metric: str = "vpt_nrmse", *, threshold: float = LONG_HORIZON,
+                    invariants: pd.DataFrame | None = None, n_boot: int = N_BOOT, seed: int = SEED) -> pd.DataFrame:
+    """The short- versus long-horizon comparison: ρ of VPT against each invariant within each regime.
+
+    The study separates a long-horizon regime, reached by forecasts that stay accurate for many Lyapunov times,
+    from the classical short-horizon one. Here a forecaster is in the long-horizon regime when its median VPT over
+    systems is at least ``threshold`` Lyapunov times (default 1: the classical predictability time; a chaosbench
+    choice, not the study's), else in the short-horizon regime. Per regime and system the value is the median over
+    the regime's forecasters of their per-system VPT, and ρ is :func:`spearman_ci` across systems.
+
+    Returns
+    -------
+    DataFrame
+        One row per (regime, invariant): ``regime``, ``forecasters`` (comma-separated), ``invariant``, ``rho``,
+        ``ci_low``, ``ci_high``, ``n``, ``n_dropped``, ``n_boot_used``, ``censored``; a regime without forecasters
+        has NaN statistics.
+    """
+    metric = _check_metric(cells, metric)
+    if get_metric(metric).kind != "horizon":
+        raise ConfigError(f"the horizon regimes are defined by a VPT; {metric!r} is not a horizon metric")
+    invariants = system_invariants(cells) if invariants is None else invariants
+    table = _per_system(cells, metric)
+    median = table.median(axis=0)
+    rows = []
+    for regime, members in (("short", median.index[median < threshold]), ("long", median.index[median >= threshold])):
+        values = table[list(members)].median(axis=1) if len(members) else pd.Series(math.nan, index=table.index)
+        for row in _correlate(values, invariants, n_boot=n_boot, seed=seed):
+            rows.append({"regime": regime, "forecasters": ", ".join(members), **row,
+                         "censored": _censored_share(cells, metric, members)})
+    return pd.DataFrame(rows)
+
+
+def family_ranking(cells: pd.DataFrame, metric: str = "vpt_nrmse", *, within: str = "best") -> pd.DataFrame:
+    """Forecaster families ranked by their typical per-system rank.
+
+    On each system the forecasters are ranked by their per-system metric (1 = best, ties share their mean rank);
+    a family's rank on a system is the ``within`` (``"best"``: lowest, or ``"median"``) rank of its forecasters,
+    and its score the median of that over systems. ``"best"`` favours families with many members (their best of
+    many draws); ``"median"`` penalises a family for weak members.
+
+    Returns
+    -------
+    DataFrame
+        ``rank``, ``family``, ``median_rank``, ``wins`` (systems on which the family holds the best forecaster,
+        shared on a tie), ``n_systems``, ``n_forecasters``, ``forecasters``; best first.
+    """
+    if within not in ("best", "median"):
+        raise ConfigError(f"within must be 'best' or 'median', got {within!r}")
+    metric = _check_metric(cells, metric)
+    table = _per_system(cells, metric)
+    ranks = table.rank(axis=1, ascending=not get_metric(metric).greater_is_better, method="average")
+    families = pd.Series({name: family_of(name) for name in table.columns})
+    rows = []
+    for family, members in families.groupby(families):
+        block = ranks[list(members.index)]
+        per_system = block.min(axis=1) if within == "best" else block.median(axis=1)
+        rows.append({"family": family, "median_rank": float(per_system.median()),
+                     "wins": float((block.min(axis=1) == ranks.min(axis=1)).sum()), "n_systems": int(len(block)),
+                     "n_forecasters": len(members), "forecasters": ", ".join(members.index)})
+    frame = pd.DataFrame(rows).sort_values(["median_rank", "wins"], ascending=[True, False], kind="mergesort")
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    return frame.reset_index(drop=True)
+
+
+def data_sweep(runs: dict, metric: str | None = None) -> pd.DataFrame:
+    """The data-limited sweep: per family and training length, the median over systems of the family's per-system
+    metric (itself the median over the family's forecasters), and which family leads at each length.
+
+    Parameters
+    ----------
+    runs : dict
+        Training length (points) -> that run's cells.
+    metric : str, optional
+        Default: ``vpt_smape`` if every run has it (the study's VPT), else ``vpt_nrmse``.
+
+    Returns
+    -------
+    DataFrame
+        ``n_train``, ``family``, ``value`` (median over systems), ``n_systems``, ``n_forecasters``, ``leader``
+        (True for the best family at that length; ties all lead), ``metric``; sorted by length.
+    """
+    if not runs:
+        raise ConfigError("the sweep needs at least one run")
+    if metric is None:
+        metric = next((m for m in ("vpt_smape", "vpt_nrmse") if all(m in c.columns for c in runs.values())), None)
+        if metric is None:
+            raise ConfigError("the sweep runs share no VPT column (vpt_smape or vpt_nrmse); name a metric")
+    better = get_metric(metric).greater_is_better
+    rows = []
+    for n_train, cells in sorted(runs.items()):
+        table = _per_system(cells, _check_metric(cells, metric))
+        families = pd.Series({name: family_of(name) for name in table.columns})
+        block = []
+        for family, members in families.groupby(families):
+            value = float(table[list(members.index)].median(axis=1).median())
+            block.append({"n_train": int(n_train), "family": family, "value": value, "n_systems": len(table),
+                          "n_forecasters": len(members)})
+        best = (max if better else min)(row["value"] for row in block)
+        rows += [row | {"leader": row["value"] == best, "metric": metric} for row in block]
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Agreement with the study
+# --------------------------------------------------------------------------------------------------------------
+def _ci_text(row) -> str:
+    if math.isnan(row["rho"]):
+        return f"ρ undefined over {row['n']} systems"
+    return (f"ρ = {row['rho']:+.2f} [{row['ci_low']:+.2f}, {row['ci_high']:+.2f}] (95 % percentile bootstrap) over "
+            f"{row['n']} systems" + (f", {row['n_dropped']} without the invariant dropped" if row["n_dropped"] else ""))
+
+
+def _sign_verdict(row, expected: str) -> str:
+    """``expected`` ``"none"``: agrees when the interval spans 0; ``"negative"``/``"positive"``: agrees when the
+    interval lies on that side of 0, does not when it lies on the other, inconclusive when it spans 0."""
+    low, high = row["ci_low"], row["ci_high"]
+    if math.isnan(low):
+        return "inconclusive (no interval)"
+    spans = low <= 0.0 <= high
+    if expected == "none":
+        return "agrees (the interval spans 0)" if spans else "does not agree (the interval excludes 0)"
+    if spans:
+        return "inconclusive (the interval spans 0)"
+    agrees = high < 0 if expected == "negative" else low > 0
+    return "agrees" if agrees else "does not agree (the opposite sign)"
+
+
+def _caveats(cells: pd.DataFrame, metric: str, n_systems: int, censored: float, settings: dict | None) -> str:
+    notes = []
+    if n_systems < FEW_SYSTEMS:
+        notes.append(f"few systems ({n_systems}; the study used 135)")
+    if censored > 0:
+        notes.append(f"{censored:.0%} of the windows censored by the horizon (their VPT is a lower bound)")
+    horizon = cells["horizon"].median() if "horizon" in cells else math.nan
+    pts = cells["pts_per_period"].median() if "pts_per_period" in cells else math.nan
+    source = (settings or {}).get("period_source")
+    same = (metric == STUDY_PROTOCOL["metric"] and horizon == STUDY_PROTOCOL["horizon"]
+            and pts == STUDY_PROTOCOL["pts_per_period"] and source in (None, "dysts"))
+    if not same:
+        notes.append(f"not comparable with the study's protocol (here {metric}, horizon {horizon:g} steps at "
+                     f"{pts:g} points per {source or 'chaosbench'} period; the study: sMAPE-based VPT at 200 steps "
+                     "at 100 points per dysts period, preset gilpin2023)")
+    return "; ".join(notes)
+
+
+def agreement(cells: pd.DataFrame, metric: str | None = None, *, sweep: dict | None = None,
+              settings: dict | None = None, sweep_settings: dict | None = None, threshold: float = LONG_HORIZON, n_boot: int = N_BOOT,
+              seed: int = SEED, invariants: pd.DataFrame | None = None) -> list[str]:
+    """Sentences comparing a run with the study, each computed from the numbers: the study's claim with its source
+    (:data:`STUDY_CLAIMS`), chaosbench's value, a verdict (agrees, does not agree, inconclusive) and the caveats
+    that apply (few systems, censored VPT, a protocol other than the study's). ``settings`` and ``sweep_settings``
+    are the manifest settings of the main run and of the sweep's runs (their period source enters the caveats).
+
+    Verdicts: the model-scale claim agrees when the top family of :func:`family_ranking` is a large-scale one
+    (``deep``); the long-horizon claim agrees when the long-horizon regime's interval for ρ(VPT, λ_max) spans 0
+    (:func:`horizon_regimes`); the short-horizon claim agrees when that regime's interval lies below 0 for a metric
+    where greater is better (above 0 for an error); the data-limited claim agrees when a physics-based family
+    (``reservoir``, ``dynamical``) leads at the shortest training length of ``sweep`` (:func:`data_sweep`).
+    """
+    metric = _check_metric(cells, metric)
+    n_systems = _usable(cells)["system"].nunique()
+    lines = []
+    caveat = _caveats(cells, metric, n_systems, _censored_share(cells, metric), settings)
+    tail = f" Caveats: {caveat}." if caveat else ""
+
+    claim = STUDY_CLAIMS["scale"]
+    ranking = family_ranking(cells, metric)
+    top = ranking.iloc[0]
+    verdict = "agrees" if top["family"] in SCALE_FAMILIES else "does not agree"
+    lines.append(f"- **Model scale.** The study found that {claim['claim']} [{claim['source']}]. Here the best "
+                 f"family by median best rank over {n_systems} systems is `{top['family']}` (median rank "
+                 f"{top['median_rank']:g}, best on {top['wins']:g} systems): {verdict}.{tail}")
+
+    if get_metric(metric).kind == "horizon":
+        regimes = horizon_regimes(cells, metric, threshold=threshold, invariants=invariants, n_boot=n_boot, seed=seed)
+        expected = "negative" if get_metric(metric).greater_is_better else "positive"
+        for regime, key, want in (("long", "long_horizon", "none"), ("short", "short_horizon", expected)):
+            row = regimes[(regimes["regime"] == regime) & (regimes["invariant"] == "lyapunov_max")].iloc[0]
+            claim = STUDY_CLAIMS[key]
+            label = "Long-horizon regime" if regime == "long" else "Short-horizon regime"
+            where = "at least" if regime == "long" else "below"
+            if not row["forecasters"]:
+                lines.append(f"- **{label}.** The study: {claim['claim']} [{claim['source']}]. Not testable here: "
+                             f"no forecaster has a median {metric} {where} {threshold:g} Lyapunov time(s).")
+                continue
+            note = _caveats(cells, metric, row["n"], row["censored"], settings)
+            lines.append(f"- **{label}** (forecasters with median {metric} {where} {threshold:g} Lyapunov time(s): "
+                         f"{row['forecasters']}). The study: {claim['claim']} [{claim['source']}]. Here "
+                         f"{_ci_text(row)} between the regime's per-system median {metric} and λ_max: "
+                         f"{_sign_verdict(row, want)}." + (f" Caveats: {note}." if note else ""))
+    claim = STUDY_CLAIMS["correlation_dimension"]
+    lines.append("- **Correlation dimension.** No claim about it was confirmed from the paper here; its "
+                 "correlations are reported in the tables without a verdict.")
+
+    claim = STUDY_CLAIMS["data_limited"]
+    if not sweep or len(sweep) < 2:
+        lines.append(f"- **Data-limited sweep.** The study: {claim['claim']} [{claim['source']}]. Not tested: "
+                     "no sweep of at least two training lengths was given (chaosbench findings RUN --sweep N=PATH "
+                     "...).")
+    else:
+        table = data_sweep(sweep)
+        leaders = {n: sorted(group.loc[group["leader"], "family"]) for n, group in table.groupby("n_train")}
+        shortest, longest = min(leaders), max(leaders)
+        verdict = ("agrees" if set(leaders[shortest]) & set(PHYSICS_FAMILIES) else "does not agree")
+        led = "; ".join(f"{n} points: {', '.join(f)}" for n, f in leaders.items())
+        sweep_metric = table["metric"].iloc[0]
+        sweep_cells = pd.concat(list(sweep.values()), ignore_index=True)
+        note = _caveats(sweep_cells, sweep_metric, int(table["n_systems"].min()),
+                        _censored_share(sweep_cells, sweep_metric), sweep_settings)
+        lines.append(f"- **Data-limited sweep.** The study: {claim['claim']} [{claim['source']}]. Here the leading "
+                     f"family by median {sweep_metric} is {led}: at the shortest length ({shortest} points) "
+                     f"{verdict}; at the longest ({longest} points) the leader is "
+                     f"{'a large-scale family, as in the study' if set(leaders[longest]) & set(SCALE_FAMILIES) else 'not a large-scale family, unlike the study'}. "
+                     "chaosbench tags the neural ODE (node) `deep`, the study counts it as physics-based."
+                     + (f" Caveats: {note}." if note else ""))
+    return lines
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Markdown and plots
+# --------------------------------------------------------------------------------------------------------------
+def _markdown(frame: pd.DataFrame) -> str:
+    from .report import _markdown_table
+
+    return _markdown_table(frame)
+
+
+def _correlation_table(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame.copy()
+    shown["invariant"] = shown["invariant"].map(INVARIANTS)
+    shown["95 % CI"] = [f"[{lo:+.2f}, {hi:+.2f}]" if not math.isnan(lo) else "–"
+                        for lo, hi in zip(shown["ci_low"], shown["ci_high"])]
+    return shown
+
+
+def findings_lines(cells: pd.DataFrame, metric: str | None = None, *, settings: dict | None = None,
+                   n_boot: int = N_BOOT, seed: int = SEED) -> list[str]:
+    """The short findings section of ``chaosbench report``: the family ranking, the per-family correlations with
+    the invariants and the agreement sentences; one line saying why not when the run has fewer than
+    :data:`MIN_SYSTEMS` systems or no usable metric."""
+    n_systems = _usable(cells)["system"].nunique() if len(cells) else 0
+    if n_systems < MIN_SYSTEMS:
+        return [f"Not computed: the run has {n_systems} usable system(s); the findings need at least {MIN_SYSTEMS}."]
+    try:
+        metric = _check_metric(cells, metric)
+    except ConfigError as exc:
+        return [f"Not computed: {exc}."]
+    ranking = family_ranking(cells, metric)
+    correlations = invariant_correlations(cells, metric, n_boot=n_boot, seed=seed)
+    family = _correlation_table(correlations[correlations["level"] == "family"])
+    return [f"Gilpin's study ({CITATION}) computed on this run's `{metric}`; the full page with plots: "
+            f"`chaosbench findings {{RUN}} -o DIR`.", "",
+            "Families by median (over systems) of their best forecaster's rank:", "",
+            _markdown(ranking[["rank", "family", "median_rank", "wins", "n_systems", "n_forecasters"]]), "",
+            f"Spearman ρ across systems of each family's per-system median `{metric}` against the invariants:", "",
+            _markdown(family[["name", "invariant", "rho", "95 % CI", "n", "n_dropped", "censored"]]
+                      .rename(columns={"name": "family"})), "",
+            "Agreement with Gilpin (2023):", "",
+            *agreement(cells, metric, settings=settings, n_boot=n_boot, seed=seed)]
+
+
+def _family_colors(families) -> dict:
+    return {family: f"C{i % 10}" for i, family in enumerate(sorted(set(families)))}
+
+
+def _plot_invariants(fig, cells: pd.DataFrame, metric: str, invariants: pd.DataFrame, correlations: pd.DataFrame):
+    table = _per_system(cells, metric)
+    families = pd.Series({name: family_of(name) for name in table.columns})
+    colors = _family_colors(families)
+    axes = fig.subplots(1, len(INVARIANTS), squeeze=False)[0]
+    fig.set_size_inches(5.2 * len(INVARIANTS), 4.4)
+    for ax, (key, label) in zip(axes, INVARIANTS.items()):
+        x = invariants[key].reindex(table.index)
+        for family, members in families.groupby(families):
+            y = table[list(members.index)].median(axis=1)
+            keep = x.notna() & np.isfinite(y)
+            row = correlations[(correlations["level"] == "family") & (correlations["name"] == family)
+                               & (correlations["invariant"] == key)].iloc[0]
+            rho = "ρ n/a" if math.isnan(row["rho"]) else f"ρ = {row['rho']:+.2f}"
+            ax.scatter(x[keep], y[keep], s=22, color=colors[family], label=f"{family} ({rho})", alpha=0.8)
+        if (x.dropna() > 0).all() and len(x.dropna()) and x.max() / x[x > 0].min() > 10:
+            ax.set_xscale("log")
+        ax.set_xlabel(f"{label} ({'chaosbench, computed' if key == 'correlation_dimension' else 'per unit time'})")
+        ax.set_ylabel(f"per-system median {metric}")
+        ax.set_title(f"{metric} against {label}", fontsize="medium")
+        ax.legend(fontsize="x-small")
+
+
+def _plot_sweep(fig, table: pd.DataFrame):
+    fig.set_size_inches(6.0, 4.2)
+    ax = fig.add_subplot()
+    colors = _family_colors(table["family"])
+    for family, group in table.groupby("family"):
+        ax.plot(group["n_train"], group["value"], marker="o", color=colors[family], label=family)
+    ax.set_xscale("log")
+    ax.set_xticks(sorted(table["n_train"].unique()), [str(n) for n in sorted(table["n_train"].unique())])
+    ax.set_xlabel("training length (points)")
+    ax.set_ylabel(f"median over systems of {table['metric'].iloc[0]}")
+    ax.set_title("Data-limited sweep per family", fontsize="medium")
+    ax.legend(fontsize="small")
+
+
+def _plot_ranking(fig, ranking: pd.DataFrame):
+    fig.set_size_inches(6.0, 0.45 * len(ranking) + 1.5)
+    ax = fig.add_subplot()
+    colors = _family_colors(ranking["family"])
+    order = ranking.iloc[::-1]
+    ax.barh(order["family"], order["median_rank"], color=[colors[f] for f in order["family"]])
+    for y, (value, n) in enumerate(zip(order["median_rank"], order["n_forecasters"])):
+        ax.text(value, y, f" {value:g} ({n} forecasters)", va="center", fontsize="small")
+    ax.set_xlabel("median over systems of the family's best rank (1 = best)")
+    ax.set_title("Model families ranked", fontsize="medium")
+    ax.set_xlim(0, ranking["median_rank"].max() * 1.35)
+
+
+def _save(draw, path: Path) -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure(layout="constrained")
+    draw(fig)
+    fig.savefig(path, dpi=PNG_DPI)
+
+
+def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metric: str | None = None, *,
+                   settings: dict | None = None, sweep_settings: dict | None = None, source: str | None = None,
+                   sweep_sources: dict | None = None,
+                   invariants: pd.DataFrame | None = None, n_boot: int = N_BOOT, seed: int = SEED) -> Path:
+    """Write ``findings.md`` and its plots (``findings_ranking.png``, ``findings_invariants.png`` and, with a
+    sweep, ``findings_sweep.png``) into ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : path-like
+        The folder written (created if needed).
+    cells : DataFrame
+        The main run's cells (full training length).
+    sweep : dict, optional
+        Training length -> cells, for :func:`data_sweep`.
+    metric : str, optional
+        The main run's metric (default ``vpt_nrmse``, else ``vpt_smape``).
+    settings, sweep_settings : dict, optional
+        The manifest settings of the main run and of the sweep's runs (their period source enters the caveats).
+    source, sweep_sources : optional
+        How the runs are named on the page (e.g. their paths).
+    invariants : DataFrame, optional
+        Per-system invariants (default :func:`system_invariants`).
+
+    Returns
+    -------
+    pathlib.Path
+        ``out_dir/findings.md``.
+    """
+    metric = _check_metric(cells, metric)
+    n_systems = _usable(cells)["system"].nunique()
+    if n_systems < MIN_SYSTEMS:
+        raise ConfigError(f"the run has {n_systems} usable system(s); the findings need at least {MIN_SYSTEMS}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    invariants = system_invariants(cells) if invariants is None else invariants
+    ranking = family_ranking(cells, metric)
+    correlations = invariant_correlations(cells, metric, invariants=invariants, n_boot=n_boot, seed=seed)
+    _save(lambda fig: _plot_ranking(fig, ranking), out / "findings_ranking.png")
+    _save(lambda fig: _plot_invariants(fig, cells, metric, invariants, correlations), out / "findings_invariants.png")
+    lines = ["# Findings: Gilpin (2023) on this run", "",
+             f"Computed by `chaosbench findings` from {source or 'a run'} ({n_systems} systems, "
+             f"{cells['forecaster'].nunique()} forecasters, metric `{metric}`). Study: {CITATION}. Every number "
+             "below is computed from the cells; failed and timed-out cells count as the metric's worst value and "
+             "systems with an unresolved λ_max are left out, as in the leaderboard.", "",
+             "## Agreement with Gilpin (2023)", "",
+             *agreement(cells, metric, sweep=sweep, settings=settings, sweep_settings=sweep_settings,
+                        n_boot=n_boot, seed=seed, invariants=invariants), "",
+             "## Model families", "",
+             "Rank of each forecaster on each system by its median metric (1 = best, ties share the mean rank); "
+             "a family's rank on a system is its best forecaster's; families are ordered by the median over "
+             "systems (best-of favours large families: see `n_forecasters`).", "",
+             _markdown(ranking), "", "![Families ranked](findings_ranking.png)", "",
+             "## VPT against λ_max and correlation dimension", "",
+             f"Spearman ρ across systems of the per-system median `{metric}` against λ_max (the value the run "
+             "used, chaosbench's computed one, per unit time) and the correlation dimension (chaosbench's "
+             "Grassberger-Procaccia estimate, systems/invariants.csv), with a 95 % percentile bootstrap interval "
+             f"over systems ({n_boot} resamples, seed {seed}). `censored`: share of windows whose forecast never "
+             "crossed the threshold (a lower bound).", "",
+             "![VPT against invariants](findings_invariants.png)", "",
+             "### Per family", "",
+             _markdown(_correlation_table(correlations[correlations["level"] == "family"])[
+                 ["name", "invariant", "rho", "95 % CI", "n", "n_dropped", "censored"]]
+                 .rename(columns={"name": "family"})), "",
+             "### Per forecaster", "",
+             _markdown(_correlation_table(correlations[correlations["level"] == "forecaster"])[
+                 ["name", "family", "invariant", "rho", "95 % CI", "n", "n_dropped", "censored"]]
+                 .rename(columns={"name": "forecaster"})), ""]
+    if get_metric(metric).kind == "horizon":
+        regimes = horizon_regimes(cells, metric, invariants=invariants, n_boot=n_boot, seed=seed)
+        lines += ["### Short- versus long-horizon regime", "",
+                  f"A forecaster is in the long-horizon regime when its median `{metric}` over systems is at least "
+                  f"{LONG_HORIZON:g} Lyapunov time (chaosbench's choice); per regime the per-system value is the "
+                  "median over its forecasters.", "",
+                  _markdown(_correlation_table(regimes)[["regime", "invariant", "rho", "95 % CI", "n", "n_dropped",
+                                                         "censored", "forecasters"]]), ""]
+    lines += ["## Data-limited sweep", ""]
+    if sweep:
+        table = data_sweep(sweep)
+        _save(lambda fig: _plot_sweep(fig, table), out / "findings_sweep.png")
+        named = "; ".join(f"{n} points: {(sweep_sources or {}).get(n, 'a run')}" for n in sorted(sweep))
+        shown = table.pivot_table(index="family", columns="n_train", values="value")
+        shown.columns = [f"n_train={n}" for n in shown.columns]
+        leaders = table[table["leader"]].groupby("n_train")["family"].agg(", ".join)
+        lines += [f"Runs: {named}. Per family and training length, the median over systems of the family's "
+                  f"per-system median `{table['metric'].iloc[0]}`.", "",
+                  _markdown(shown.reset_index()), "",
+                  "Leading family: " + "; ".join(f"{n} points: {f}" for n, f in leaders.items()) + ".", "",
+                  "![Data-limited sweep](findings_sweep.png)", ""]
+    else:
+        (out / "findings_sweep.png").unlink(missing_ok=True)
+        lines += ["No sweep given: run the `gilpin2023` preset at several training lengths and pass them with "
+                  "`--sweep N=PATH`.", ""]
+    lines += ["## The study's claims and their sources", "",
+              *[f"- {key}: {c['claim']} — {c['source']}" + ("" if c["confirmed"] else " (not confirmed from the "
+                                                                                        "paper here)")
+                for key, c in STUDY_CLAIMS.items()]]
+    target = out / "findings.md"
+    target.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    return target
