@@ -476,5 +476,43 @@ def report_cmd(path):
     click.echo(f"wrote {index}", err=True)
 
 
+def _sweep_option(pairs) -> dict:
+    sweep = {}
+    for pair in pairs:
+        n, sep, path = pair.partition("=")
+        if not sep or not n.strip().isdigit() or int(n) <= 0 or not path:
+            raise ChaosbenchError(f"--sweep takes N=PATH with N a positive training length, got {pair!r}")
+        if int(n) in sweep:
+            raise ChaosbenchError(f"--sweep names the training length {int(n)} twice")
+        sweep[int(n)] = path
+    return sweep
+
+
+@main.command(name="findings")
+@click.argument("run", type=click.Path(file_okay=False))
+@click.option("--sweep", "sweep", multiple=True, metavar="N=PATH",
+              help="A run of the data-limited sweep at training length N (repeatable; e.g. the gilpin2023 preset "
+                   "with --n-train N).")
+@click.option("--metric", help="The main run's metric (default vpt_nrmse, else vpt_smape).")
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False), required=True,
+              help="Folder to write findings.md and its plots into.")
+def findings_cmd(run, sweep, metric, out):
+    """Gilpin's 2023 findings computed from RUN: families ranked, VPT against λ_max and correlation dimension
+    (Spearman, bootstrap intervals, short- and long-horizon regimes), the data-limited sweep, and where they agree
+    with the study. Writes OUT/findings.md and its PNG plots."""
+
+    from ._bench.findings import write_findings  # matplotlib: loaded only for reports
+
+    results = load_results(run)
+    sweep_runs = {n: load_results(path) for n, path in _sweep_option(sweep).items()}
+    first = next(iter(sweep_runs.values()), None)
+    with _writing(out):
+        target = write_findings(out, results.cells, {n: r.cells for n, r in sweep_runs.items()} or None, metric,
+                                settings=results.manifest.get("settings"), source=f"`{run}`",
+                                sweep_settings=first.manifest.get("settings") if first else None,
+                                sweep_sources={n: f"`{r.path}`" for n, r in sweep_runs.items()})
+    click.echo(f"wrote {target}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -534,6 +534,7 @@ def _plot_sweep(fig, table: pd.DataFrame):
     for family, group in table.groupby("family"):
         ax.plot(group["n_train"], group["value"], marker="o", color=colors[family], label=family)
     ax.set_xscale("log")
+    ax.minorticks_off()
     ax.set_xticks(sorted(table["n_train"].unique()), [str(n) for n in sorted(table["n_train"].unique())])
     ax.set_xlabel("training length (points)")
     ax.set_ylabel(f"median over systems of {table['metric'].iloc[0]}")

@@ -134,7 +134,8 @@ def write_report(path) -> Path:
              _markdown_table(board) if len(board) else "No cell has finished yet.", "",
              "## Cell status", "", *_status_lines(cells, ranked), "",
              "## Plots", "", *_unreadable_lines(unreadable, results.path), *plot_lines,
-             "## VPT versus system invariants", "", *_regression_lines(cells, results.metrics, ranked)]
+             "## VPT versus system invariants", "", *_regression_lines(cells, results.metrics, ranked), "",
+             "## Findings against Gilpin (2023)", "", *_findings_lines(results, metric)]
     index = folder / "README.md"
     index.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     return index
@@ -505,3 +506,9 @@ def _regression_lines(cells: pd.DataFrame, metrics: list[str], ranked: list[str]
             f"{n_systems} systems and {len(present)} forecasters.", "",
             ("Significant at the 5 % level: " + "; ".join(significant) + ".") if significant
             else "Neither invariant is significant at the 5 % level.", "", caveat]
+
+
+def _findings_lines(results: Results, metric: str) -> list[str]:
+    from .findings import findings_lines
+
+    return findings_lines(results.cells, metric, settings=results.manifest.get("settings"))
