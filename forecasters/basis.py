@@ -52,7 +52,7 @@ class NBEATSForecaster(WindowForecaster):
     batch_size : int
         Training windows per optimiser step.
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
-verbose
+verbose, patience, validation_interval, validation_steps, device
         See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     References
@@ -70,7 +70,7 @@ verbose
     def __init__(self, input_length=INPUT_LENGTH, output_length=OUTPUT_LENGTH, layer_width=128, n_layers=2,
                  n_blocks=4, channel_independent=False, batch_size=64, learning_rate=1e-3, final_learning_rate=1e-5,
                  batches_per_epoch=50, max_epochs=200, time_budget_s=None, random_state=0, n_threads=None,
-                 verbose=True):
+                 verbose=True, patience=None, validation_interval=5, validation_steps=500, device="cpu"):
         self.input_length = input_length
         self.output_length = output_length
         self.layer_width = layer_width
@@ -86,6 +86,10 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+        self.patience = patience
+        self.validation_interval = validation_interval
+        self.validation_steps = validation_steps
+        self.device = device
 
     @classmethod
     def get_test_params(cls):
@@ -132,7 +136,7 @@ class NHITSForecaster(WindowForecaster):
     batch_size : int
         Training windows per optimiser step.
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
-verbose
+verbose, patience, validation_interval, validation_steps, device
         See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     References
@@ -148,7 +152,8 @@ verbose
     def __init__(self, input_length=INPUT_LENGTH, output_length=OUTPUT_LENGTH, pooling_sizes=(4, 2, 1),
                  downsampling=(4, 2, 1), layer_width=128, n_layers=2, n_blocks=1, channel_independent=False,
                  batch_size=64, learning_rate=1e-3, final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200,
-                 time_budget_s=None, random_state=0, n_threads=None, verbose=True):
+                 time_budget_s=None, random_state=0, n_threads=None, verbose=True,
+                 patience=None, validation_interval=5, validation_steps=500, device="cpu"):
         self.input_length = input_length
         self.output_length = output_length
         self.pooling_sizes = pooling_sizes
@@ -166,12 +171,17 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+        self.patience = patience
+        self.validation_interval = validation_interval
+        self.validation_steps = validation_steps
+        self.device = device
 
     @classmethod
     def get_test_params(cls):
         return super().get_test_params() | {"layer_width": 8, "pooling_sizes": (2, 1), "downsampling": (2, 1)}
 
     def _check_params(self):
+        super()._check_params()
         for name in ("pooling_sizes", "downsampling"):
             values = getattr(self, name)
             if not values or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1

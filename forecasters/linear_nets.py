@@ -46,6 +46,7 @@ class WindowForecaster(NeuralForecaster):
     """
 
     min_train = INPUT_LENGTH + OUTPUT_LENGTH
+    supports_gpu = True
     parameter_constraints = NeuralForecaster.parameter_constraints | {
         "input_length": [Interval(int, 1, None)],
         "output_length": [Interval(int, 1, None)],
@@ -70,7 +71,8 @@ class WindowForecaster(NeuralForecaster):
         scale = train.std(axis=0)
         self.scale_ = np.where(scale > 0, scale, 1.0)
         n_series = 1 if self.channel_independent else train.shape[1]
-        self.module_ = WindowNet(self._core(n_series, covariates.shape[1] * self.required_train()), bool(self.channel_independent))
+        self.module_ = WindowNet(self._core(n_series, covariates.shape[1] * self.required_train()),
+                                 bool(self.channel_independent)).to(self.device_)
         self.module_.train()
         # windows of the normalised data and the covariates are drawn together
         self._train_data = np.hstack([(train - self.loc_) / self.scale_, covariates]).astype(np.float32)
@@ -80,7 +82,7 @@ class WindowForecaster(NeuralForecaster):
         import torch
 
         window = int(self.input_length) + int(self.output_length)
-        batch = torch.from_numpy(sample_windows(self._train_data, window, int(self.batch_size), rng))
+        batch = torch.from_numpy(sample_windows(self._train_data, window, int(self.batch_size), rng)).to(self.device_)
         n_obs, n_in = self.n_features_, int(self.input_length)
         return torch.nn.functional.mse_loss(self.module_(batch[:, :n_in, :n_obs], batch[..., n_obs:]),
                                             batch[:, n_in:, :n_obs])
@@ -95,9 +97,9 @@ class WindowForecaster(NeuralForecaster):
         n_start = max(n_in - len(context), 0)
         n_end = -(-n_steps // n_out) * n_out - n_steps
         covariates = torch.from_numpy(np.pad(covariates, ((n_start, n_end), (0, 0)), mode="edge")
-                                      .astype(np.float32))
+                                      .astype(np.float32)).to(self.device_)
         history = np.pad((context - self.loc_) / self.scale_, ((n_start, 0), (0, 0)), mode="edge")
-        history = torch.from_numpy(history[-n_in:].astype(np.float32))[None]
+        history = torch.from_numpy(history[-n_in:].astype(np.float32))[None].to(self.device_)
         now = n_start + len(context)  # the first forecast step's row of the covariates
         chunks = []
         with self._session(torch), torch.no_grad():
@@ -106,7 +108,7 @@ class WindowForecaster(NeuralForecaster):
                 chunk = self.module_(history, rows[None])
                 chunks.append(chunk[0])
                 history = torch.cat([history, chunk], dim=1)[:, -n_in:]
-        return torch.cat(chunks)[:n_steps].double().numpy() * self.scale_ + self.loc_
+        return torch.cat(chunks)[:n_steps].cpu().double().numpy() * self.scale_ + self.loc_
 
 
 @forecaster("nlinear")
@@ -128,7 +130,7 @@ class NLinearForecaster(WindowForecaster):
     batch_size : int
         Training windows per optimiser step.
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
-verbose
+verbose, patience, validation_interval, validation_steps, device
         See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     References
@@ -140,7 +142,8 @@ verbose
 
     def __init__(self, input_length=INPUT_LENGTH, output_length=OUTPUT_LENGTH, channel_independent=False,
                  batch_size=64, learning_rate=3e-2, final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200,
-                 time_budget_s=None, random_state=0, n_threads=None, verbose=True):
+                 time_budget_s=None, random_state=0, n_threads=None, verbose=True,
+                 patience=None, validation_interval=5, validation_steps=500, device="cpu"):
         self.input_length = input_length
         self.output_length = output_length
         self.channel_independent = channel_independent
@@ -153,6 +156,10 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+        self.patience = patience
+        self.validation_interval = validation_interval
+        self.validation_steps = validation_steps
+        self.device = device
 
     def _core(self, n_series, n_exog):
         from ._window_nets import NLinear
@@ -182,7 +189,7 @@ class DLinearForecaster(WindowForecaster):
     batch_size : int
         Training windows per optimiser step.
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
-verbose
+verbose, patience, validation_interval, validation_steps, device
         See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     References
@@ -196,7 +203,7 @@ verbose
     def __init__(self, input_length=INPUT_LENGTH, output_length=OUTPUT_LENGTH, moving_average=25,
                  channel_independent=False, batch_size=64, learning_rate=3e-2, final_learning_rate=1e-5,
                  batches_per_epoch=50, max_epochs=200, time_budget_s=None, random_state=0, n_threads=None,
-                 verbose=True):
+                 verbose=True, patience=None, validation_interval=5, validation_steps=500, device="cpu"):
         self.input_length = input_length
         self.output_length = output_length
         self.moving_average = moving_average
@@ -210,12 +217,17 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+        self.patience = patience
+        self.validation_interval = validation_interval
+        self.validation_steps = validation_steps
+        self.device = device
 
     @classmethod
     def get_test_params(cls):
         return super().get_test_params() | {"moving_average": 5}
 
     def _check_params(self):
+        super()._check_params()
         if self.moving_average % 2 == 0:
             raise InvalidParameterError(f"moving_average={self.moving_average} must be odd (a centred average)")
 

@@ -42,7 +42,7 @@ class NeuralODEForecaster(NeuralForecaster):
     batch_size : int
         Training stretches per optimiser step.
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
-verbose
+verbose, patience, validation_interval, validation_steps, device
         See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     Attributes
@@ -61,6 +61,7 @@ verbose
     """
 
     min_train = 6  # rollout_steps + 1 with the defaults
+    supports_gpu = True
     search_space = {
         "n_hidden": [32, 64, 128],
         "rollout_steps": [5, 10, 20],
@@ -75,7 +76,8 @@ verbose
 
     def __init__(self, n_hidden=64, n_layers=2, rollout_steps=5, batch_size=32, learning_rate=3e-3,
                  final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200, time_budget_s=None, random_state=0,
-                 n_threads=None, verbose=True):
+                 n_threads=None, verbose=True,
+                 patience=None, validation_interval=5, validation_steps=500, device="cpu"):
         self.n_hidden = n_hidden
         self.n_layers = n_layers
         self.rollout_steps = rollout_steps
@@ -88,6 +90,10 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+        self.patience = patience
+        self.validation_interval = validation_interval
+        self.validation_steps = validation_steps
+        self.device = device
 
     @classmethod
     def get_test_params(cls):
@@ -102,7 +108,8 @@ verbose
         self.loc_, self.scale_ = train.mean(axis=0), train.std(axis=0) + 1e-12
         z = (train - self.loc_) / self.scale_
         self.increment_scale_ = np.diff(z, axis=0).std(axis=0) + 1e-12
-        self.module_ = VectorField(train.shape[1], covariates.shape[1], int(self.n_hidden), int(self.n_layers))
+        self.module_ = VectorField(train.shape[1], covariates.shape[1], int(self.n_hidden),
+                                   int(self.n_layers)).to(self.device_)
         self.module_.train()
         self._train_data = np.hstack([z, covariates]).astype(np.float32)  # stretches of both are drawn together
         return self.module_.parameters()
@@ -111,7 +118,7 @@ verbose
         """The vector field in standardized units per sampling interval, dz/dτ = σ ⊙ f(z, s)."""
         import torch
 
-        sigma = torch.from_numpy(self.increment_scale_.astype(np.float32))
+        sigma = torch.from_numpy(self.increment_scale_.astype(np.float32)).to(self.device_)
         return lambda z, s: sigma * self.module_(z, s)
 
     def _rollout(self, z, inputs, n_steps):
@@ -131,7 +138,7 @@ verbose
         import torch
 
         windows = torch.from_numpy(sample_windows(self._train_data, int(self.rollout_steps) + 1,
-                                                  int(self.batch_size), rng))
+                                                  int(self.batch_size), rng)).to(self.device_)
         n_obs = self.n_features_
         states = self._rollout(windows[:, 0, :n_obs], windows[..., n_obs:], int(self.rollout_steps))
         return torch.nn.functional.mse_loss(states, windows[:, 1:, :n_obs])
@@ -142,8 +149,8 @@ verbose
 
     def _predict(self, n_steps, context, covariates):
         torch = import_torch(self.name)
-        z = torch.from_numpy(((context[-1] - self.loc_) / self.scale_).astype(np.float32))
-        inputs = torch.from_numpy(covariates[len(context) - 1:].astype(np.float32))
+        z = torch.from_numpy(((context[-1] - self.loc_) / self.scale_).astype(np.float32)).to(self.device_)
+        inputs = torch.from_numpy(covariates[len(context) - 1:].astype(np.float32)).to(self.device_)
         with self._session(torch), torch.no_grad():
-            states = self._rollout(z, inputs, n_steps).double().numpy()
+            states = self._rollout(z, inputs, n_steps).cpu().double().numpy()
         return states * self.scale_ + self.loc_

@@ -36,7 +36,8 @@ SELECTION_STEPS = 100_000  # free-run length that scores a checkpoint: long, to 
 
 
 class _LatentRNNForecaster(NeuralForecaster):
-    """Training on random sub-sequences and numpy prediction for a latent RNN with identity read-out."""
+    """Training on random sub-sequences and numpy prediction for a latent RNN with identity read-out; numba kernels
+    on numpy arrays, so on the CPU only (``supports_gpu`` is False)."""
 
     parameter_constraints = NeuralForecaster.parameter_constraints | {
         "n_latent": [Interval(int, 1, None), None],
@@ -82,6 +83,9 @@ class _LatentRNNForecaster(NeuralForecaster):
             n_steps, inputs = SELECTION_STEPS, np.zeros((SELECTION_STEPS + 1, 0))
         run = self._run(self._train_data[:1], inputs, n_steps)
         return float(get_metric("d_stsp")(self._train_data[1:], run))
+
+    def _prepare_predict(self):
+        self._copy_weights()
 
     def _copy_weights(self) -> None:
         self.weights_ = {name: p.detach().numpy().copy() for name, p in self.module_.named_parameters()}
@@ -151,8 +155,11 @@ class ShallowPLRNN(_LatentRNNForecaster):
         long, so that its sampling noise does not decide) scores it; the best-scoring parameters are kept (None:
         keep the last).
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
-verbose
+verbose, patience, validation_interval, validation_steps
         See :class:`~chaosbench.forecasters.NeuralForecaster`.
+    device : {"cpu", "auto"}
+        The CPU only: the loss, its gradients and the forecasts are numba kernels on numpy arrays, so ``"auto"`` is
+        the CPU and a GPU an :class:`~chaosbench.exceptions.InvalidParameterError`.
 
     Attributes
     ----------
@@ -186,7 +193,8 @@ verbose
     def __init__(self, n_latent=None, n_hidden=50, sequence_length=200, batch_size=16, initial_alpha=1.0,
                  alpha_update_interval=5, alpha_decay=0.999, noise=0.0, selection_interval=20, learning_rate=1e-3,
                  final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=2000, time_budget_s=None, random_state=0,
-                 n_threads=None, verbose=True):
+                 n_threads=None, verbose=True,
+                 patience=None, validation_interval=5, validation_steps=500, device="cpu"):
         self.n_latent = n_latent
         self.n_hidden = n_hidden
         self.sequence_length = sequence_length
@@ -204,6 +212,10 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+        self.patience = patience
+        self.validation_interval = validation_interval
+        self.validation_steps = validation_steps
+        self.device = device
 
     @classmethod
     def get_test_params(cls):
@@ -302,8 +314,11 @@ class AlmostLinearRNN(_LatentRNNForecaster):
         long, so that its sampling noise does not decide) scores it; the best-scoring parameters are kept (None:
         keep the last).
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
-verbose
+verbose, patience, validation_interval, validation_steps
         See :class:`~chaosbench.forecasters.NeuralForecaster`.
+    device : {"cpu", "auto"}
+        The CPU only: the loss, its gradients and the forecasts are numba kernels on numpy arrays, so ``"auto"`` is
+        the CPU and a GPU an :class:`~chaosbench.exceptions.InvalidParameterError`.
 
     Attributes
     ----------
@@ -329,7 +344,8 @@ verbose
 
     def __init__(self, n_latent=20, n_relu=6, forcing_interval=16, sequence_length=200, batch_size=16, noise=0.05,
                  selection_interval=20, learning_rate=1e-3, final_learning_rate=1e-5, batches_per_epoch=50,
-                 max_epochs=2000, time_budget_s=None, random_state=0, n_threads=None, verbose=True):
+                 max_epochs=2000, time_budget_s=None, random_state=0, n_threads=None, verbose=True,
+                 patience=None, validation_interval=5, validation_steps=500, device="cpu"):
         self.n_latent = n_latent
         self.n_relu = n_relu
         self.forcing_interval = forcing_interval
@@ -345,6 +361,10 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+        self.patience = patience
+        self.validation_interval = validation_interval
+        self.validation_steps = validation_steps
+        self.device = device
 
     @classmethod
     def get_test_params(cls):

@@ -43,7 +43,7 @@ class RecurrentForecaster(NeuralForecaster):
     batch_size : int
         Training windows per optimiser step.
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
-verbose
+verbose, patience, validation_interval, validation_steps, device
         See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     Attributes
@@ -61,6 +61,7 @@ verbose
 
     cell: str  # "rnn", "gru" or "lstm"
     min_train = 51  # sequence_length + 1 with the defaults (required_train() for others)
+    supports_gpu = True
     search_space = {
         "n_hidden": [32, 64, 128],
         "sequence_length": [25, 50, 100],
@@ -76,7 +77,8 @@ verbose
 
     def __init__(self, n_hidden=64, n_layers=1, sequence_length=50, burn_in=10, batch_size=32, learning_rate=3e-3,
                  final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200, time_budget_s=None, random_state=0,
-                 n_threads=None, verbose=True):
+                 n_threads=None, verbose=True,
+                 patience=None, validation_interval=5, validation_steps=500, device="cpu"):
         self.n_hidden = n_hidden
         self.n_layers = n_layers
         self.sequence_length = sequence_length
@@ -90,12 +92,17 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+        self.patience = patience
+        self.validation_interval = validation_interval
+        self.validation_steps = validation_steps
+        self.device = device
 
     @classmethod
     def get_test_params(cls):
         return super().get_test_params() | {"n_hidden": 8, "sequence_length": 20, "burn_in": 5, "batch_size": 4}
 
     def _check_params(self):
+        super()._check_params()
         if self.burn_in >= self.sequence_length:
             raise InvalidParameterError(f"burn_in must be smaller than sequence_length={self.sequence_length}, "
                                         f"got {self.burn_in!r}")
@@ -108,7 +115,7 @@ verbose
 
         self.increment_scale_ = np.diff(train, axis=0).std(axis=0) + 1e-12
         self.module_ = StepRecurrent(self.cell, train.shape[1], covariates.shape[1], int(self.n_hidden),
-                                     int(self.n_layers))
+                                     int(self.n_layers)).to(self.device_)
         self.module_.train()
         self._train_data = np.hstack([train, covariates]).astype(np.float32)  # windows of both are drawn together
         return self.module_.parameters()
@@ -120,9 +127,9 @@ verbose
         n_obs = self.n_features_
         batch = windows[..., :n_obs]
         scale = self.increment_scale_.astype(np.float32)
-        targets = torch.from_numpy((np.diff(batch, axis=1) / scale)[:, self.burn_in:])
+        targets = torch.from_numpy((np.diff(batch, axis=1) / scale)[:, self.burn_in:]).to(self.device_)
         inputs = np.concatenate([batch[:, :-1], windows[:, 1:, n_obs:]], axis=2)  # x_t with the covariates of t + 1
-        increments, _ = self.module_(torch.from_numpy(inputs))
+        increments, _ = self.module_(torch.from_numpy(inputs).to(self.device_))
         return torch.nn.functional.mse_loss(increments[:, self.burn_in:], targets)
 
     def _finish(self):
@@ -136,14 +143,14 @@ verbose
         state = np.array(context[-1], dtype=float)  # accumulated in float64; the network runs in float32
         inputs = np.hstack([context, covariates[1:n_context + 1]]).astype(np.float32)
         with self._session(torch), torch.no_grad():
-            increments, memory = self.module_(torch.from_numpy(inputs)[None])
+            increments, memory = self.module_(torch.from_numpy(inputs)[None].to(self.device_))
             increment = increments[0, -1]
             for step in range(n_steps):
-                state += increment.double().numpy() * self.increment_scale_
+                state += increment.cpu().double().numpy() * self.increment_scale_
                 out[step] = state
                 if step + 1 < n_steps:
                     step_input = np.concatenate([state, covariates[n_context + step + 1]]).astype(np.float32)
-                    increment, memory = self.module_(torch.from_numpy(step_input)[None, None], memory)
+                    increment, memory = self.module_(torch.from_numpy(step_input)[None, None].to(self.device_), memory)
                     increment = increment[0, 0]
         return out
 
@@ -202,8 +209,11 @@ class LSTMForecaster(RecurrentForecaster):
 
     def __init__(self, n_hidden=64, n_layers=1, sequence_length=100, burn_in=20, batch_size=32, learning_rate=3e-3,
                  final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200, time_budget_s=None, random_state=0,
-                 n_threads=None, verbose=True):
+                 n_threads=None, verbose=True,
+                 patience=None, validation_interval=5, validation_steps=500, device="cpu"):
         super().__init__(n_hidden=n_hidden, n_layers=n_layers, sequence_length=sequence_length, burn_in=burn_in,
                          batch_size=batch_size, learning_rate=learning_rate, final_learning_rate=final_learning_rate,
                          batches_per_epoch=batches_per_epoch, max_epochs=max_epochs, time_budget_s=time_budget_s,
-                         random_state=random_state, n_threads=n_threads, verbose=verbose)
+                         random_state=random_state, n_threads=n_threads, verbose=verbose,
+                         patience=patience, validation_interval=validation_interval,
+                         validation_steps=validation_steps, device=device)

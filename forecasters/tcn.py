@@ -53,7 +53,7 @@ class TCNForecaster(NeuralForecaster):
     batch_size : int
         Training windows per optimiser step.
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
-verbose
+verbose, patience, validation_interval, validation_steps, device
         See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     Attributes
@@ -70,6 +70,7 @@ verbose
     """
 
     min_train = 125  # receptive_field + sequence_length with the defaults (required_train() for others)
+    supports_gpu = True
     search_space = {
         "n_channels": [16, 32, 64],
         "n_blocks": [3, 4, 5],
@@ -86,7 +87,8 @@ verbose
 
     def __init__(self, n_channels=16, n_blocks=4, kernel_size=3, dropout=0.0, sequence_length=64, batch_size=32,
                  learning_rate=3e-3, final_learning_rate=1e-5, batches_per_epoch=50, max_epochs=200,
-                 time_budget_s=None, random_state=0, n_threads=None, verbose=True):
+                 time_budget_s=None, random_state=0, n_threads=None, verbose=True,
+                 patience=None, validation_interval=5, validation_steps=500, device="cpu"):
         self.n_channels = n_channels
         self.n_blocks = n_blocks
         self.kernel_size = kernel_size
@@ -101,6 +103,10 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+        self.patience = patience
+        self.validation_interval = validation_interval
+        self.validation_steps = validation_steps
+        self.device = device
 
     @classmethod
     def get_test_params(cls):
@@ -113,7 +119,7 @@ verbose
         from ._neural_nets import TemporalConvNet
 
         self.module_ = TemporalConvNet(train.shape[1], covariates.shape[1], int(self.n_channels),
-                                       int(self.n_blocks), int(self.kernel_size), float(self.dropout))
+                                       int(self.n_blocks), int(self.kernel_size), float(self.dropout)).to(self.device_)
         self.increment_scale_ = np.diff(train, axis=0).std(axis=0) + 1e-12
         self.module_.train()
         self._train_data = np.hstack([train, covariates]).astype(np.float32)  # windows of both are drawn together
@@ -127,9 +133,10 @@ verbose
                                  rng)
         n_obs = self.n_features_
         batch = windows[..., :n_obs]
-        targets = torch.from_numpy((np.diff(batch, axis=1) / self.increment_scale_.astype(np.float32))[:, history:])
+        targets = np.diff(batch, axis=1)[:, history:] / self.increment_scale_.astype(np.float32)
         inputs = np.concatenate([batch[:, :-1], windows[:, 1:, n_obs:]], axis=2)  # x_t with the covariates of t + 1
-        return torch.nn.functional.mse_loss(self.module_(torch.from_numpy(inputs))[:, history:], targets)
+        inputs, targets = (torch.from_numpy(a).to(self.device_) for a in (inputs, targets))
+        return torch.nn.functional.mse_loss(self.module_(inputs)[:, history:], targets)
 
     def _finish(self):
         self.module_.eval()
@@ -144,8 +151,8 @@ verbose
         state = np.array(context[-1], dtype=float)  # accumulated in float64; the network runs in float32
         with self._session(torch), torch.no_grad():
             for step in range(n_steps):
-                increment = self.module_(torch.from_numpy(inputs)[None])[0, -1]
-                state += increment.double().numpy() * self.increment_scale_
+                increment = self.module_(torch.from_numpy(inputs)[None].to(self.device_))[0, -1]
+                state += increment.cpu().double().numpy() * self.increment_scale_
                 out[step] = state
                 if step + 1 < n_steps:
                     step_input = np.concatenate([state, covariates[n_context + step + 1]]).astype(np.float32)

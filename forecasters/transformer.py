@@ -62,7 +62,7 @@ class PatchTransformer(NeuralForecaster):
     batch_size : int
         Training windows per optimiser step.
     learning_rate, final_learning_rate, batches_per_epoch, max_epochs, time_budget_s, random_state, n_threads, \
-verbose
+verbose, patience, validation_interval, validation_steps, device
         See :class:`~chaosbench.forecasters.NeuralForecaster`.
 
     Attributes
@@ -78,6 +78,7 @@ verbose
     """
 
     min_train = 160  # lookback + output_length with the defaults (required_train() for others)
+    supports_gpu = True
     search_space = {
         "lookback": [128, 256, 336],
         "patch_len": [8, 16, 32],
@@ -94,7 +95,7 @@ verbose
     def __init__(self, lookback=128, output_length=32, patch_len=16, stride=8, d_model=32, n_heads=4, n_layers=2,
                  d_ff=64, dropout=0.0, norm="layer", batch_size=64, learning_rate=2e-2, final_learning_rate=1e-4,
                  batches_per_epoch=50, max_epochs=200, time_budget_s=None, random_state=0, n_threads=None,
-                 verbose=True):
+                 verbose=True, patience=None, validation_interval=5, validation_steps=500, device="cpu"):
         self.lookback = lookback
         self.output_length = output_length
         self.patch_len = patch_len
@@ -114,6 +115,10 @@ verbose
         self.random_state = random_state
         self.n_threads = n_threads
         self.verbose = verbose
+        self.patience = patience
+        self.validation_interval = validation_interval
+        self.validation_steps = validation_steps
+        self.device = device
 
     @classmethod
     def get_test_params(cls):
@@ -121,6 +126,7 @@ verbose
                                             "d_model": 8, "n_heads": 2, "n_layers": 1, "d_ff": 16, "batch_size": 8}
 
     def _check_params(self):
+        super()._check_params()
         if self.patch_len > self.lookback:
             raise InvalidParameterError(f"patch_len={self.patch_len} exceeds lookback={self.lookback}")
         if self.d_model % self.n_heads:
@@ -134,7 +140,7 @@ verbose
 
         self.module_ = PatchTST(train.shape[1], covariates.shape[1], int(self.lookback), int(self.output_length),
                                 int(self.patch_len), int(self.stride), int(self.d_model), int(self.n_heads),
-                                int(self.n_layers), int(self.d_ff), float(self.dropout), self.norm)
+                                int(self.n_layers), int(self.d_ff), float(self.dropout), self.norm).to(self.device_)
         self.module_.train()
         self._train_data = np.hstack([train, covariates]).astype(np.float32)  # windows of both are drawn together
         return self.module_.parameters()
@@ -143,7 +149,7 @@ verbose
         import torch
 
         batch = torch.from_numpy(sample_windows(self._train_data, int(self.lookback) + int(self.output_length),
-                                                int(self.batch_size), rng))
+                                                int(self.batch_size), rng)).to(self.device_)
         past, ahead, n_obs = batch[:, :self.lookback], batch[:, self.lookback:], self.n_features_
         return torch.nn.functional.mse_loss(self.module_(past[..., :n_obs], past[..., n_obs:], ahead[..., n_obs:]),
                                             ahead[..., :n_obs])
@@ -158,10 +164,10 @@ verbose
         n_start = max(lookback - len(context), 0)  # padding at the start
         n_end = -(-n_steps // horizon) * horizon - n_steps  # padding past the last forecast step
         covariates = torch.from_numpy(np.pad(covariates, ((n_start, n_end), (0, 0)), mode="edge")
-                                      .astype(np.float32))[None]
+                                      .astype(np.float32))[None].to(self.device_)
         if len(context) < lookback:
             context = np.concatenate([np.repeat(context[:1], lookback - len(context), axis=0), context])
-        history = torch.from_numpy(context[-lookback:].astype(np.float32))[None]
+        history = torch.from_numpy(context[-lookback:].astype(np.float32))[None].to(self.device_)
         pieces, produced, now = [], 0, len(context)  # now: the first forecast step's row of the covariates
         with self._session(torch), torch.no_grad():
             while produced < n_steps:
@@ -170,4 +176,4 @@ verbose
                 pieces.append(step[0])
                 produced += step.shape[1]
                 history = torch.cat([history, step], dim=1)[:, -lookback:]
-        return torch.cat(pieces)[:n_steps].double().numpy()
+        return torch.cat(pieces)[:n_steps].cpu().double().numpy()

@@ -381,3 +381,89 @@ def test_transformer_forecasts_lorenz_for_a_lyapunov_time():
     print(f"PatchTST: VPTs {np.round(vpts, 2)} fit_info={model.fit_info_}")
     assert model.fit_info_["seconds"] <= 300
     assert np.median(vpts) >= 1
+
+
+# --- early stopping on validation windows ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lorenz_task():
+    return chaosbench.Task("Lorenz", pts_per_period=50, n_train=600, n_context=40, horizon=200, n_test=1,
+                           n_validation=2, n_long=0, seed=3).generate()
+
+
+def _fit(name, data, **params):
+    return tiny(name, **params).fit(data.train, data.context["dt"], covariates=data.train_covariates,
+                                    validation=data.validation)
+
+
+def test_early_stopping_stops_after_patience_scorings_and_keeps_the_best(lorenz_task, monkeypatch):
+    """With scripted validation scores the loop stops after ``patience`` scorings without improvement and restores
+    the parameters of the best one (ties broken by the second score)."""
+    from chaosbench.forecasters._neural import NeuralForecaster
+
+    scores = iter([(-1.0, 9.0), (-3.0, 5.0), (-3.0, 4.0), (-2.0, 1.0), (-3.0, 4.0), (-9.0, 0.0)])
+    states = []
+
+    def scripted(self, torch, problems):
+        states.append({k: v.clone() for k, v in self.module_.state_dict().items()})
+        return next(scores)
+
+    monkeypatch.setattr(NeuralForecaster, "_validation_score", scripted)
+    model = _fit("node", lorenz_task, max_epochs=30, patience=2, validation_interval=2)
+    info = model.fit_info_
+    assert info["stopped_by"] == "early_stopping" and info["epochs"] == 10 and len(states) == 5
+    assert info["selected_epoch"] == 6 and info["validation_valid_steps"] == 3.0
+    for key, value in model.module_.state_dict().items():
+        torch.testing.assert_close(value, states[2][key], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("name", ["node", "shplrnn"])
+def test_early_stopping_records_the_kept_parameters_score(name, lorenz_task):
+    """The recorded validation score is that of the parameters kept: re-scoring the fitted model on the same
+    validation problems (four 50-step forecasts from each of the two windows) gives it again."""
+    from chaosbench.forecasters._neural import _validation_problems
+
+    model = _fit(name, lorenz_task, max_epochs=6, patience=1, validation_interval=1, validation_steps=50)
+    problems = _validation_problems(lorenz_task.validation, 50, lorenz_task.train.std(axis=0))
+    assert len(problems) == 2 * 4
+    valid, _ = model._validation_score(torch, problems)
+    assert -valid == model.fit_info_["validation_valid_steps"]
+
+
+def test_without_patience_or_windows_validation_changes_nothing(lorenz_task):
+    """Validation windows without ``patience``, and ``patience`` without windows, train exactly as before."""
+    data = lorenz_task
+    plain = tiny("node", max_epochs=3).fit(data.train, data.context["dt"])
+    with_windows = _fit("node", data, max_epochs=3)
+    without_windows = tiny("node", max_epochs=3, patience=1, validation_interval=1).fit(data.train,
+                                                                                      data.context["dt"])
+    context = data.test[0].context
+    expected = plain.predict(20, context=context)
+    for model in (with_windows, without_windows):
+        assert model.fit_info_["stopped_by"] == "max_epochs"
+        np.testing.assert_array_equal(model.predict(20, context=context), expected)
+
+
+def test_bad_validation_windows_are_one_line_errors(lorenz_task):
+    data = lorenz_task
+    with pytest.raises(ChaosbenchError, match=r"validation\[0\] must be a chaosbench.Window"):
+        tiny("node").fit(data.train, data.context["dt"], validation=[data.train])
+    window = data.validation[0]
+    wrong = chaosbench.Window(window.context[:, :2], window.target, window.context_covariates,
+                              window.target_covariates)
+    with pytest.raises(ChaosbenchError, match=r"validation\[0\]\.context"):
+        tiny("node").fit(data.train, data.context["dt"], validation=[wrong])
+
+
+def test_a_run_early_stops_on_its_validation_windows(tmp_path):
+    """``chaosbench run`` gives the task's validation windows to the forecaster: the cell's fit_info records the
+    validation score."""
+    results = chaosbench.run(systems=["Lorenz"], forecasters=["node"], n_train=300, horizon=50, n_context=20,
+                             n_test=1, n_long=0, out=str(tmp_path / "run"), workers=1, quiet=True,
+                             forecaster_params={"node": TINY["node"] | {"max_epochs": 4, "patience": 2,
+                                                                        "validation_interval": 1,
+                                                                        "validation_steps": 20}})
+    info = json.loads(results.cells["fit_info"].iloc[0]) if isinstance(results.cells["fit_info"].iloc[0], str) \
+        else results.cells["fit_info"].iloc[0]
+    assert info["validation_valid_steps"] is not None and info["selected_epoch"] is not None

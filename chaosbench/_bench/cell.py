@@ -144,7 +144,7 @@ def _run(spec: CellSpec, record: dict) -> dict:
             record["params"] = params
         model = get_forecaster(spec.forecaster, **params)
         t0 = time.perf_counter()
-        model.fit(data.train, data.context["dt"], covariates=data.train_covariates)
+        model.fit(data.train, data.context["dt"], covariates=data.train_covariates, validation=data.validation)
         record["fit_seconds"] = time.perf_counter() - t0
         record["fit_info"] = getattr(model, "fit_info_", None)
         t0 = time.perf_counter()

@@ -59,6 +59,8 @@ class Forecaster:
     ``_fit(train, dt)`` and ``_predict(n_steps, context)``, and name fitted state with a trailing underscore. A
     subclass tagged ``uses_covariates`` implements ``_fit(train, dt, covariates)`` and
     ``_predict(n_steps, context, covariates)`` instead; its covariates are (n, k) arrays, k = 0 when none were given.
+    A subclass tagged ``uses_validation`` also takes ``validation``, a list of checked Windows (empty when none
+    were given), as a keyword of ``_fit``.
 
     Class attributes
     ----------------
@@ -69,6 +71,7 @@ class Forecaster:
         Capabilities: ``needs_context`` (predicting needs a context window, e.g. to warm up a reservoir),
         ``stochastic`` (depends on ``random_state``), ``requires`` (the import name of an optional dependency,
         or None), ``uses_covariates`` (reads known inputs such as a forcing phase; others ignore them),
+        ``uses_validation`` (may stop training or select parameters on the validation windows given to ``fit``),
         ``pretrained`` (a zero-shot model: ``fit`` only records the data and predictions come from the context
         alone, checked by :func:`~chaosbench.check_forecaster`), ``family`` (for tables: ``"baseline"``,
         ``"classical"``, ``"regression"``, ``"dynamical"``, ``"reservoir"``, ``"deep"``, ``"pretrained"`` or
@@ -85,7 +88,7 @@ class Forecaster:
 
     min_train: int = 2
     tags: dict = {"needs_context": False, "stochastic": False, "requires": None, "uses_covariates": False,
-                  "pretrained": False, "family": "other", "library": None}
+                  "uses_validation": False, "pretrained": False, "family": "other", "library": None}
     search_space: dict = {}
     parameter_constraints: dict = {}
 
@@ -156,11 +159,15 @@ class Forecaster:
         return f"{type(self).__name__}({args})"
 
     # --- the protocol ---------------------------------------------------------------------------------------
-    def fit(self, train, dt: float, covariates=None) -> Forecaster:
+    def fit(self, train, dt: float, covariates=None, validation=None) -> Forecaster:
         """Learn from ``train`` (n_steps, dim), sampled every ``dt`` time units; returns self.
 
         ``covariates`` (n_steps, k), optional: inputs known at each training step (e.g. sin and cos of a forcing
         phase); forecasters tagged ``uses_covariates`` learn from them, the others ignore them.
+
+        ``validation``, optional: :class:`~chaosbench.Window` s of trajectories independent of ``train`` and of
+        everything scored (a task's ``validation`` windows); forecasters tagged ``uses_validation`` may use them to
+        decide when to stop training or which parameters to keep, the others ignore them.
         """
         self.check_params()
         train = _as_series(train, "training data")
@@ -175,11 +182,29 @@ class Forecaster:
         self.dt_ = float(dt)
         self.last_window_ = train
         self.train_covariates_ = covariates
-        if self.tags.get("uses_covariates"):
-            self._fit(train, float(dt), covariates)
+        args = (train, float(dt), covariates) if self.tags.get("uses_covariates") else (train, float(dt))
+        if self.tags.get("uses_validation"):
+            self._fit(*args, validation=self._check_validation(validation))
         else:
-            self._fit(train, float(dt))
+            self._fit(*args)
         return self
+
+    def _check_validation(self, windows) -> list:
+        """``windows`` as a list of Windows whose arrays match the training data's dimension and covariates."""
+        if windows is None:
+            return []
+        checked = []
+        for i, w in enumerate(windows):
+            if not all(hasattr(w, a) for a in ("context", "target", "context_covariates", "target_covariates")):
+                raise InvalidParameterError(f"validation[{i}] must be a chaosbench.Window, got {type(w).__name__}")
+            context = _as_series(w.context, f"validation[{i}].context", dim=self.n_features_)
+            target = _as_series(w.target, f"validation[{i}].target", dim=self.n_features_)
+            checked.append(type(w)(context, target,
+                                   _as_covariates(w.context_covariates, len(context), f"validation[{i}] covariates",
+                                                  n_columns=self.n_covariates_),
+                                   _as_covariates(w.target_covariates, len(target), f"validation[{i}] covariates",
+                                                  n_columns=self.n_covariates_)))
+        return checked
 
     def predict(self, n_steps: int, context=None, covariates=None) -> np.ndarray:
         """Forecast ``n_steps`` steps after the end of the training data, or after ``context`` (n, dim) if given.
