@@ -1,8 +1,8 @@
 """Generate the documentation pages that come from the registries (run by the mkdocs-gen-files plugin).
 
 Pages: the system catalogue (an index and one page per system, with an attractor picture), the forecaster roster,
-the metrics, the API reference (every name in ``chaosbench.__all__``), the CLI reference (from the click commands)
-and the measured results of ``make run``. Everything is read through chaosbench's public registries, so a new
+the metrics, the API reference (every name in ``chaosbench.__all__``), the CLI reference (from the click commands),
+the measured results of ``make run`` and the findings of Gilpin's 2023 study on the shipped reference runs. Everything is read through chaosbench's public registries, so a new
 system, forecaster or metric appears without a docs edit.
 
 ``CHAOSBENCH_DOCS_SYSTEMS=Lorenz,Rossler`` limits the catalogue to those systems (for a fast test build).
@@ -449,6 +449,47 @@ def results_page() -> str:
     ])
 
 
+FINDINGS_RUN = ROOT / "results" / "reference" / "standard"
+FINDINGS_SWEEP = {n: ROOT / "results" / "reference" / f"sweep-{n}" for n in (100, 550, 1000)}
+FINDINGS_COMMANDS = {
+    "standard": "chaosbench run --preset standard --out results/standard && chaosbench export results/standard "
+                "results/reference/standard",
+    **{n: f"chaosbench run --preset gilpin2023 --n-train {n} --out results/sweep-{n} && chaosbench export "
+          f"results/sweep-{n} results/reference/sweep-{n}" for n in FINDINGS_SWEEP},
+}
+
+
+def findings_page() -> dict[str, str | bytes]:
+    """``findings.md`` and its pictures (``findings/*.png``), computed by :func:`write_findings` from the shipped
+    reference run and sweep; a missing run is named with the command that produces it."""
+    import tempfile
+
+    from chaosbench._bench.findings import write_findings
+
+    missing = [("standard", FINDINGS_RUN)] if not (FINDINGS_RUN / "cells.csv").is_file() else []
+    missing += [(n, path) for n, path in FINDINGS_SWEEP.items() if not (path / "cells.csv").is_file()]
+    notes = [f"- `{path.relative_to(ROOT)}` is not shipped yet; it is made by `{FINDINGS_COMMANDS[key]}`."
+             for key, path in missing]
+    header = ["# Findings", "",
+              "Gilpin's 2023 study (Phys. Rev. Research 5, 043252) reproduced or refuted on chaosbench's shipped "
+              "reference runs, computed by `chaosbench findings` (see [the findings guide](guide/findings.md)).", ""]
+    if missing and missing[0][0] == "standard":
+        return {"findings.md": "\n".join(header + ["Not computed:", "", *notes, ""])}
+    run = chaosbench.load_results(FINDINGS_RUN)
+    sweep = {n: chaosbench.load_results(path) for n, path in FINDINGS_SWEEP.items() if (path / "cells.csv").is_file()}
+    with tempfile.TemporaryDirectory() as folder:
+        write_findings(folder, run.cells, {n: r.cells for n, r in sweep.items()} or None,
+                       settings=run.manifest.get("settings"), source="`results/reference/standard`",
+                       sweep_settings=next(iter(sweep.values())).manifest.get("settings") if sweep else None,
+                       sweep_sources={n: f"`results/reference/sweep-{n}`" for n in sweep})
+        text = (Path(folder) / "findings.md").read_text().split("\n", 1)[1]
+        out: dict[str, str | bytes] = {f"findings/{png.name}": png.read_bytes()
+                                       for png in sorted(Path(folder).glob("*.png"))}
+    text = text.replace("](findings_", "](findings/findings_")
+    out["findings.md"] = "\n".join(header + (["Sweep runs missing:", "", *notes, ""] if notes else [])) + text
+    return out
+
+
 # --------------------------------------------------------------------------------------------------------------
 
 
@@ -464,6 +505,7 @@ def pages() -> dict[str, str | bytes]:
     out["reference/api.md"] = api_page()
     out["reference/cli.md"] = cli_page()
     out["results.md"] = results_page()
+    out.update(findings_page())
     for picture in ("vpt_distribution.png", "error_growth.png"):
         out[f"results/{picture}"] = (QUICK_EXAMPLE / picture).read_bytes()
     return out

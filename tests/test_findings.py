@@ -188,3 +188,34 @@ def test_write_findings_without_sweep_removes_a_stale_sweep_plot(tmp_path):
     (tmp_path / "findings_sweep.png").write_bytes(b"old")
     text = write_findings(tmp_path, cells, invariants=invariants_of()).read_text()
     assert not (tmp_path / "findings_sweep.png").exists() and "No sweep given" in text
+
+
+def _gen_pages():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("gen_pages_findings", Path(__file__).parents[1] / "docs" /
+                                                  "gen_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_findings_page_is_generated_from_the_shipped_runs_or_names_the_missing_ones(tmp_path, monkeypatch):
+    gen = _gen_pages()
+    monkeypatch.setattr(gen, "ROOT", tmp_path)
+    monkeypatch.setattr(gen, "FINDINGS_RUN", tmp_path / "results" / "reference" / "standard")
+    monkeypatch.setattr(gen, "FINDINGS_SWEEP", {n: tmp_path / "results" / "reference" / f"sweep-{n}"
+                                                for n in (100, 550, 1000)})
+    empty = gen.findings_page()
+    assert list(empty) == ["findings.md"]
+    assert "chaosbench run --preset standard --out results/standard" in empty["findings.md"]
+    assert "chaosbench run --preset gilpin2023 --n-train 550" in empty["findings.md"]
+    write_run(gen.FINDINGS_RUN, 6)
+    write_run(gen.FINDINGS_SWEEP[100], 6)
+    page = gen.findings_page()
+    assert {"findings/findings_ranking.png", "findings/findings_invariants.png",
+            "findings/findings_sweep.png"} <= set(page)
+    text = page["findings.md"]
+    assert "](findings/findings_ranking.png)" in text and "## Agreement with Gilpin (2023)" in text
+    assert "results/reference/sweep-550` is not shipped yet" in text and "sweep-100` is not shipped" not in text
