@@ -70,6 +70,9 @@ TASK_DEFAULTS = {k: v for k, v in Task.defaults().items() if k not in ("seed", "
 
 # Options that change how a run executes but never its numbers; all other fields are settings.
 EXECUTION_FIELDS = ("out", "workers", "executor", "scheduler", "quiet", "plugins", "cell_timeout", "left_out")
+# Settings added after runs were stored, with their defaults: left out of settings() at the default, so that the
+# settings hash of a run stored before them still matches.
+LATER_SETTINGS = {"device": None}
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class RunConfig:
     tune_trials: int = 8
     tune_seconds: float = 60.0
     tune_metric: str = "vpt_nrmse"
+    device: str | None = None  # the torch device of every forecaster that can use a GPU (None: their own default)
     out: str | None = None
     workers: int | None = None
     executor: str = "local"
@@ -110,7 +114,8 @@ class RunConfig:
     def settings(self) -> dict:
         """Everything that determines the cells' numbers, as plain JSON-able values."""
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)
-                if f.name not in EXECUTION_FIELDS}
+                if f.name not in EXECUTION_FIELDS
+                and not (f.name in LATER_SETTINGS and getattr(self, f.name) == LATER_SETTINGS[f.name])}
 
     def settings_hash(self) -> str:
         return hashlib.sha256(json.dumps(self.settings(), sort_keys=True).encode()).hexdigest()[:16]
@@ -234,6 +239,20 @@ def _text(m: dict, key: str) -> str | None:
     return value
 
 
+def _device(m: dict) -> str | None:
+    """The run's torch device, checked like a neural forecaster's ``device`` (a GPU must be available here)."""
+    from ..forecasters._neural import NeuralForecaster, resolve_device
+
+    device = m.get("device")
+    if device is not None:
+        try:
+            check_param(device, "device", NeuralForecaster.parameter_constraints["device"])
+            resolve_device(device)
+        except InvalidParameterError as exc:
+            raise ConfigError(str(exc)) from None
+    return device
+
+
 def plugin_paths(value) -> tuple:
     """Absolute paths of plugin files from a string or a list of strings."""
     if value is None:
@@ -261,10 +280,11 @@ def _positive(value, what: str, kind=int, allow_zero=False):
         raise ConfigError(str(exc)) from None
 
 
-def _expand_forecasters(names: tuple, preset: str, params: dict) -> tuple[tuple, dict, tuple]:
-    """The run's forecasters with their preset budgets, and the ``(name, reason)`` pairs that '@all' or '@neural'
-    left out because they cannot run here (a missing optional library or model weights); a forecaster named
-    explicitly that cannot run is a :class:`ConfigError`."""
+def _expand_forecasters(names: tuple, preset: str, params: dict, device: str | None) -> tuple[tuple, dict, tuple]:
+    """The run's forecasters with their preset budgets and the run's ``device`` (for those that can use a GPU;
+    hyper-parameters given per forecaster win), and the ``(name, reason)`` pairs that '@all' or '@neural' left out
+    because they cannot run here (a missing optional library or model weights); a forecaster named explicitly that
+    cannot run is a :class:`ConfigError`."""
     expanded: list[str] = []
     skipped: dict[str, str] = {}
 
@@ -296,6 +316,8 @@ def _expand_forecasters(names: tuple, preset: str, params: dict) -> tuple[tuple,
             for key, value in NEURAL_BUDGET[preset].items():
                 if key in cls._param_names():
                     params.setdefault(name, {}).setdefault(key, value)
+        if device is not None and getattr(cls, "supports_gpu", False) and "device" in cls._param_names():
+            params.setdefault(name, {}).setdefault("device", device)
         if "verbose" in cls._param_names():  # per-epoch output would garble the run's progress display
             params.setdefault(name, {}).setdefault("verbose", False)
         if "n_threads" in cls._param_names():  # one thread per cell: the cell is the unit of parallelism
@@ -339,7 +361,9 @@ def _validate(m: dict) -> RunConfig:
     params = m.get("forecaster_params", {})
     if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
         raise ConfigError("forecaster_params must map forecaster names to tables of hyper-parameters")
-    forecasters, params, left_out = _expand_forecasters(_names(m["forecasters"], "forecasters"), m["preset"], params)
+    device = _device(m)
+    forecasters, params, left_out = _expand_forecasters(_names(m["forecasters"], "forecasters"), m["preset"], params,
+                                                        device)
     stray = [name for name in params if name not in forecasters]
     if stray:
         raise ConfigError(f"hyper-parameters are set (--set) for {stray[0]!r}, which is not among this run's "
@@ -385,7 +409,7 @@ def _validate(m: dict) -> RunConfig:
         seeds=seeds, noise=noise, **task,
         cell_timeout=number("cell_timeout", float), tune=tune, tune_trials=number("tune_trials"),
         tune_seconds=number("tune_seconds", float),
-        tune_metric=get_metric(tune_metric).name,
+        tune_metric=get_metric(tune_metric).name, device=device,
         out=_text(m, "out"), workers=workers, executor=executor, scheduler=scheduler,
         quiet=_flag(m, "quiet"), plugins=plugin_paths(m.get("plugins")), left_out=left_out,
     )
