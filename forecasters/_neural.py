@@ -188,10 +188,10 @@ class NeuralForecaster(Forecaster):
     device_ : str
         The torch device of the last ``fit`` or ``predict``.
     fit_info_ : dict
-        JSON-serialisable record of training: ``epochs`` (completed), ``steps`` (optimiser steps), ``seconds``
-        (the whole fit), ``stopped_by`` (``"max_epochs"``, ``"time_budget"``, ``"early_stopping"`` or
-        ``"non_finite_loss"``) and ``final_loss`` (mean training loss of the last epoch, None if no epoch
-        completed); with early stopping also ``selected_epoch`` and its ``validation_valid_steps``, with a
+        JSON-serialisable record of training: ``epochs`` (completed), ``steps`` (optimiser steps), ``device``
+        (where it trained), ``seconds`` (the whole fit), ``stopped_by`` (``"max_epochs"``, ``"time_budget"``,
+        ``"early_stopping"`` or ``"non_finite_loss"``) and ``final_loss`` (mean training loss of the last epoch,
+        None if no epoch completed); with early stopping also ``selected_epoch`` and its ``validation_valid_steps``, with a
         subclass's model selection ``selected_epoch`` and its ``selection_score``.
 
     Examples
@@ -356,7 +356,7 @@ class NeuralForecaster(Forecaster):
         finally:
             bar.close()
         self.fit_info_ = {"epochs": epochs, "steps": steps, "seconds": None, "stopped_by": stopped_by,
-                          "final_loss": final_loss}
+                          "final_loss": final_loss, "device": self.device_}
         if interval:
             if best["state"] is not None:
                 self.module_.load_state_dict(best["state"])
