@@ -78,6 +78,7 @@ def test_max_epochs_is_respected_and_recorded(name, lorenz):
 
 @pytest.mark.parametrize("name", NEURAL)
 def test_time_budget_stops_training(name, lorenz):
+    tiny(name, max_epochs=1).fit(lorenz, 0.02)  # compiles the PLRNNs' numba kernels outside the budget
     model = tiny(name, max_epochs=10**6, time_budget_s=1.0).fit(lorenz, 0.02)
     info = model.fit_info_
     assert info["stopped_by"] == "time_budget"
