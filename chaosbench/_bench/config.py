@@ -39,12 +39,19 @@ QUICK_SYSTEMS = ("Lorenz", "Rossler", "Chen", "Thomas", "Halvorsen", "Aizawa", "
                  "MackeyGlass")
 FAST_FORECASTERS = ("naive", "mean", "linear", "var", "poly_ar", "dmd", "esn", "ngrc")
 DEFAULT_METRICS = ("vpt_nrmse", "vpt_smape", "rmse", "nrmse", "smape", "d_stsp", "d_h")
-# Training budgets of the neural forecasters per cell, in epochs (50 optimiser steps each; about 0.2 s for shplrnn on
-# one thread; Lorenz needs a few hundred). No time budget: the neural forecasters anneal their learning rate by the
-# larger of the epoch and time fractions, so a time budget would make results depend on the machine's speed; the
-# cell timeout guards against runaway training instead.
-NEURAL_BUDGET = {"quick": {"max_epochs": 20}, "standard": {"max_epochs": 500}, "full": {"max_epochs": 1000},
-                 "gilpin2023": {"max_epochs": 500}}
+# Training budgets of the neural forecasters per cell: "*" for every neural forecaster, then per forecaster (see
+# neural_budget). Epochs are 50 optimiser steps each. No time budget: the neural forecasters anneal their learning
+# rate by the larger of the epoch and time fractions, so a time budget would make results depend on the machine's
+# speed; the cell timeout guards against runaway training instead. The standard preset's budgets are sized so that
+# all chaotic systems x all forecasters fit in about two hours on 2 CPU cores (docs/benchmarks.md): each model gets
+# the epochs its measured cost per epoch allows, a learning rate scaled up for the shorter schedule, and early
+# stopping on the validation windows.
+NEURAL_BUDGET = {
+    "quick": {"*": {"max_epochs": 20}},
+    "standard": {"*": {"max_epochs": 50, "patience": 3, "validation_interval": 5, "validation_steps": 300}},
+    "full": {"*": {"max_epochs": 1000}},
+    "gilpin2023": {"*": {"max_epochs": 500}},
+}
 NEURAL_PREFERENCE = ("shplrnn", "alrnn", "transformer")  # which neural forecaster '@neural' stands for
 
 # Every preset forecasts 20 Lyapunov times (at most 5,000 steps) from 500-point contexts, far past any model's
@@ -280,6 +287,17 @@ def _positive(value, what: str, kind=int, allow_zero=False):
         raise ConfigError(str(exc)) from None
 
 
+def neural_budget(preset: str, name: str) -> dict:
+    """The training hyper-parameters ``preset`` gives the neural forecaster ``name``: its own entry of
+    ``NEURAL_BUDGET[preset]`` over the preset's "*" entry (a learning rate is given as ``learning_rate_factor``,
+    a multiple of the forecaster's default rate)."""
+    budget = NEURAL_BUDGET[preset].get("*", {}) | NEURAL_BUDGET[preset].get(name, {})
+    factor = budget.pop("learning_rate_factor", None)
+    if factor is not None:
+        budget["learning_rate"] = factor * forecaster_class(name)().learning_rate
+    return budget
+
+
 def _expand_forecasters(names: tuple, preset: str, params: dict, device: str | None) -> tuple[tuple, dict, tuple]:
     """The run's forecasters with their preset budgets and the run's ``device`` (for those that can use a GPU;
     hyper-parameters given per forecaster win), and the ``(name, reason)`` pairs that '@all' or '@neural' left out
@@ -313,7 +331,7 @@ def _expand_forecasters(names: tuple, preset: str, params: dict, device: str | N
     for name in expanded:
         cls = forecaster_class(name)
         if cls.tags.get("requires") == "torch":
-            for key, value in NEURAL_BUDGET[preset].items():
+            for key, value in neural_budget(preset, name).items():
                 if key in cls._param_names():
                     params.setdefault(name, {}).setdefault(key, value)
         if device is not None and getattr(cls, "supports_gpu", False) and "device" in cls._param_names():
