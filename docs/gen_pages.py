@@ -287,13 +287,16 @@ def _library(cls) -> str:
 
 def _budget(cls) -> str:
     """The standard preset's training budget of a neural forecaster, else "—" (fitted to convergence)."""
-    from chaosbench._bench.config import NEURAL_BUDGET
+    from chaosbench._bench.config import neural_budget
 
     defaults = cls().get_params()
     if "max_epochs" not in defaults:
         return "—"
-    epochs = NEURAL_BUDGET["standard"].get("max_epochs", defaults["max_epochs"])
-    return f"{epochs} epochs × {defaults.get('batches_per_epoch', 1)} batches"
+    budget = defaults | neural_budget("standard", cls.name)
+    text = f"{budget['max_epochs']} epochs × {budget.get('batches_per_epoch', 1)} batches"
+    if budget.get("patience") is not None:
+        text += f", early stopping (patience {budget['patience']} × {budget['validation_interval']} epochs)"
+    return text
 
 
 def _roster_costs():

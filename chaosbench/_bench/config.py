@@ -48,7 +48,12 @@ DEFAULT_METRICS = ("vpt_nrmse", "vpt_smape", "rmse", "nrmse", "smape", "d_stsp",
 # stopping on the validation windows.
 NEURAL_BUDGET = {
     "quick": {"*": {"max_epochs": 20}},
-    "standard": {"*": {"max_epochs": 50, "patience": 3, "validation_interval": 5, "validation_steps": 300}},
+    "standard": {"*": {"max_epochs": 30, "patience": 3, "validation_interval": 5, "validation_steps": 300},
+                 "transformer": {"max_epochs": 15}, "gru": {"max_epochs": 25, "learning_rate_factor": 3.0},
+                 "lstm": {"max_epochs": 25}, "tcn": {"max_epochs": 25}, "nbeats": {"learning_rate_factor": 3.0},
+                 "node": {"learning_rate_factor": 3.0}, "rnn": {"learning_rate_factor": 3.0},
+                 "shplrnn": {"max_epochs": 40, "learning_rate_factor": 3.0}, "alrnn": {"max_epochs": 40},
+                 "dlinear": {"max_epochs": 40}, "nlinear": {"max_epochs": 40}},
     "full": {"*": {"max_epochs": 1000}},
     "gilpin2023": {"*": {"max_epochs": 500}},
 }
@@ -294,7 +299,7 @@ def neural_budget(preset: str, name: str) -> dict:
     budget = NEURAL_BUDGET[preset].get("*", {}) | NEURAL_BUDGET[preset].get(name, {})
     factor = budget.pop("learning_rate_factor", None)
     if factor is not None:
-        budget["learning_rate"] = factor * forecaster_class(name)().learning_rate
+        budget["learning_rate"] = float(f"{factor * forecaster_class(name)().learning_rate:.6g}")
     return budget
 
 
