@@ -165,16 +165,17 @@ def measure_family(family: str, systems: list[str], forecasters: tuple, groups: 
     counts."""
     task_preset = FAMILY_PRESET[family]
     presets = [p for g in groups for p in g["presets"]]
-    cells, wall, n_cells, everything = [], 0.0, 0, True
+    neural = {n for g in groups for n in g["params"]}
+    cells, wall, n_cells, first = [], 0.0, 0, True
     for group in groups:
         params = group["params"]
         levels = [{n: p["max_epochs"] for n, p in params.items()}] if group["at_budget"] else [
             {n: measurement_epochs(n, params[n], args.levels)[i] for n in params} for i in (0, 1)]
         for epochs in levels:
-            names = tuple(n for n in forecasters if n in params or everything)
+            names = tuple(n for n in forecasters if n in params or first and n not in neural)
             if not names:
                 continue
-            everything = False
+            first = False
             forecaster_params = {n: run_params(n, params[n] | {"max_epochs": epochs[n]}, task_preset)
                                  for n in names if n in params}
             seconds, rows = timed_run(preset=task_preset, systems=systems, forecasters=names,
@@ -186,11 +187,11 @@ def measure_family(family: str, systems: list[str], forecasters: tuple, groups: 
             wall, n_cells = wall + seconds, n_cells + len(rows)
             for row in rows:
                 info = json.loads(row["fit_info"]) if isinstance(row["fit_info"], str) else None
-                neural = row["forecaster"] in params
-                cells.append({"family": family, "presets": group["presets"] if neural else presets,
+                trains = row["forecaster"] in params
+                cells.append({"family": family, "presets": group["presets"] if trains else presets,
                               "system": row["system"], "forecaster": row["forecaster"],
                               "max_epochs": epochs.get(row["forecaster"]), "epochs": (info or {}).get("epochs"),
-                              "stopped_by": (info or {}).get("stopped_by"), "at_budget": group["at_budget"],
+                              "stopped_by": (info or {}).get("stopped_by"), "at_budget": group["at_budget"] and trains,
                               "status": row["status"], "seconds": round(float(row["cell_seconds"]), 4)})
     for cell in early_stops(cells):
         print(f"  warning: {cell['forecaster']} on {cell['system']} trained {cell['epochs']} of {cell['max_epochs']} "

@@ -200,6 +200,13 @@ def test_a_preset_that_stops_early_is_measured_at_its_budget(bench, monkeypatch)
     assert estimate["epochs_trained"] == at_budget["epochs_trained"]
     assert set(estimate["unestimated"]) == set(standard.forecasters) - set(forecasters)  # not measured here
 
+    # a neural forecaster of the budget group never runs with the other forecasters' first run, which lacks it
+    calls.clear()
+    quick_first = bench.measure_family("long", systems, forecasters,
+                                       bench.measurement_groups(["quick", "standard"], "auto"), args)
+    assert [c["forecasters"] for c in calls] == [("naive",), ("lstm", "gru")]
+    assert bench.preset_measurement("standard", quick_first, neural)["model"]["Lorenz", "lstm"]["fixed"] == 3.0
+
     extrapolated = bench.preset_measurement("full", measured, neural)
     assert not extrapolated["at_budget"] and extrapolated["epochs_trained"] == {}
     assert extrapolated["model"]["Lorenz", "lstm"] == {"fixed": pytest.approx(1.0), "per_epoch": pytest.approx(0.1)}
