@@ -354,7 +354,8 @@ def trained_columns(trained: dict | None) -> str:
     """The mean / max epochs trained and the cells that stopped early, of ``epochs_trained``'s record."""
     if trained is None:
         return f"{'-':>13}{'-':>9}"
-    return f"{trained['mean']:>7.1f} / {trained['max']:<3}{trained['early_stopped']:>5} / {trained['cells']:<2}"
+    mean_max, stopped = f"{trained['mean']:.1f} / {trained['max']}", f"{trained['early_stopped']} / {trained['cells']}"
+    return f"{mean_max:>13}{stopped:>9}"
 
 
 def ratio(new, old) -> str:
