@@ -468,3 +468,25 @@ def test_a_run_early_stops_on_its_validation_windows(tmp_path):
     info = json.loads(results.cells["fit_info"].iloc[0]) if isinstance(results.cells["fit_info"].iloc[0], str) \
         else results.cells["fit_info"].iloc[0]
     assert info["validation_valid_steps"] is not None and info["selected_epoch"] is not None
+
+
+def test_tcn_streaming_forecast_equals_rerunning_the_network(duffing):
+    """The cached step-by-step inference gives what re-running the network over its receptive field gives, with
+    known inputs (forced Duffing), to float32 rounding."""
+    x, covariates, dt = duffing
+    model = tiny("tcn", max_epochs=2).fit(x[:1000], dt, covariates=covariates[:1000])
+    context, n_steps = x[1000:1100], 40
+    inputs_known = covariates[1000:1100 + n_steps]
+    span = model.module_.receptive_field
+    window = np.hstack([context, inputs_known[1:101]])[-span:].astype(np.float32)
+    state, expected = context[-1].astype(float), []
+    with torch.no_grad():
+        for step in range(n_steps):
+            state = state + model.module_(torch.from_numpy(window)[None])[0, -1].double().numpy() \
+                * model.increment_scale_
+            expected.append(state)
+            if step + 1 < n_steps:
+                step_input = np.concatenate([state, inputs_known[100 + step + 1]]).astype(np.float32)
+                window = np.vstack([window, step_input[None]])[-span:]
+    forecast = model.predict(n_steps, context=context, covariates=inputs_known)
+    np.testing.assert_allclose(forecast, np.array(expected), rtol=0, atol=1e-5 * np.abs(x).max())
