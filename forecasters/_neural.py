@@ -86,7 +86,7 @@ def _torch_session(torch, seed: int, n_threads: int | None, device: str = "cpu",
     precision_backends = (torch.backends.cuda.matmul, torch.backends.cudnn.conv, torch.backends.cudnn.rnn)
     precision_before = [(b, b.fp32_precision) for b in precision_backends] if gpu and deterministic else []
     with torch.random.fork_rng(devices=[torch.device(device).index or 0] if gpu else [],
-                               device_type=kind if gpu else None):
+                               **({"device_type": kind} if gpu else {})):
         torch.manual_seed(seed)
         if deterministic:
             if kind == "cuda":  # cuBLAS's condition for reproducible matrix products
@@ -186,7 +186,7 @@ class NeuralForecaster(Forecaster):
     Attributes
     ----------
     device_ : str
-        The torch device of the last ``fit`` or ``predict``.
+        The torch device training ran on (a subclass may forecast in numpy, e.g. ``node``).
     fit_info_ : dict
         JSON-serialisable record of training: ``epochs`` (completed), ``steps`` (optimiser steps), ``device``
         (where it trained), ``seconds`` (the whole fit), ``stopped_by`` (``"max_epochs"``, ``"time_budget"``,
@@ -278,6 +278,10 @@ class NeuralForecaster(Forecaster):
 
     #: Whether the subclass moves its module and tensors to ``device_`` (else it runs on the CPU only).
     supports_gpu = False
+
+    # The defaults of common parameters added after subclasses existed: a subclass whose ``__init__`` predates them
+    # (and so neither takes nor sets them) trains on the CPU without early stopping, as it did.
+    device, patience, validation_interval, validation_steps = "cpu", None, 5, 500
 
     def _seed(self) -> int:
         if self.random_state is None:

@@ -490,3 +490,69 @@ def test_tcn_streaming_forecast_equals_rerunning_the_network(duffing):
                 window = np.vstack([window, step_input[None]])[-span:]
     forecast = model.predict(n_steps, context=context, covariates=inputs_known)
     np.testing.assert_allclose(forecast, np.array(expected), rtol=0, atol=1e-5 * np.abs(x).max())
+
+
+def test_a_subclass_written_before_device_and_early_stopping_still_fits(lorenz_task):
+    """A NeuralForecaster subclass whose __init__ predates ``device`` and the early-stopping parameters trains on
+    the CPU without early stopping, even when given validation windows."""
+    from chaosbench.forecasters import NeuralForecaster
+
+    class OldStyle(NeuralForecaster):
+        name = "old_style"
+
+        def __init__(self, batches_per_epoch=3, max_epochs=2, learning_rate=1e-3, final_learning_rate=1e-5,
+                     time_budget_s=None, random_state=0, n_threads=1, verbose=False):
+            self.batches_per_epoch, self.max_epochs = batches_per_epoch, max_epochs
+            self.learning_rate, self.final_learning_rate = learning_rate, final_learning_rate
+            self.time_budget_s, self.random_state = time_budget_s, random_state
+            self.n_threads, self.verbose = n_threads, verbose
+
+        def _build(self, train, covariates, rng):
+            self.module_ = torch.nn.Linear(train.shape[1], train.shape[1])
+            self._x = torch.from_numpy(train.astype(np.float32))
+            return self.module_.parameters()
+
+        def _train_batch(self, rng):
+            return ((self._x[:-1] + self.module_(self._x[:-1]) - self._x[1:]) ** 2).mean()
+
+        def _predict(self, n_steps, context, covariates):
+            return np.repeat(context[-1:], n_steps, axis=0)
+
+    data = lorenz_task
+    model = OldStyle().fit(data.train, data.context["dt"], validation=data.validation)
+    assert model.fit_info_["stopped_by"] == "max_epochs" and model.fit_info_["device"] == "cpu"
+    assert "selected_epoch" not in model.fit_info_
+
+
+def test_tcn_streaming_matches_the_network_at_every_step():
+    """Cached inference equals the network run over the whole sequence (each layer zero-padded on the left) at
+    every step, from a window shorter than the receptive field on: three blocks, weights of order one."""
+    from chaosbench.forecasters._neural_nets import TemporalConvNet
+    from chaosbench.forecasters.tcn import _StreamingTCN
+
+    torch.manual_seed(0)
+    network = TemporalConvNet(n_obs=3, n_inputs=2, n_channels=6, n_blocks=3, kernel_size=3, dropout=0.0).eval()
+    with torch.no_grad():
+        for parameter in network.parameters():
+            parameter.normal_(0.0, 0.5)
+        sequence = torch.randn(1, 80, 5)
+        expected = network(sequence)[0].numpy()  # (time, n_obs)
+        streaming = _StreamingTCN(network, sequence[:, :4])  # 4 < receptive field (29)
+    outputs = [streaming.output()]
+    for t in range(4, 80):
+        streaming.push(sequence[0, t].numpy())
+        outputs.append(streaming.output())
+    np.testing.assert_allclose(np.array(outputs), expected[3:], rtol=1e-4, atol=1e-5 * np.abs(expected).max())
+
+
+def test_node_numpy_forecast_equals_the_torch_rollout(duffing):
+    """node's numpy inference takes the same RK4 steps as the torch rollout it trains with, with known inputs."""
+    x, covariates, dt = duffing
+    model = tiny("node", max_epochs=2).fit(x[:1000], dt, covariates=covariates[:1000])
+    context, n_steps = x[1000:1100], 30
+    inputs = covariates[1000:1100 + n_steps]
+    z = torch.from_numpy(((context[-1] - model.loc_) / model.scale_).astype(np.float32))
+    with torch.no_grad():
+        rollout = model._rollout(z, torch.from_numpy(inputs[99:].astype(np.float32)), n_steps).double().numpy()
+    np.testing.assert_allclose(model.predict(n_steps, context=context, covariates=inputs),
+                               rollout * model.scale_ + model.loc_, rtol=1e-5, atol=1e-5)
