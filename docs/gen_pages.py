@@ -460,6 +460,10 @@ FINDINGS_COMMANDS = {
     **{n: f"chaosbench run --preset gilpin2023 --n-train {n} --out results/sweep-{n} && chaosbench export "
           f"results/sweep-{n} results/reference/sweep-{n}" for n in FINDINGS_SWEEP},
 }
+# The gilpin2023 preset trains with the standard preset's CPU budgets (config.NEURAL_BUDGET), so each sweep run costs
+# about as much as the standard preset; a subset of one representative per model class is the cheaper alternative.
+FINDINGS_COST = "about two hours on 2 cores (target), like the standard preset"
+FINDINGS_SUBSET = ("nbeats", "esn", "naive")  # one per class of findings.MODEL_CLASSES: large, physics-based, other
 
 
 def findings_page() -> dict[str, str | bytes]:
@@ -471,8 +475,13 @@ def findings_page() -> dict[str, str | bytes]:
 
     missing = [("standard", FINDINGS_RUN)] if not (FINDINGS_RUN / "cells.csv").is_file() else []
     missing += [(n, path) for n, path in FINDINGS_SWEEP.items() if not (path / "cells.csv").is_file()]
-    notes = [f"- `{path.relative_to(ROOT)}` is not shipped yet; it is made by `{FINDINGS_COMMANDS[key]}`."
-             for key, path in missing]
+    notes = [f"- `{path.relative_to(ROOT)}` is not shipped yet; it is made by `{FINDINGS_COMMANDS[key]}` "
+             f"({FINDINGS_COST})." for key, path in missing]
+    if any(key != "standard" for key, _ in missing):
+        subset = ",".join(FINDINGS_SUBSET)
+        notes.append(f"- A cheaper sweep: add `--forecasters {subset}` (one forecaster per model class) to each "
+                     "sweep command; a subset changes the family comparison, which then rests on one member per "
+                     "family.")
     header = ["# Findings", "",
               "Gilpin's 2023 study (Phys. Rev. Research 5, 043252) reproduced or refuted on chaosbench's shipped "
               "reference runs, computed by `chaosbench findings` (see [the findings guide](guide/findings.md)).", ""]

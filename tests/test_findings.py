@@ -9,22 +9,26 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from chaosbench._bench.findings import (agreement, data_sweep, family_ranking, findings_lines, horizon_regimes,
-                                        invariant_correlations, spearman_ci, write_findings)
+import chaosbench
+from chaosbench._bench.findings import (MODEL_CLASSES, agreement, capped_systems, data_sweep, family_ranking,
+                                        findings_lines, horizon_regimes, invariant_correlations, spearman_ci,
+                                        too_short, write_findings)
 from chaosbench._bench.leaderboard import cell_dtypes
 from chaosbench._bench.report import write_report
 from chaosbench.cli import main
+from chaosbench.exceptions import ConfigError
 
 SYSTEMS = ["Lorenz", "Rossler", "Thomas", "Aizawa", "Halvorsen", "Chen"]
 LYAPUNOV = [0.9, 0.07, 0.04, 0.1, 0.8, 2.0]  # distinct: their order decides the constructed ranks
 FAMILIES = {"esn": "reservoir", "ngrc": "reservoir", "nbeats": "deep", "lstm": "deep", "naive": "baseline"}
 
 
-def make_cells(values: dict, systems=SYSTEMS, lyapunov=LYAPUNOV, metric="vpt_nrmse") -> pd.DataFrame:
+def make_cells(values: dict, systems=SYSTEMS, lyapunov=LYAPUNOV, metric="vpt_nrmse", censored=0.0,
+               horizon=2000) -> pd.DataFrame:
     """One ok cell per (system, forecaster); ``values[forecaster]`` lists the metric per system."""
-    rows = [{"system": s, "forecaster": f, "seed": 0, "status": "ok", "noise": 0.0, "horizon": 2000,
-             "pts_per_period": 100.0, "dt": 0.01, "lyapunov_max": lam, metric: v, f"{metric}_censored": 0.0,
-             "lyapunov_resolved": True}
+    rows = [{"system": s, "forecaster": f, "seed": 0, "status": "ok", "noise": 0.0, "horizon": horizon,
+             "pts_per_period": 100.0, "dt": 0.01, "lyapunov_max": lam, metric: v, f"{metric}_censored": censored,
+             "lyapunov_resolved": True, "error": pd.NA}
             for f, per_system in values.items() for s, lam, v in zip(systems, lyapunov, per_system)]
     return pd.DataFrame(rows)
 
@@ -95,11 +99,38 @@ def test_data_sweep_names_the_leading_family_at_each_length():
     assert table.loc[(table["n_train"] == 100) & (table["family"] == "deep"), "value"].item() == pytest.approx(0.2)
     text = " ".join(agreement(long.rename(columns=lambda c: c.replace("vpt_smape", "vpt_nrmse")),
                               sweep={100: short, 1000: long}, invariants=invariants_of()))
-    assert "at the shortest length (100 points) agrees" in text and "a large-scale family, as in the study" in text
+    assert "at the shortest length (100 points) agrees" in text and "a large-scale class, as in the study" in text
     flipped = " ".join(agreement(long.rename(columns=lambda c: c.replace("vpt_smape", "vpt_nrmse")),
                                  sweep={100: long, 1000: short}, invariants=invariants_of()))
     assert "at the shortest length (100 points) does not agree" in flipped
-    assert "not a large-scale family, unlike the study" in flipped
+    assert "not the large-scale class, unlike the study" in flipped
+
+
+def too_short_cells(forecaster, needs, n_train=100, metric="vpt_smape"):
+    """Failed cells of ``forecaster`` with Forecaster.fit's error for too little training data."""
+    cells = make_cells({forecaster: [math.nan] * 6}, metric=metric)
+    return cells.assign(status="failed", **{f"{metric}_censored": math.nan},
+                        error=f"forecaster: training data has {n_train} time steps; {forecaster.upper()} needs at "
+                              f"least {needs} with these hyper-parameters")
+
+
+def test_data_sweep_leaves_out_cells_too_short_to_run_and_lists_them():
+    # counted as the worst value (0), lstm would pull the deep median to 1.5, below esn's 2.0
+    short = pd.concat([make_cells({"esn": [2.0] * 6, "nbeats": [3.0] * 6}, metric="vpt_smape"),
+                       too_short_cells("lstm", 125)], ignore_index=True)
+    long = make_cells({"esn": [1.0] * 6, "nbeats": [3.0] * 6, "lstm": [3.0] * 6}, metric="vpt_smape")
+    assert too_short(short).to_dict("records") == [{"forecaster": "lstm", "n_train": 100, "needs": 125,
+                                                    "n_cells": 6}]
+    assert too_short(long).empty
+    table = data_sweep({100: short, 1000: long}).set_index(["n_train", "family"])
+    assert table.loc[(100, "deep"), "value"] == pytest.approx(3.0) and table.loc[(100, "deep"), "leader"]
+    assert table.loc[(100, "deep"), "n_forecasters"] == 1 and table.loc[(100, "deep"), "cannot_run"] == "lstm"
+    assert table.loc[(1000, "deep"), "cannot_run"] == "" and table.loc[(1000, "deep"), "n_forecasters"] == 2
+    alone = data_sweep({100: too_short_cells("lstm", 125)}).set_index("family")
+    assert math.isnan(alone.loc["deep", "value"]) and not alone.loc["deep", "leader"]
+    text = " ".join(agreement(make_cells({"nbeats": [1.0] * 6}), sweep={100: short, 1000: long},
+                              invariants=invariants_of()))
+    assert "unable to run at that length (training data too short): 100 points: lstm (needs 125)." in text
 
 
 def _verdict(lines, label):
@@ -113,20 +144,101 @@ def test_agreement_sentences_flip_with_the_constructed_correlation():
     tied_to_lambda = agreement(make_cells({"nbeats": decreasing(scale=5.0), "naive": low}))
     assert "does not agree (the interval excludes 0)" in _verdict(tied_to_lambda, "Long-horizon")
     assert "ρ = -1.00 [-1.00, -1.00]" in _verdict(tied_to_lambda, "Long-horizon")
-    assert ": agrees." in _verdict(tied_to_lambda, "Short-horizon")  # shorter VPT for larger λ_max
-    assert "is `deep`" in _verdict(tied_to_lambda, "Model scale") and ": agrees." in _verdict(tied_to_lambda,
-                                                                                             "Model scale")
+    # not confirmed from the paper: its numbers, no verdict
+    assert ": not confirmed from the paper here; no verdict." in _verdict(tied_to_lambda, "Short-horizon")
+    assert "ρ = -1.00" in _verdict(tied_to_lambda, "Short-horizon")
+    scale = _verdict(tied_to_lambda, "Model scale")
+    assert "median rank is `large domain-agnostic`" in scale and ": agrees." in scale
+    assert "chaosbench's own mapping" in scale
     decoupled = agreement(make_cells({"nbeats": unrelated, "naive": [0.01 * lam for lam in LYAPUNOV]}))
-    assert "agrees (the interval spans 0)" in _verdict(decoupled, "Long-horizon")
-    assert "does not agree (the opposite sign)" in _verdict(decoupled, "Short-horizon")
+    # ρ = 1/35 over 6 systems: the interval spans 0 but is far wider than the ±0.3 margin
+    assert "inconclusive (the interval spans 0 but leaves the equivalence margin ±0.3)" in _verdict(
+        decoupled, "Long-horizon")
     reservoir_first = agreement(make_cells({"esn": [9.0] * 6, "nbeats": unrelated}))
-    assert "is `reservoir`" in _verdict(reservoir_first, "Model scale")
-    assert "does not agree" in _verdict(reservoir_first, "Model scale")
+    assert "is `physics-based / hybrid`" in _verdict(reservoir_first, "Model scale")
+    assert ": does not agree." in _verdict(reservoir_first, "Model scale")
     assert "Not testable here: no forecaster" in _verdict(reservoir_first, "Short-horizon")
     assert "Not tested: no sweep" in _verdict(reservoir_first, "Data-limited")
     for line in tied_to_lambda:  # every verdict on 6 systems says so, and that the protocol differs
         if "Here" in line:
             assert "few systems (6" in line and "not comparable with the study's protocol" in line
+
+
+def test_no_correlation_agrees_only_inside_the_equivalence_margin():
+    n = 200
+    systems = [f"S{i}" for i in range(n)]
+    lyapunov = list(np.linspace(0.1, 2.0, n))
+    vee = [1.0 + abs(i - (n - 1) / 2) for i in range(n)]  # symmetric in the λ_max rank: ρ = 0 exactly
+    cells = make_cells({"nbeats": vee}, systems=systems, lyapunov=lyapunov)
+    invariants = invariants_of(systems, lyapunov)
+    row = horizon_regimes(cells, invariants=invariants, n_boot=500).query("regime == 'long'").iloc[0]
+    assert row["rho"] == pytest.approx(0.0, abs=1e-12) and -0.3 < row["ci_low"] < 0 < row["ci_high"] < 0.3
+    lines = agreement(cells, invariants=invariants, n_boot=500)
+    assert "agrees (the interval lies inside ±0.3, the equivalence margin)" in _verdict(lines, "Long-horizon")
+
+
+def test_model_scale_uses_chaosbench_classes_and_needs_both_rankings_to_agree():
+    assert {MODEL_CLASSES[name] for name in ("nbeats", "transformer", "lstm")} == {"large domain-agnostic"}
+    assert {MODEL_CLASSES[name] for name in ("esn", "node", "sindy", "shplrnn")} == {"physics-based / hybrid"}
+    assert "dlinear" not in MODEL_CLASSES and "nlinear" not in MODEL_CLASSES  # deep family, class "other"
+    assert set(MODEL_CLASSES) <= set(chaosbench.list_forecasters())
+    # ranks on every system: nbeats 1, esn 2, ngrc 3, naive 4, lstm 5
+    cells = make_cells({"nbeats": [5.0] * 6, "esn": [4.0] * 6, "ngrc": [3.0] * 6, "naive": [2.0] * 6,
+                        "lstm": [1.0] * 6})
+    best = family_ranking(cells, groups="class")
+    median = family_ranking(cells, within="median", groups="class")
+    assert list(best["class"]) == ["large domain-agnostic", "physics-based / hybrid", "other"]
+    assert median.set_index("class")["median_rank"].to_dict() == {"physics-based / hybrid": 2.5,
+                                                                  "large domain-agnostic": 3.0, "other": 4.0}
+    scale = _verdict(agreement(cells), "Model scale")
+    assert ": inconclusive (the median-rank and best-rank orders disagree)." in scale
+    with pytest.raises(ConfigError, match="groups must be one of"):
+        family_ranking(cells, groups="tribe")
+
+
+def test_capped_systems_are_left_out_of_rho_against_lambda_and_counted():
+    cells = make_cells({"esn": decreasing()})  # horizon 2000 · dt 0.01 · λ_max: Thomas reaches 0.8 Lyapunov times
+    assert capped_systems(cells, 1.0) == ["Thomas"] and capped_systems(cells, None) == []
+    broken = decreasing()
+    broken[SYSTEMS.index("Thomas")] = 0.8  # censored at its capped horizon: breaks the relation
+    cells = make_cells({"esn": broken})
+    plain = invariant_correlations(cells, invariants=invariants_of()).set_index(["name", "invariant"])
+    capped = invariant_correlations(cells, invariants=invariants_of(), horizon_lyapunov=1.0).set_index(
+        ["name", "invariant"])
+    assert plain.loc[("esn", "lyapunov_max"), "rho"] > -0.9 and plain.loc[("esn", "lyapunov_max"), "n_capped"] == 0
+    assert capped.loc[("esn", "lyapunov_max"), "rho"] == pytest.approx(-1.0)
+    assert (capped.loc[("esn", "lyapunov_max"), "n"], capped.loc[("esn", "lyapunov_max"), "n_capped"]) == (5, 1)
+    assert capped.loc[("esn", "correlation_dimension"), "n_capped"] == 0  # only ρ against λ_max
+    lines = agreement(cells, settings={"horizon_lyapunov": 1.0}, invariants=invariants_of())
+    assert "1 whose horizon was capped left out" in _verdict(lines, "Long-horizon")
+
+
+def test_verdicts_resting_on_censored_windows_are_inconclusive_and_unresolved_systems_do_not_count():
+    cells = make_cells({"nbeats": decreasing(scale=5.0), "naive": [0.0] * 6}, censored=0.5)
+    scale = _verdict(agreement(cells), "Model scale")
+    assert ": inconclusive (50% of the windows used are censored, more than 20%)." in scale
+    ok = make_cells({"nbeats": decreasing(scale=5.0), "naive": [0.0] * 6}, censored=0.1)
+    assert ": agrees." in _verdict(agreement(ok), "Model scale")
+    unresolved = make_cells({"nbeats": [1.0], "naive": [0.0]}, systems=["Bad"], lyapunov=[1.0], censored=1.0)
+    mixed = pd.concat([ok, unresolved.assign(lyapunov_resolved=False)], ignore_index=True)
+    table = invariant_correlations(mixed, invariants=invariants_of())
+    assert table["censored"].to_numpy() == pytest.approx(0.1)
+    assert ": agrees." in _verdict(agreement(mixed, invariants=invariants_of()), "Model scale")
+
+
+def test_caveats_name_the_neural_budget_and_a_gilpin_run_with_it_is_not_the_study_protocol():
+    cells = make_cells({"nbeats": decreasing(scale=5.0), "naive": [0.0] * 6}, metric="vpt_smape", horizon=200)
+    budget = {"nbeats": {"max_epochs": 30, "patience": 3}, "transformer": {"max_epochs": 12, "patience": 3},
+              "esn": {"warmup": 50}}
+    scale = _verdict(agreement(cells, settings={"period_source": "dysts", "forecaster_params": budget}),
+                     "Model scale")
+    assert "neural forecasters trained 12–30 epochs with early stopping on the validation windows" in scale
+    assert "the task is the study's, preset gilpin2023, but the neural training budget is chaosbench's" in scale
+    plain = _verdict(agreement(cells, settings={"period_source": "dysts"}), "Model scale")
+    assert "neural forecasters trained" not in plain and "not comparable with the study's protocol" not in plain
+    fixed = {"nbeats": {"max_epochs": 40}}
+    assert "trained 40 epochs (a compute-limited" in _verdict(
+        agreement(cells, settings={"period_source": "dysts", "forecaster_params": fixed}), "Model scale")
 
 
 def test_horizon_regimes_split_forecasters_at_the_threshold():
@@ -211,6 +323,9 @@ def test_findings_page_is_generated_from_the_shipped_runs_or_names_the_missing_o
     assert list(empty) == ["findings.md"]
     assert "chaosbench run --preset standard --out results/standard" in empty["findings.md"]
     assert "chaosbench run --preset gilpin2023 --n-train 550" in empty["findings.md"]
+    assert "about two hours on 2 cores (target)" in empty["findings.md"]
+    assert "--forecasters nbeats,esn,naive" in empty["findings.md"] and "changes the family comparison" in empty[
+        "findings.md"]
     write_run(gen.FINDINGS_RUN, 6)
     write_run(gen.FINDINGS_SWEEP[100], 6)
     page = gen.findings_page()

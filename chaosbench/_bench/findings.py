@@ -6,12 +6,15 @@ with where it was read; a claim that could not be confirmed from the paper says 
 
 Every number here is computed from a run's cells: a cell without a value (failed, timed out) counts as the metric's
 worst value (0 Lyapunov times for a horizon metric, ±inf otherwise) and systems whose λ_max is unresolved are left
-out, both as in the leaderboard. Per (system, forecaster) the value is the median over seeds and noise levels.
+out, both as in the leaderboard; in the data-limited sweep a cell that could not run because its training data were
+shorter than the forecaster needs is left out instead and listed (:func:`too_short`). Per (system, forecaster) the
+value is the median over seeds and noise levels.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +26,9 @@ from .._forecasting.metrics import get_metric
 from ..exceptions import ConfigError
 from .leaderboard import _worst
 
-__all__ = ["STUDY_CLAIMS", "system_invariants", "spearman_ci", "invariant_correlations", "horizon_regimes",
-           "family_ranking", "data_sweep", "agreement", "findings_lines", "write_findings"]
+__all__ = ["STUDY_CLAIMS", "MODEL_CLASSES", "system_invariants", "capped_systems", "too_short", "spearman_ci",
+           "invariant_correlations", "horizon_regimes", "family_ranking", "data_sweep", "agreement", "findings_lines",
+           "write_findings"]
 
 CITATION = "Gilpin, Phys. Rev. Research 5, 043252 (2023), arXiv:2303.08011"
 INVARIANTS = {"lyapunov_max": "λ_max", "correlation_dimension": "correlation dimension"}
@@ -34,32 +38,48 @@ LONG_HORIZON = 1.0  # median VPT (Lyapunov times) from which a forecaster counts
 N_BOOT = 2000
 LEVEL = 0.95
 SEED = 0
-PHYSICS_FAMILIES = ("reservoir", "dynamical")  # the study's "physics-based hybrid" methods, in chaosbench's families
-SCALE_FAMILIES = ("deep",)  # the study's "large-scale, domain-agnostic" methods
+NO_CORRELATION = 0.3  # equivalence margin: "no correlation" needs the whole 95 % interval of ρ inside (-0.3, 0.3)
+MAX_CENSORED = 0.2  # a verdict resting on more censored windows than this share is inconclusive
 STUDY_PROTOCOL = {"metric": "vpt_smape", "horizon": 200, "pts_per_period": 100}  # Task.GILPIN2023 (dysts periods)
 PNG_DPI = 110
+TOO_SHORT = re.compile(r"training data has (\d+) time steps; \S+ needs at least (\d+)")  # Forecaster.fit's error
+
+#: chaosbench's own mapping of its forecasters onto the study's two model classes (not the study's list): the
+#: abstract names transformers and recurrent networks as large-scale, domain-agnostic methods and reservoir computers
+#: and neural ODEs as methods grounded in dynamical systems theory; the other members are chaosbench's reading.
+#: Large, domain-agnostic: the deep sequence models learning from data alone (N-BEATS, N-HiTS, TCN, the recurrent
+#: networks, the transformer) and the pretrained Chronos. Physics-based / hybrid: the reservoir computers (esn, ngrc),
+#: the neural ODE, the model-discovery and operator methods (sindy, dmd, edmd), the piecewise-linear RNNs built for
+#: dynamical-systems reconstruction (shplrnn, alrnn) and context parroting (analogue forecasting on the attractor's
+#: recurrences). Every other forecaster (baselines, classical, regression, the linear maps dlinear and nlinear) is
+#: ``"other"``.
+LARGE, PHYSICS, OTHER = "large domain-agnostic", "physics-based / hybrid", "other"
+MODEL_CLASSES = {**dict.fromkeys(("nbeats", "nhits", "transformer", "tcn", "rnn", "gru", "lstm", "chronos"), LARGE),
+                 **dict.fromkeys(("esn", "ngrc", "node", "sindy", "dmd", "edmd", "shplrnn", "alrnn",
+                                  "context_parroting"), PHYSICS)}
 
 #: What the study reports, paraphrased, with where it was read. ``confirmed`` is False where the claim could not be
 #: checked against the paper itself here.
 STUDY_CLAIMS = {
     "scale": {
-        "claim": "large, domain-agnostic deep models (hierarchical neural basis functions such as N-BEATS/N-HiTS, "
-                 "transformers, recurrent networks) forecast best on the full-data task, up to some 24 "
-                 "Lyapunov times",
-        "source": f"{CITATION}, abstract (and the abstract of arXiv:2303.08011v1)", "confirmed": True},
+        "claim": "large-scale, domain-agnostic forecasting methods (the abstract's examples: transformers, recurrent "
+                 "neural networks) forecast best, accurately up to two dozen Lyapunov times",
+        "source": f"{CITATION}, abstract", "confirmed": True},
     "long_horizon": {
         "claim": "in the long-horizon regime reached by those models, forecast accuracy decorrelates from classical "
                  "invariants of predictability such as λ_max",
         "source": f"{CITATION}, abstract", "confirmed": True},
     "short_horizon": {
         "claim": "outside the long-horizon regime, systems with a larger λ_max are forecast less well",
-        "source": f"implied by the contrast drawn in the abstract of {CITATION}; its size and sign", "confirmed": False},
+        "source": f"implied by the contrast drawn in the abstract of {CITATION}; its size and sign not stated there",
+        "confirmed": False},
     "correlation_dimension": {
         "claim": "a relation between forecast accuracy and the correlation dimension",
         "source": "no statement found", "confirmed": False},
     "data_limited": {
-        "claim": "with little training data, physics-based hybrid methods (reservoir computers, neural ODEs) keep "
-                 "an advantage over the large domain-agnostic models",
+        "claim": "with little training data, physics-based hybrid methods (the abstract's examples of methods "
+                 "grounded in dynamical systems theory: reservoir computers, neural ODEs) keep an advantage over "
+                 "the large domain-agnostic models",
         "source": f"{CITATION}, abstract; the dysts benchmark script benchmarks/multivariate_data_limited_node_esn_"
                   "nvar.py sweeps training lengths from about 100 to 1000 points (the lengths reported in the "
                   "paper were not confirmed from the paper here)", "confirmed": True},
@@ -75,6 +95,14 @@ def family_of(forecaster: str) -> str:
         return forecaster_class(forecaster).tags.get("family", "other")
     except LookupError:
         return "other"
+
+
+def class_of(forecaster: str) -> str:
+    """The forecaster's model class in chaosbench's mapping onto the study's classes (:data:`MODEL_CLASSES`)."""
+    return MODEL_CLASSES.get(forecaster, OTHER)
+
+
+GROUPS = {"family": family_of, "class": class_of}
 
 
 def _check_metric(cells: pd.DataFrame, metric: str | None) -> str:
@@ -105,14 +133,50 @@ def _per_system(cells: pd.DataFrame, metric: str) -> pd.DataFrame:
     return frame.pivot_table(index="system", columns="forecaster", values="value", aggfunc="median")
 
 
-def _censored_share(cells: pd.DataFrame, metric: str, forecasters=None) -> float:
+def _censored_share(cells: pd.DataFrame, metric: str, forecasters=None, systems=None) -> float:
+    """Share of the windows censored by the horizon over the usable cells (:func:`_usable`) of ``forecasters`` on
+    ``systems`` (default: all)."""
     column = f"{metric}_censored"
     if column not in cells:
         return 0.0
+    cells = _usable(cells)
     if forecasters is not None:
         cells = cells[cells["forecaster"].isin(list(forecasters))]
+    if systems is not None:
+        cells = cells[cells["system"].astype(str).isin(list(systems))]
     share = cells[column].astype(float).mean()
     return 0.0 if math.isnan(share) else float(share)
+
+
+def capped_systems(cells: pd.DataFrame, horizon_lyapunov: float | None) -> list[str]:
+    """The usable systems whose forecast horizon was capped: fewer steps than ``horizon_lyapunov`` Lyapunov times,
+    i.e. ``horizon · dt · λ_max < horizon_lyapunov`` from the cells' resolved ``horizon``, ``dt`` and
+    ``lyapunov_max``. On those systems a censored VPT equals ``horizon · dt · λ_max``, tied to λ_max by
+    construction. Empty without ``horizon_lyapunov`` (a fixed horizon: then every system's cap is tied to λ_max and
+    only the censored share, :data:`MAX_CENSORED`, guards the verdicts)."""
+    if horizon_lyapunov is None or not {"horizon", "dt", "lyapunov_max"} <= set(cells.columns):
+        return []
+    cells = _usable(cells)
+    reach = (cells["horizon"].astype(float) * cells["dt"].astype(float) * cells["lyapunov_max"].astype(float))
+    per_system = reach.groupby(cells["system"].astype(str)).median()
+    return sorted(per_system.index[per_system < float(horizon_lyapunov) * (1 - 1e-9)])
+
+
+def _too_short_found(cells: pd.DataFrame) -> pd.DataFrame:
+    errors = cells["error"] if "error" in cells else pd.Series(pd.NA, index=cells.index)
+    return errors.astype("string").str.extract(TOO_SHORT)
+
+
+def too_short(cells: pd.DataFrame) -> pd.DataFrame:
+    """The cells that could not run because the training data were shorter than the forecaster needs (the error of
+    :meth:`Forecaster.fit <chaosbench.Forecaster.fit>`): one row per forecaster with ``forecaster``, ``n_train``
+    (the steps given), ``needs`` (the most steps asked for) and ``n_cells``."""
+    found = _too_short_found(cells)
+    hit = found[0].notna()
+    frame = pd.DataFrame({"forecaster": cells.loc[hit, "forecaster"].astype(str),
+                          "n_train": found.loc[hit, 0].astype(int), "needs": found.loc[hit, 1].astype(int)})
+    return (frame.groupby("forecaster").agg(n_train=("n_train", "max"), needs=("needs", "max"),
+                                            n_cells=("needs", "size")).reset_index())
 
 
 def system_invariants(cells: pd.DataFrame) -> pd.DataFrame:
@@ -182,25 +246,38 @@ def spearman_ci(x, y, *, n_boot: int = N_BOOT, level: float = LEVEL, seed: int =
     return out
 
 
-def _correlate(values: pd.Series, invariants: pd.DataFrame, **boot) -> list[dict]:
-    """ρ of a per-system series against each invariant, dropping (and counting) systems without the invariant."""
+def _correlate(values: pd.Series, invariants: pd.DataFrame, cells: pd.DataFrame, metric: str, members,
+               capped=(), **boot) -> list[dict]:
+    """ρ of a per-system series against each invariant, dropping (and counting) systems without the invariant and,
+    for λ_max, the ``capped`` systems; ``censored`` is the censored share of ``members``' windows on the systems
+    used."""
     rows = []
     for key in INVARIANTS:
         joined = pd.concat([values.rename("value"), invariants[key]], axis=1, join="inner")
-        usable = joined.dropna()
+        kept = joined.drop(index=list(capped) if key == "lyapunov_max" else [], errors="ignore")
+        usable = kept.dropna()
         stats = spearman_ci(usable[key], usable["value"], **boot)
-        rows.append({"invariant": key, **stats, "n_dropped": int(len(joined) - len(usable))})
+        rows.append({"invariant": key, **stats, "n_dropped": int(len(kept) - len(usable)),
+                     "n_capped": int(len(joined) - len(kept)),
+                     "censored": _censored_share(cells, metric, members, usable.index)})
     return rows
 
 
+def _capped(cells: pd.DataFrame, metric: str, horizon_lyapunov: float | None) -> list[str]:
+    return capped_systems(cells, horizon_lyapunov) if get_metric(metric).kind == "horizon" else []
+
+
 def invariant_correlations(cells: pd.DataFrame, metric: str = "vpt_nrmse", *, invariants: pd.DataFrame | None = None,
-                           n_boot: int = N_BOOT, seed: int = SEED) -> pd.DataFrame:
+                           horizon_lyapunov: float | None = None, n_boot: int = N_BOOT,
+                           seed: int = SEED) -> pd.DataFrame:
     """Spearman ρ across systems of each forecaster's (and family's) per-system metric against λ_max and against
     the correlation dimension, with a percentile bootstrap 95 % interval over systems.
 
     Per forecaster the per-system value is the median over its cells of the system; per family it is the median
     over the family's forecasters of those values. ρ and its interval are those of :func:`spearman_ci` over the
-    systems that have the invariant; the others are dropped and counted (``n_dropped``).
+    systems that have the invariant; the others are dropped and counted (``n_dropped``). For a horizon metric, ρ
+    against λ_max leaves out the systems whose horizon was capped (:func:`capped_systems`), counted in
+    ``n_capped``.
 
     Parameters
     ----------
@@ -211,6 +288,8 @@ def invariant_correlations(cells: pd.DataFrame, metric: str = "vpt_nrmse", *, in
     invariants : DataFrame, optional
         Per-system invariants indexed by system with columns ``lyapunov_max`` and ``correlation_dimension``
         (default :func:`system_invariants`).
+    horizon_lyapunov : float, optional
+        The run's horizon in Lyapunov times (its settings), which tells the capped systems.
     n_boot, seed : int
         Bootstrap resamples and the seed of their generator.
 
@@ -218,84 +297,100 @@ def invariant_correlations(cells: pd.DataFrame, metric: str = "vpt_nrmse", *, in
     -------
     DataFrame
         One row per (level, name, invariant): ``level`` (forecaster or family), ``name``, ``family``,
-        ``invariant``, ``rho``, ``ci_low``, ``ci_high``, ``n`` (systems used), ``n_dropped``, ``n_boot_used``,
-        ``censored`` (share of the group's windows censored by the horizon: the VPT is then a lower bound).
+        ``invariant``, ``rho``, ``ci_low``, ``ci_high``, ``n`` (systems used), ``n_dropped``, ``n_capped``,
+        ``n_boot_used``, ``censored`` (share of the group's windows on the systems used censored by the horizon:
+        the VPT is then a lower bound).
     """
     metric = _check_metric(cells, metric)
     invariants = system_invariants(cells) if invariants is None else invariants
     table = _per_system(cells, metric)
-    boot = {"n_boot": n_boot, "seed": seed}
+    common = {"cells": cells, "metric": metric, "capped": _capped(cells, metric, horizon_lyapunov),
+              "n_boot": n_boot, "seed": seed}
     rows = []
     for name in table.columns:
-        for row in _correlate(table[name], invariants, **boot):
-            rows.append({"level": "forecaster", "name": name, "family": family_of(name), **row,
-                         "censored": _censored_share(cells, metric, [name])})
+        for row in _correlate(table[name], invariants, members=[name], **common):
+            rows.append({"level": "forecaster", "name": name, "family": family_of(name), **row})
     families = pd.Series({name: family_of(name) for name in table.columns})
     for family, members in families.groupby(families):
         values = table[list(members.index)].median(axis=1)
-        for row in _correlate(values, invariants, **boot):
-            rows.append({"level": "family", "name": family, "family": family, **row,
-                         "censored": _censored_share(cells, metric, members.index)})
+        for row in _correlate(values, invariants, members=list(members.index), **common):
+            rows.append({"level": "family", "name": family, "family": family, **row})
     return pd.DataFrame(rows)
 
 
 def horizon_regimes(cells: pd.DataFrame, metric: str = "vpt_nrmse", *, threshold: float = LONG_HORIZON,
-                    invariants: pd.DataFrame | None = None, n_boot: int = N_BOOT, seed: int = SEED) -> pd.DataFrame:
+                    invariants: pd.DataFrame | None = None, horizon_lyapunov: float | None = None,
+                    n_boot: int = N_BOOT, seed: int = SEED) -> pd.DataFrame:
     """The short- versus long-horizon comparison: ρ of VPT against each invariant within each regime.
 
     The study separates a long-horizon regime, reached by forecasts that stay accurate for many Lyapunov times,
     from the classical short-horizon one. Here a forecaster is in the long-horizon regime when its median VPT over
     systems is at least ``threshold`` Lyapunov times (default 1: the classical predictability time; a chaosbench
     choice, not the study's), else in the short-horizon regime. Per regime and system the value is the median over
-    the regime's forecasters of their per-system VPT, and ρ is :func:`spearman_ci` across systems.
+    the regime's forecasters of their per-system VPT, and ρ is :func:`spearman_ci` across systems (against λ_max
+    without the systems whose horizon was capped, as in :func:`invariant_correlations`).
 
     Returns
     -------
     DataFrame
         One row per (regime, invariant): ``regime``, ``forecasters`` (comma-separated), ``invariant``, ``rho``,
-        ``ci_low``, ``ci_high``, ``n``, ``n_dropped``, ``n_boot_used``, ``censored``; a regime without forecasters
-        has NaN statistics.
+        ``ci_low``, ``ci_high``, ``n``, ``n_dropped``, ``n_capped``, ``n_boot_used``, ``censored``; a regime
+        without forecasters has NaN statistics.
     """
     metric = _check_metric(cells, metric)
     if get_metric(metric).kind != "horizon":
         raise ConfigError(f"the horizon regimes are defined by a VPT; {metric!r} is not a horizon metric")
     invariants = system_invariants(cells) if invariants is None else invariants
     table = _per_system(cells, metric)
+    capped = _capped(cells, metric, horizon_lyapunov)
     median = table.median(axis=0)
     rows = []
     for regime, members in (("short", median.index[median < threshold]), ("long", median.index[median >= threshold])):
         values = table[list(members)].median(axis=1) if len(members) else pd.Series(math.nan, index=table.index)
-        for row in _correlate(values, invariants, n_boot=n_boot, seed=seed):
-            rows.append({"regime": regime, "forecasters": ", ".join(members), **row,
-                         "censored": _censored_share(cells, metric, members)})
+        for row in _correlate(values, invariants, cells, metric, list(members), capped, n_boot=n_boot, seed=seed):
+            rows.append({"regime": regime, "forecasters": ", ".join(members), **row})
     return pd.DataFrame(rows)
 
 
-def family_ranking(cells: pd.DataFrame, metric: str = "vpt_nrmse", *, within: str = "best") -> pd.DataFrame:
-    """Forecaster families ranked by their typical per-system rank.
+def _check_groups(groups: str):
+    if groups not in GROUPS:
+        raise ConfigError(f"groups must be one of {sorted(GROUPS)}, got {groups!r}")
+    return GROUPS[groups]
+
+
+def family_ranking(cells: pd.DataFrame, metric: str = "vpt_nrmse", *, within: str = "best",
+                   groups: str = "family") -> pd.DataFrame:
+    """Forecaster families (or model classes) ranked by their typical per-system rank.
 
     On each system the forecasters are ranked by their per-system metric (1 = best, ties share their mean rank);
-    a family's rank on a system is the ``within`` (``"best"``: lowest, or ``"median"``) rank of its forecasters,
-    and its score the median of that over systems. ``"best"`` favours families with many members (their best of
-    many draws); ``"median"`` penalises a family for weak members.
+    a group's rank on a system is the ``within`` (``"best"``: lowest, or ``"median"``) rank of its forecasters,
+    and its score the median of that over systems. ``"best"`` favours groups with many members (their best of
+    many draws); ``"median"`` penalises a group for weak members.
+
+    Parameters
+    ----------
+    groups : {"family", "class"}
+        The forecasters' ``family`` tag, or their class in chaosbench's mapping onto the study's model classes
+        (:data:`MODEL_CLASSES`).
 
     Returns
     -------
     DataFrame
-        ``rank``, ``family``, ``median_rank``, ``wins`` (systems on which the family holds the best forecaster,
-        shared on a tie), ``n_systems``, ``n_forecasters``, ``forecasters``; best first.
+        ``rank``, ``family`` (or ``class``), ``median_rank``, ``wins`` (systems on which the group holds the best
+        forecaster, shared on a tie), ``n_systems``, ``n_forecasters``, ``forecasters``; best first.
     """
     if within not in ("best", "median"):
         raise ConfigError(f"within must be 'best' or 'median', got {within!r}")
+    group_of = _check_groups(groups)
     metric = _check_metric(cells, metric)
     table = _per_system(cells, metric)
     ranks = table.rank(axis=1, ascending=not get_metric(metric).greater_is_better, method="average")
-    families = pd.Series({name: family_of(name) for name in table.columns})
+    families = pd.Series({name: group_of(name) for name in table.columns})
     rows = []
     for family, members in families.groupby(families):
         block = ranks[list(members.index)]
         per_system = block.min(axis=1) if within == "best" else block.median(axis=1)
-        rows.append({"family": family, "median_rank": float(per_system.median()),
+        rows.append({groups: family, "median_rank": float(per_system.median()),
                      "wins": float((block.min(axis=1) == ranks.min(axis=1)).sum()), "n_systems": int(len(block)),
                      "n_forecasters": len(members), "forecasters": ", ".join(members.index)})
     frame = pd.DataFrame(rows).sort_values(["median_rank", "wins"], ascending=[True, False], kind="mergesort")
@@ -303,9 +398,14 @@ def family_ranking(cells: pd.DataFrame, metric: str = "vpt_nrmse", *, within: st
     return frame.reset_index(drop=True)
 
 
-def data_sweep(runs: dict, metric: str | None = None) -> pd.DataFrame:
-    """The data-limited sweep: per family and training length, the median over systems of the family's per-system
-    metric (itself the median over the family's forecasters), and which family leads at each length.
+def data_sweep(runs: dict, metric: str | None = None, *, groups: str = "family") -> pd.DataFrame:
+    """The data-limited sweep: per family (or model class) and training length, the median over systems of the
+    group's per-system metric (itself the median over the group's forecasters), and which group leads at each
+    length.
+
+    A cell that could not run because its training data were shorter than the forecaster needs (:func:`too_short`)
+    is left out rather than counted as the worst value, so that a group is not rewarded for members that run on
+    little data where others cannot; those forecasters are listed in ``cannot_run``.
 
     Parameters
     ----------
@@ -313,13 +413,17 @@ def data_sweep(runs: dict, metric: str | None = None) -> pd.DataFrame:
         Training length (points) -> that run's cells.
     metric : str, optional
         Default: ``vpt_smape`` if every run has it (the study's VPT), else ``vpt_nrmse``.
+    groups : {"family", "class"}
+        As in :func:`family_ranking`.
 
     Returns
     -------
     DataFrame
-        ``n_train``, ``family``, ``value`` (median over systems), ``n_systems``, ``n_forecasters``, ``leader``
-        (True for the best family at that length; ties all lead), ``metric``; sorted by length.
+        ``n_train``, ``family`` (or ``class``), ``value`` (median over systems), ``n_systems``,
+        ``n_forecasters`` (those that ran), ``cannot_run`` (comma-separated), ``leader`` (True for the best group
+        at that length; ties all lead), ``metric``; sorted by length.
     """
+    group_of = _check_groups(groups)
     if not runs:
         raise ConfigError("the sweep needs at least one run")
     if metric is None:
@@ -329,14 +433,20 @@ def data_sweep(runs: dict, metric: str | None = None) -> pd.DataFrame:
     better = get_metric(metric).greater_is_better
     rows = []
     for n_train, cells in sorted(runs.items()):
-        table = _per_system(cells, _check_metric(cells, metric))
-        families = pd.Series({name: family_of(name) for name in table.columns})
+        _check_metric(cells, metric)
+        short = _too_short_found(cells)[0].notna()
+        table = _per_system(cells[~short.to_numpy()], metric)
+        cannot = sorted(set(cells.loc[short.to_numpy(), "forecaster"].astype(str)))
+        names = sorted(set(table.columns) | set(cannot))
+        families = pd.Series({name: group_of(name) for name in names})
         block = []
         for family, members in families.groupby(families):
-            value = float(table[list(members.index)].median(axis=1).median())
-            block.append({"n_train": int(n_train), "family": family, "value": value, "n_systems": len(table),
-                          "n_forecasters": len(members)})
-        best = (max if better else min)(row["value"] for row in block)
+            ran = [name for name in members.index if name in table.columns]
+            value = float(table[ran].median(axis=1).median()) if ran else math.nan
+            block.append({"n_train": int(n_train), groups: family, "value": value, "n_systems": len(table),
+                          "n_forecasters": len(ran),
+                          "cannot_run": ", ".join(name for name in members.index if name in cannot)})
+        best = (max if better else min)((row["value"] for row in block if row["n_forecasters"]), default=math.nan)
         rows += [row | {"leader": row["value"] == best, "metric": metric} for row in block]
     return pd.DataFrame(rows)
 
@@ -345,25 +455,56 @@ def data_sweep(runs: dict, metric: str | None = None) -> pd.DataFrame:
 # Agreement with the study
 # --------------------------------------------------------------------------------------------------------------
 def _ci_text(row) -> str:
+    left_out = [f"{row['n_dropped']} without the invariant"] if row["n_dropped"] else []
+    left_out += [f"{row['n_capped']} whose horizon was capped"] if row.get("n_capped") else []
     if math.isnan(row["rho"]):
         return f"ρ undefined over {row['n']} systems"
     return (f"ρ = {row['rho']:+.2f} [{row['ci_low']:+.2f}, {row['ci_high']:+.2f}] (95 % percentile bootstrap) over "
-            f"{row['n']} systems" + (f", {row['n_dropped']} without the invariant dropped" if row["n_dropped"] else ""))
+            f"{row['n']} systems" + (f" ({' and '.join(left_out)} left out)" if left_out else ""))
 
 
 def _sign_verdict(row, expected: str) -> str:
-    """``expected`` ``"none"``: agrees when the interval spans 0; ``"negative"``/``"positive"``: agrees when the
-    interval lies on that side of 0, does not when it lies on the other, inconclusive when it spans 0."""
+    """``expected`` ``"none"`` (no correlation): agrees only when the whole interval lies inside the equivalence
+    margin (-:data:`NO_CORRELATION`, :data:`NO_CORRELATION`), inconclusive when it spans 0 but leaves the margin,
+    does not agree when it excludes 0. ``"negative"``/``"positive"``: agrees when the interval lies on that side
+    of 0, does not when it lies on the other, inconclusive when it spans 0."""
     low, high = row["ci_low"], row["ci_high"]
     if math.isnan(low):
         return "inconclusive (no interval)"
     spans = low <= 0.0 <= high
     if expected == "none":
-        return "agrees (the interval spans 0)" if spans else "does not agree (the interval excludes 0)"
+        if -NO_CORRELATION < low and high < NO_CORRELATION:
+            return f"agrees (the interval lies inside ±{NO_CORRELATION:g}, the equivalence margin)"
+        if spans:
+            return f"inconclusive (the interval spans 0 but leaves the equivalence margin ±{NO_CORRELATION:g})"
+        return "does not agree (the interval excludes 0)"
     if spans:
         return "inconclusive (the interval spans 0)"
     agrees = high < 0 if expected == "negative" else low > 0
     return "agrees" if agrees else "does not agree (the opposite sign)"
+
+
+def _judged(key: str, verdict: str, censored: float) -> str:
+    """The verdict on claim ``key``: none for a claim not confirmed from the paper; inconclusive when more than
+    :data:`MAX_CENSORED` of the windows used are censored."""
+    if not STUDY_CLAIMS[key]["confirmed"]:
+        return "not confirmed from the paper here; no verdict"
+    if censored > MAX_CENSORED and not verdict.startswith("inconclusive"):
+        return f"inconclusive ({censored:.0%} of the windows used are censored, more than {MAX_CENSORED:.0%})"
+    return verdict
+
+
+def _neural_budget(settings: dict | None) -> str | None:
+    """The neural forecasters' training budget recorded in a run's ``forecaster_params``, in words."""
+    params = [p for p in ((settings or {}).get("forecaster_params") or {}).values() if "max_epochs" in p]
+    if not params:
+        return None
+    low, high = min(p["max_epochs"] for p in params), max(p["max_epochs"] for p in params)
+    epochs = f"{low}" if low == high else f"{low}–{high}"
+    stopping = (" with early stopping on the validation windows"
+                if any(p.get("patience") is not None for p in params) else "")
+    return (f"neural forecasters trained {epochs} epochs{stopping} (a compute-limited budget; the study's training "
+            "budgets were not confirmed from the paper here, so their scores are not comparable with its)")
 
 
 def _caveats(cells: pd.DataFrame, metric: str, n_systems: int, censored: float, settings: dict | None) -> str:
@@ -372,48 +513,94 @@ def _caveats(cells: pd.DataFrame, metric: str, n_systems: int, censored: float, 
         notes.append(f"few systems ({n_systems}; the study used 135)")
     if censored > 0:
         notes.append(f"{censored:.0%} of the windows censored by the horizon (their VPT is a lower bound)")
+    budget = _neural_budget(settings)
+    if budget:
+        notes.append(budget)
     horizon = cells["horizon"].median() if "horizon" in cells else math.nan
     pts = cells["pts_per_period"].median() if "pts_per_period" in cells else math.nan
     source = (settings or {}).get("period_source")
-    same = (metric == STUDY_PROTOCOL["metric"] and horizon == STUDY_PROTOCOL["horizon"]
-            and pts == STUDY_PROTOCOL["pts_per_period"] and source in (None, "dysts"))
-    if not same:
+    same_task = (metric == STUDY_PROTOCOL["metric"] and horizon == STUDY_PROTOCOL["horizon"]
+                 and pts == STUDY_PROTOCOL["pts_per_period"] and source in (None, "dysts"))
+    if not same_task:
         notes.append(f"not comparable with the study's protocol (here {metric}, horizon {horizon:g} steps at "
                      f"{pts:g} points per {source or 'chaosbench'} period; the study: sMAPE-based VPT at 200 steps "
                      "at 100 points per dysts period, preset gilpin2023)")
+    elif budget:
+        notes.append("not comparable with the study's protocol (the task is the study's, preset gilpin2023, but the "
+                     "neural training budget is chaosbench's)")
     return "; ".join(notes)
 
 
+def _scale_sentence(cells: pd.DataFrame, metric: str, n_systems: int, settings: dict | None) -> str:
+    claim = STUDY_CLAIMS["scale"]
+    by_median = family_ranking(cells, metric, within="median", groups="class").iloc[0]
+    by_best = family_ranking(cells, metric, within="best", groups="class").iloc[0]
+    tops = {by_median["class"], by_best["class"]}
+    verdict = ("agrees" if tops == {LARGE} else "does not agree" if LARGE not in tops
+               else "inconclusive (the median-rank and best-rank orders disagree)")
+    censored = _censored_share(cells, metric)
+    note = _caveats(cells, metric, n_systems, censored, settings)
+    return (f"- **Model scale.** The study found that {claim['claim']} [{claim['source']}]. Here, with chaosbench's "
+            f"own mapping of its forecasters onto the study's classes (`{LARGE}`, `{PHYSICS}`, `{OTHER}`; "
+            "MODEL_CLASSES), the best class by the median over "
+            f"{n_systems} systems of its forecasters' median rank is `{by_median['class']}` (median rank "
+            f"{by_median['median_rank']:g}), and by its best forecaster's rank `{by_best['class']}` (median rank "
+            f"{by_best['median_rank']:g}, best on {by_best['wins']:g} systems): "
+            f"{_judged('scale', verdict, censored)}." + (f" Caveats: {note}." if note else ""))
+
+
+def _sweep_sentence(sweep: dict, sweep_settings: dict | None) -> str:
+    claim = STUDY_CLAIMS["data_limited"]
+    table = data_sweep(sweep, groups="class")
+    leaders = {n: sorted(group.loc[group["leader"], "class"]) for n, group in table.groupby("n_train")}
+    shortest, longest = min(leaders), max(leaders)
+    verdict = "agrees" if PHYSICS in leaders[shortest] else "does not agree"
+    led = "; ".join(f"{n} points: {', '.join(c)}" for n, c in leaders.items())
+    longest_leader = ("a large-scale class, as in the study" if LARGE in leaders[longest]
+                      else "not the large-scale class, unlike the study")
+    metric = table["metric"].iloc[0]
+    cells = pd.concat(list(sweep.values()), ignore_index=True)
+    censored = _censored_share(cells, metric)
+    skipped = [f"{n} points: " + ", ".join(f"{row.forecaster} (needs {row.needs})"
+                                           for row in too_short(sweep[n]).itertuples())
+               for n in sorted(sweep) if len(too_short(sweep[n]))]
+    cannot = (" Left out as unable to run at that length (training data too short): " + "; ".join(skipped) + "."
+              if skipped else "")
+    note = _caveats(cells, metric, int(table["n_systems"].min()), censored, sweep_settings)
+    return (f"- **Data-limited sweep.** The study: {claim['claim']} [{claim['source']}]. Here the leading class "
+            f"(chaosbench's mapping) by median {metric} is {led}: at the shortest length ({shortest} points) "
+            f"{_judged('data_limited', verdict, censored)}; at the longest ({longest} points) the leader is "
+            f"{longest_leader}.{cannot}" + (f" Caveats: {note}." if note else ""))
+
+
 def agreement(cells: pd.DataFrame, metric: str | None = None, *, sweep: dict | None = None,
-              settings: dict | None = None, sweep_settings: dict | None = None, threshold: float = LONG_HORIZON, n_boot: int = N_BOOT,
-              seed: int = SEED, invariants: pd.DataFrame | None = None) -> list[str]:
+              settings: dict | None = None, sweep_settings: dict | None = None, threshold: float = LONG_HORIZON,
+              n_boot: int = N_BOOT, seed: int = SEED, invariants: pd.DataFrame | None = None) -> list[str]:
     """Sentences comparing a run with the study, each computed from the numbers: the study's claim with its source
     (:data:`STUDY_CLAIMS`), chaosbench's value, a verdict (agrees, does not agree, inconclusive) and the caveats
-    that apply (few systems, censored VPT, a protocol other than the study's). ``settings`` and ``sweep_settings``
-    are the manifest settings of the main run and of the sweep's runs (their period source enters the caveats).
+    that apply (few systems, censored VPT, the neural training budget, a protocol other than the study's).
+    ``settings`` and ``sweep_settings`` are the manifest settings of the main run and of the sweep's runs (their
+    period source, horizon in Lyapunov times and neural budgets enter the caveats).
 
-    Verdicts: the model-scale claim agrees when the top family of :func:`family_ranking` is a large-scale one
-    (``deep``); the long-horizon claim agrees when the long-horizon regime's interval for ρ(VPT, λ_max) spans 0
-    (:func:`horizon_regimes`); the short-horizon claim agrees when that regime's interval lies below 0 for a metric
-    where greater is better (above 0 for an error); the data-limited claim agrees when a physics-based family
-    (``reservoir``, ``dynamical``) leads at the shortest training length of ``sweep`` (:func:`data_sweep`).
+    Verdicts, only for claims read in the study's abstract (the others report their numbers with no verdict):
+    the model-scale claim agrees when the large domain-agnostic class of :data:`MODEL_CLASSES` (chaosbench's
+    mapping) ranks first both by the median over systems of its forecasters' median rank and by its best
+    forecaster's rank (:func:`family_ranking` with ``groups="class"``), does not agree when it ranks first by
+    neither, and is inconclusive when the two disagree; the long-horizon claim (no correlation) agrees when the
+    long-horizon regime's 95 % interval for ρ(VPT, λ_max) lies inside the equivalence margin ±:data:`NO_CORRELATION`
+    (:func:`_sign_verdict`, :func:`horizon_regimes`, without the systems whose horizon was capped); the
+    data-limited claim agrees when the physics-based / hybrid class leads at the shortest training length of
+    ``sweep`` (:func:`data_sweep` with ``groups="class"``). Any verdict is inconclusive when more than
+    :data:`MAX_CENSORED` of the windows it uses are censored.
     """
     metric = _check_metric(cells, metric)
     n_systems = _usable(cells)["system"].nunique()
-    lines = []
-    caveat = _caveats(cells, metric, n_systems, _censored_share(cells, metric), settings)
-    tail = f" Caveats: {caveat}." if caveat else ""
-
-    claim = STUDY_CLAIMS["scale"]
-    ranking = family_ranking(cells, metric)
-    top = ranking.iloc[0]
-    verdict = "agrees" if top["family"] in SCALE_FAMILIES else "does not agree"
-    lines.append(f"- **Model scale.** The study found that {claim['claim']} [{claim['source']}]. Here the best "
-                 f"family by median best rank over {n_systems} systems is `{top['family']}` (median rank "
-                 f"{top['median_rank']:g}, best on {top['wins']:g} systems): {verdict}.{tail}")
+    horizon_lyapunov = (settings or {}).get("horizon_lyapunov")
+    lines = [_scale_sentence(cells, metric, n_systems, settings)]
 
     if get_metric(metric).kind == "horizon":
-        regimes = horizon_regimes(cells, metric, threshold=threshold, invariants=invariants, n_boot=n_boot, seed=seed)
+        regimes = horizon_regimes(cells, metric, threshold=threshold, invariants=invariants,
+                                  horizon_lyapunov=horizon_lyapunov, n_boot=n_boot, seed=seed)
         expected = "negative" if get_metric(metric).greater_is_better else "positive"
         for regime, key, want in (("long", "long_horizon", "none"), ("short", "short_horizon", expected)):
             row = regimes[(regimes["regime"] == regime) & (regimes["invariant"] == "lyapunov_max")].iloc[0]
@@ -428,32 +615,18 @@ def agreement(cells: pd.DataFrame, metric: str | None = None, *, sweep: dict | N
             lines.append(f"- **{label}** (forecasters with median {metric} {where} {threshold:g} Lyapunov time(s): "
                          f"{row['forecasters']}). The study: {claim['claim']} [{claim['source']}]. Here "
                          f"{_ci_text(row)} between the regime's per-system median {metric} and λ_max: "
-                         f"{_sign_verdict(row, want)}." + (f" Caveats: {note}." if note else ""))
-    claim = STUDY_CLAIMS["correlation_dimension"]
+                         f"{_judged(key, _sign_verdict(row, want), row['censored'])}."
+                         + (f" Caveats: {note}." if note else ""))
     lines.append("- **Correlation dimension.** No claim about it was confirmed from the paper here; its "
                  "correlations are reported in the tables without a verdict.")
 
-    claim = STUDY_CLAIMS["data_limited"]
     if not sweep or len(sweep) < 2:
+        claim = STUDY_CLAIMS["data_limited"]
         lines.append(f"- **Data-limited sweep.** The study: {claim['claim']} [{claim['source']}]. Not tested: "
                      "no sweep of at least two training lengths was given (chaosbench findings RUN --sweep N=PATH "
                      "...).")
     else:
-        table = data_sweep(sweep)
-        leaders = {n: sorted(group.loc[group["leader"], "family"]) for n, group in table.groupby("n_train")}
-        shortest, longest = min(leaders), max(leaders)
-        verdict = ("agrees" if set(leaders[shortest]) & set(PHYSICS_FAMILIES) else "does not agree")
-        led = "; ".join(f"{n} points: {', '.join(f)}" for n, f in leaders.items())
-        sweep_metric = table["metric"].iloc[0]
-        sweep_cells = pd.concat(list(sweep.values()), ignore_index=True)
-        note = _caveats(sweep_cells, sweep_metric, int(table["n_systems"].min()),
-                        _censored_share(sweep_cells, sweep_metric), sweep_settings)
-        lines.append(f"- **Data-limited sweep.** The study: {claim['claim']} [{claim['source']}]. Here the leading "
-                     f"family by median {sweep_metric} is {led}: at the shortest length ({shortest} points) "
-                     f"{verdict}; at the longest ({longest} points) the leader is "
-                     f"{'a large-scale family, as in the study' if set(leaders[longest]) & set(SCALE_FAMILIES) else 'not a large-scale family, unlike the study'}. "
-                     "chaosbench tags the neural ODE (node) `deep`, the study counts it as physics-based."
-                     + (f" Caveats: {note}." if note else ""))
+        lines.append(_sweep_sentence(sweep, sweep_settings))
     return lines
 
 
@@ -487,14 +660,15 @@ def findings_lines(cells: pd.DataFrame, metric: str | None = None, *, settings: 
     except ConfigError as exc:
         return [f"Not computed: {exc}."]
     ranking = family_ranking(cells, metric)
-    correlations = invariant_correlations(cells, metric, n_boot=n_boot, seed=seed)
+    correlations = invariant_correlations(cells, metric, horizon_lyapunov=(settings or {}).get("horizon_lyapunov"),
+                                          n_boot=n_boot, seed=seed)
     family = _correlation_table(correlations[correlations["level"] == "family"])
     return [f"Gilpin's study ({CITATION}) computed on this run's `{metric}`; the full page with plots: "
             f"`chaosbench findings {{RUN}} -o DIR`.", "",
             "Families by median (over systems) of their best forecaster's rank:", "",
             _markdown(ranking[["rank", "family", "median_rank", "wins", "n_systems", "n_forecasters"]]), "",
             f"Spearman ρ across systems of each family's per-system median `{metric}` against the invariants:", "",
-            _markdown(family[["name", "invariant", "rho", "95 % CI", "n", "n_dropped", "censored"]]
+            _markdown(family[["name", "invariant", "rho", "95 % CI", "n", "n_dropped", "n_capped", "censored"]]
                       .rename(columns={"name": "family"})), "",
             "Agreement with Gilpin (2023):", "",
             *agreement(cells, metric, settings=settings, n_boot=n_boot, seed=seed)]
@@ -599,15 +773,28 @@ def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metr
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     invariants = system_invariants(cells) if invariants is None else invariants
+    horizon_lyapunov = (settings or {}).get("horizon_lyapunov")
     ranking = family_ranking(cells, metric)
-    correlations = invariant_correlations(cells, metric, invariants=invariants, n_boot=n_boot, seed=seed)
+    classes = family_ranking(cells, metric, within="median", groups="class")
+    correlations = invariant_correlations(cells, metric, invariants=invariants, horizon_lyapunov=horizon_lyapunov,
+                                          n_boot=n_boot, seed=seed)
+    capped = _capped(cells, metric, horizon_lyapunov)
+    if horizon_lyapunov is not None:
+        capping = (f"`n_capped`: systems left out of ρ against λ_max because their horizon was capped below "
+                   f"{horizon_lyapunov:g} Lyapunov times, which ties a censored VPT to λ_max by construction "
+                   f"({len(capped)} of {n_systems}: {', '.join(capped) or 'none'}).")
+    else:
+        capping = ("The horizon is a fixed number of steps, so a censored VPT (horizon · dt · λ_max) is tied to "
+                   f"λ_max by construction; verdicts resting on more than {MAX_CENSORED:.0%} censored windows are "
+                   "inconclusive.")
     _save(lambda fig: _plot_ranking(fig, ranking), out / "findings_ranking.png")
     _save(lambda fig: _plot_invariants(fig, cells, metric, invariants, correlations), out / "findings_invariants.png")
     lines = ["# Findings: Gilpin (2023) on this run", "",
              f"Computed by `chaosbench findings` from {source or 'a run'} ({n_systems} systems, "
              f"{cells['forecaster'].nunique()} forecasters, metric `{metric}`). Study: {CITATION}. Every number "
              "below is computed from the cells; failed and timed-out cells count as the metric's worst value and "
-             "systems with an unresolved λ_max are left out, as in the leaderboard.", "",
+             "systems with an unresolved λ_max are left out, as in the leaderboard (in the data-limited sweep, cells "
+             "that could not run because the training data were too short are left out and listed).", "",
              "## Agreement with Gilpin (2023)", "",
              *agreement(cells, metric, sweep=sweep, settings=settings, sweep_settings=sweep_settings,
                         n_boot=n_boot, seed=seed, invariants=invariants), "",
@@ -616,29 +803,35 @@ def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metr
              "a family's rank on a system is its best forecaster's; families are ordered by the median over "
              "systems (best-of favours large families: see `n_forecasters`).", "",
              _markdown(ranking), "", "![Families ranked](findings_ranking.png)", "",
+             "### Model classes (chaosbench's mapping)", "",
+             "The study's two classes as chaosbench maps its forecasters onto them (MODEL_CLASSES in "
+             "`chaosbench._bench.findings`; not the study's own list), ordered by the median over systems of the "
+             "class's median rank, which does not favour the larger class.", "",
+             _markdown(classes), "",
              "## VPT against λ_max and correlation dimension", "",
              f"Spearman ρ across systems of the per-system median `{metric}` against λ_max (the value the run "
              "used, chaosbench's computed one, per unit time) and the correlation dimension (chaosbench's "
              "Grassberger-Procaccia estimate, systems/invariants.csv), with a 95 % percentile bootstrap interval "
              f"over systems ({n_boot} resamples, seed {seed}). `censored`: share of windows whose forecast never "
-             "crossed the threshold (a lower bound).", "",
+             f"crossed the threshold (a lower bound). {capping}", "",
              "![VPT against invariants](findings_invariants.png)", "",
              "### Per family", "",
              _markdown(_correlation_table(correlations[correlations["level"] == "family"])[
-                 ["name", "invariant", "rho", "95 % CI", "n", "n_dropped", "censored"]]
+                 ["name", "invariant", "rho", "95 % CI", "n", "n_dropped", "n_capped", "censored"]]
                  .rename(columns={"name": "family"})), "",
              "### Per forecaster", "",
              _markdown(_correlation_table(correlations[correlations["level"] == "forecaster"])[
-                 ["name", "family", "invariant", "rho", "95 % CI", "n", "n_dropped", "censored"]]
+                 ["name", "family", "invariant", "rho", "95 % CI", "n", "n_dropped", "n_capped", "censored"]]
                  .rename(columns={"name": "forecaster"})), ""]
     if get_metric(metric).kind == "horizon":
-        regimes = horizon_regimes(cells, metric, invariants=invariants, n_boot=n_boot, seed=seed)
+        regimes = horizon_regimes(cells, metric, invariants=invariants, horizon_lyapunov=horizon_lyapunov,
+                                  n_boot=n_boot, seed=seed)
         lines += ["### Short- versus long-horizon regime", "",
                   f"A forecaster is in the long-horizon regime when its median `{metric}` over systems is at least "
                   f"{LONG_HORIZON:g} Lyapunov time (chaosbench's choice); per regime the per-system value is the "
                   "median over its forecasters.", "",
                   _markdown(_correlation_table(regimes)[["regime", "invariant", "rho", "95 % CI", "n", "n_dropped",
-                                                         "censored", "forecasters"]]), ""]
+                                                         "n_capped", "censored", "forecasters"]]), ""]
     lines += ["## Data-limited sweep", ""]
     if sweep:
         table = data_sweep(sweep)
@@ -647,11 +840,19 @@ def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metr
         shown = table.pivot_table(index="family", columns="n_train", values="value")
         shown.columns = [f"n_train={n}" for n in shown.columns]
         leaders = table[table["leader"]].groupby("n_train")["family"].agg(", ".join)
+        by_class = data_sweep(sweep, groups="class")
+        class_leaders = by_class[by_class["leader"]].groupby("n_train")["class"].agg(", ".join)
+        short = pd.concat([too_short(sweep[n]).assign(length=n) for n in sorted(sweep)], ignore_index=True)
         lines += [f"Runs: {named}. Per family and training length, the median over systems of the family's "
-                  f"per-system median `{table['metric'].iloc[0]}`.", "",
+                  f"per-system median `{table['metric'].iloc[0]}`; cells that could not run because the training "
+                  "data were shorter than the forecaster needs are left out (not counted as the worst value).", "",
                   _markdown(shown.reset_index()), "",
                   "Leading family: " + "; ".join(f"{n} points: {f}" for n, f in leaders.items()) + ".", "",
-                  "![Data-limited sweep](findings_sweep.png)", ""]
+                  "Leading class (chaosbench's mapping): "
+                  + "; ".join(f"{n} points: {c}" for n, c in class_leaders.items()) + ".", "",
+                  "![Data-limited sweep](findings_sweep.png)", "",
+                  "Cannot run at this length (training data too short; left out of the medians):", "",
+                  _markdown(short[["length", "forecaster", "needs", "n_cells"]]) if len(short) else "none.", ""]
     else:
         (out / "findings_sweep.png").unlink(missing_ok=True)
         lines += ["No sweep given: run the `gilpin2023` preset at several training lengths and pass them with "
