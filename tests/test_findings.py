@@ -334,3 +334,12 @@ def test_findings_page_is_generated_from_the_shipped_runs_or_names_the_missing_o
     text = page["findings.md"]
     assert "](findings/findings_ranking.png)" in text and "## Agreement with Gilpin (2023)" in text
     assert "results/reference/sweep-550` is not shipped yet" in text and "sweep-100` is not shipped" not in text
+
+
+def test_the_guide_lists_every_forecaster_of_the_model_classes():
+    from pathlib import Path
+
+    guide = " ".join((Path(__file__).parents[1] / "docs" / "guide" / "findings.md").read_text().split())
+    for cls in set(MODEL_CLASSES.values()):
+        listed = guide.split(f"{cls[0].upper()}{cls[1:]}: ")[1].split(".")[0]
+        assert set(listed.split(", ")) == {n for n, c in MODEL_CLASSES.items() if c == cls}, cls
