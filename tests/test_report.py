@@ -109,3 +109,14 @@ def test_report_leaves_out_deleted_and_truncated_forecast_files(tmp_path):
     assert _is_png(out / "report" / "vpt_distribution.png") and "No forecast plot" in text
     with pytest.raises(ResultsStoreError, match="forecasts/.*of Lorenz/naive is missing"):
         chaosbench.load_results(out).forecast("Lorenz", "naive")
+
+
+def test_report_states_the_neural_training_budgets():
+    from chaosbench._bench.report import _neural_training_text
+
+    params = {"gru": {"max_epochs": 20, "patience": 3}, "node": {"max_epochs": 30, "patience": 3},
+              "naive": {}}
+    assert _neural_training_text(params) == ("20–30 epochs (2 forecasters), early stopping on the validation windows "
+                                             "(patience 3); scores are those of these budgets, not of fully trained "
+                                             "models")
+    assert _neural_training_text({"esn": {"n_units": 100}}) is None

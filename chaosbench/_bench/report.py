@@ -420,6 +420,7 @@ def _settings_lines(manifest: dict, cells: pd.DataFrame) -> list[str]:
         *[(key, settings.get(key)) for key in ("n_train", "horizon", "n_context", "n_test", "pts_per_period",
                                                 "standardize", "cell_timeout")],
         ("tuning", manifest.get("tuning")),
+        ("neural training", _neural_training_text(settings.get("forecaster_params", {}))),
         ("cells stored", len(cells)),
         ("started", manifest.get("started_at")),
         ("finished", manifest.get("finished_at") or "not finished (interrupted or running)"),
@@ -429,6 +430,20 @@ def _settings_lines(manifest: dict, cells: pd.DataFrame) -> list[str]:
     ]
     frame = pd.DataFrame([(k, _cell_text(v)) for k, v in rows], columns=["setting", "value"], dtype="string")
     return [_markdown_table(frame)]
+
+
+def _neural_training_text(params: dict) -> str | None:
+    """The neural forecasters' training budgets in one line (epochs, early stopping), or None without any."""
+    budgets = {name: p for name, p in params.items() if "max_epochs" in p}
+    if not budgets:
+        return None
+    epochs = sorted({int(p["max_epochs"]) for p in budgets.values()})
+    span = f"{epochs[0]}" if len(epochs) == 1 else f"{epochs[0]}–{epochs[-1]}"
+    stopping = sorted({p.get("patience") for p in budgets.values()} - {None})
+    text = f"{span} epochs ({len(budgets)} forecaster{'s' if len(budgets) > 1 else ''})"
+    if stopping:
+        text += f", early stopping on the validation windows (patience {', '.join(map(str, stopping))})"
+    return text + "; scores are those of these budgets, not of fully trained models"
 
 
 def _status_lines(cells: pd.DataFrame, ranked: list[str]) -> list[str]:
