@@ -504,7 +504,7 @@ def findings_cmd(run, sweep, metric, out):
     (Spearman, bootstrap intervals, short- and long-horizon regimes), the data-limited sweep, and where they agree
     with the study. Writes OUT/findings.md and its PNG plots."""
 
-    from ._bench.findings import write_findings  # matplotlib: loaded only for reports
+    from ._bench.report import write_findings  # matplotlib: loaded only for reports
 
     results = load_results(run)
     sweep_runs = {n: load_results(path) for n, path in _sweep_option(sweep).items()}

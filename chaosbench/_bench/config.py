@@ -19,6 +19,7 @@ import numpy as np
 
 from .cell import CELL_THREADS
 from .._forecasting.task import Task
+from .._core.devices import DEVICE_NAME, resolve_device
 from .._core.validation import (
     NON_NEGATIVE_FLOAT,
     NON_NEGATIVE_INT,
@@ -250,12 +251,10 @@ def _text(m: dict, key: str) -> str | None:
 
 def _device(m: dict) -> str | None:
     """The run's torch device, checked like a neural forecaster's ``device`` (a GPU must be available here)."""
-    from ..forecasters._neural import NeuralForecaster, resolve_device
-
     device = m.get("device")
     if device is not None:
         try:
-            check_param(device, "device", NeuralForecaster.parameter_constraints["device"])
+            check_param(device, "device", [DEVICE_NAME])
             resolve_device(device)
         except InvalidParameterError as exc:
             raise ConfigError(str(exc)) from None

@@ -25,6 +25,7 @@ from .._forecasting.forecaster import forecaster_class
 from .._forecasting.metrics import get_metric
 from ..exceptions import ConfigError
 from .leaderboard import _worst
+from .tables import markdown_table
 
 __all__ = ["STUDY_CLAIMS", "MODEL_CLASSES", "system_invariants", "capped_systems", "too_short", "spearman_ci",
            "invariant_correlations", "horizon_regimes", "family_ranking", "data_sweep", "agreement", "findings_lines",
@@ -633,10 +634,7 @@ def agreement(cells: pd.DataFrame, metric: str | None = None, *, sweep: dict | N
 # --------------------------------------------------------------------------------------------------------------
 # Markdown and plots
 # --------------------------------------------------------------------------------------------------------------
-def _markdown(frame: pd.DataFrame) -> str:
-    from .report import _markdown_table
 
-    return _markdown_table(frame)
 
 
 def _correlation_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -666,9 +664,9 @@ def findings_lines(cells: pd.DataFrame, metric: str | None = None, *, settings: 
     return [f"Gilpin's study ({CITATION}) computed on this run's `{metric}`; the full page with plots: "
             f"`chaosbench findings {{RUN}} -o DIR`.", "",
             "Families by median (over systems) of their best forecaster's rank:", "",
-            _markdown(ranking[["rank", "family", "median_rank", "wins", "n_systems", "n_forecasters"]]), "",
+            markdown_table(ranking[["rank", "family", "median_rank", "wins", "n_systems", "n_forecasters"]]), "",
             f"Spearman ρ across systems of each family's per-system median `{metric}` against the invariants:", "",
-            _markdown(family[["name", "invariant", "rho", "95 % CI", "n", "n_dropped", "n_capped", "censored"]]
+            markdown_table(family[["name", "invariant", "rho", "95 % CI", "n", "n_dropped", "n_capped", "censored"]]
                       .rename(columns={"name": "family"})), "",
             "Agreement with Gilpin (2023):", "",
             *agreement(cells, metric, settings=settings, n_boot=n_boot, seed=seed)]
@@ -802,12 +800,12 @@ def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metr
              "Rank of each forecaster on each system by its median metric (1 = best, ties share the mean rank); "
              "a family's rank on a system is its best forecaster's; families are ordered by the median over "
              "systems (best-of favours large families: see `n_forecasters`).", "",
-             _markdown(ranking), "", "![Families ranked](findings_ranking.png)", "",
+             markdown_table(ranking), "", "![Families ranked](findings_ranking.png)", "",
              "### Model classes (chaosbench's mapping)", "",
              "The study's two classes as chaosbench maps its forecasters onto them (MODEL_CLASSES in "
              "`chaosbench._bench.findings`; not the study's own list), ordered by the median over systems of the "
              "class's median rank, which does not favour the larger class.", "",
-             _markdown(classes), "",
+             markdown_table(classes), "",
              "## VPT against λ_max and correlation dimension", "",
              f"Spearman ρ across systems of the per-system median `{metric}` against λ_max (the value the run "
              "used, chaosbench's computed one, per unit time) and the correlation dimension (chaosbench's "
@@ -816,11 +814,11 @@ def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metr
              f"crossed the threshold (a lower bound). {capping}", "",
              "![VPT against invariants](findings_invariants.png)", "",
              "### Per family", "",
-             _markdown(_correlation_table(correlations[correlations["level"] == "family"])[
+             markdown_table(_correlation_table(correlations[correlations["level"] == "family"])[
                  ["name", "invariant", "rho", "95 % CI", "n", "n_dropped", "n_capped", "censored"]]
                  .rename(columns={"name": "family"})), "",
              "### Per forecaster", "",
-             _markdown(_correlation_table(correlations[correlations["level"] == "forecaster"])[
+             markdown_table(_correlation_table(correlations[correlations["level"] == "forecaster"])[
                  ["name", "family", "invariant", "rho", "95 % CI", "n", "n_dropped", "n_capped", "censored"]]
                  .rename(columns={"name": "forecaster"})), ""]
     if get_metric(metric).kind == "horizon":
@@ -830,7 +828,7 @@ def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metr
                   f"A forecaster is in the long-horizon regime when its median `{metric}` over systems is at least "
                   f"{LONG_HORIZON:g} Lyapunov time (chaosbench's choice); per regime the per-system value is the "
                   "median over its forecasters.", "",
-                  _markdown(_correlation_table(regimes)[["regime", "invariant", "rho", "95 % CI", "n", "n_dropped",
+                  markdown_table(_correlation_table(regimes)[["regime", "invariant", "rho", "95 % CI", "n", "n_dropped",
                                                          "n_capped", "censored", "forecasters"]]), ""]
     lines += ["## Data-limited sweep", ""]
     if sweep:
@@ -846,13 +844,13 @@ def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metr
         lines += [f"Runs: {named}. Per family and training length, the median over systems of the family's "
                   f"per-system median `{table['metric'].iloc[0]}`; cells that could not run because the training "
                   "data were shorter than the forecaster needs are left out (not counted as the worst value).", "",
-                  _markdown(shown.reset_index()), "",
+                  markdown_table(shown.reset_index()), "",
                   "Leading family: " + "; ".join(f"{n} points: {f}" for n, f in leaders.items()) + ".", "",
                   "Leading class (chaosbench's mapping): "
                   + "; ".join(f"{n} points: {c}" for n, c in class_leaders.items()) + ".", "",
                   "![Data-limited sweep](findings_sweep.png)", "",
                   "Cannot run at this length (training data too short; left out of the medians):", "",
-                  _markdown(short[["length", "forecaster", "needs", "n_cells"]]) if len(short) else "none.", ""]
+                  markdown_table(short[["length", "forecaster", "needs", "n_cells"]]) if len(short) else "none.", ""]
     else:
         (out / "findings_sweep.png").unlink(missing_ok=True)
         lines += ["No sweep given: run the `gilpin2023` preset at several training lengths and pass them with "

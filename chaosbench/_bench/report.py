@@ -27,11 +27,13 @@ from matplotlib.figure import Figure
 
 from .._dynamics.datafile import computed_invariants
 from .._forecasting.metrics import VPT_NRMSE_THRESHOLD, get_metric
+from .findings import findings_lines, write_findings
 from .runner import Results, check_run, load_results
 from .store import DB_NAME
+from .tables import cell_text, markdown_table
 from ..exceptions import ResultsStoreError
 
-__all__ = ["write_report", "export_run"]
+__all__ = ["write_report", "export_run", "write_findings"]  # write_findings: for the CLI, which loads this module lazily
 
 VPT = "vpt_nrmse"
 MAX_SYSTEMS = 4  # systems shown in forecasts.png and attractors.png
@@ -131,7 +133,7 @@ def write_report(path) -> Path:
     lines = [f"# chaosbench report: {results.path.name}", "",
              "## Run settings", "", *_settings_lines(results.manifest, cells), "",
              f"## Leaderboard (by {metric}, median)", "",
-             _markdown_table(board) if len(board) else "No cell has finished yet.", "",
+             markdown_table(board) if len(board) else "No cell has finished yet.", "",
              "## Cell status", "", *_status_lines(cells, ranked), "",
              "## Plots", "", *_unreadable_lines(unreadable, results.path), *plot_lines,
              "## VPT versus system invariants", "", *_regression_lines(cells, results.metrics, ranked), "",
@@ -386,19 +388,6 @@ def _unreadable_lines(unreadable: list[str], path: Path) -> list[str]:
             f"(`chaosbench run --resume --out {path}` runs those cells again).", ""]
 
 
-def _cell_text(value) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def _markdown_table(frame: pd.DataFrame) -> str:
-    header = "| " + " | ".join(_cell_text(str(c)) for c in frame.columns) + " |"
-    rule = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(frame[c]) else "---" for c in frame.columns) + "|"
-    body = ["| " + " | ".join(_cell_text(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join([header, rule, *body])
 
 
 def _names(values, limit: int = 20) -> str:
@@ -428,8 +417,8 @@ def _settings_lines(manifest: dict, cells: pd.DataFrame) -> list[str]:
         ("git commit", manifest.get("git_commit")),
         ("versions", ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))),
     ]
-    frame = pd.DataFrame([(k, _cell_text(v)) for k, v in rows], columns=["setting", "value"], dtype="string")
-    return [_markdown_table(frame)]
+    frame = pd.DataFrame([(k, cell_text(v)) for k, v in rows], columns=["setting", "value"], dtype="string")
+    return [markdown_table(frame)]
 
 
 def _neural_training_text(params: dict) -> str | None:
@@ -453,7 +442,7 @@ def _status_lines(cells: pd.DataFrame, ranked: list[str]) -> list[str]:
     counts = counts.reindex(columns=[s for s in STATUS_STYLE if s in counts.columns])
     counts.loc["all"] = counts.sum()
     counts["cells"] = counts.sum(axis=1)
-    lines = [_markdown_table(counts.reset_index())]
+    lines = [markdown_table(counts.reset_index())]
     bad = cells[cells["status"] != "ok"]
     if len(bad):
         lines += ["", "Cells not ok:", ""]
@@ -516,7 +505,7 @@ def _regression_lines(cells: pd.DataFrame, metrics: list[str], ranked: list[str]
               f"reached by {capped} of the {int(fit.nobs)} cells), which ties it to λ_max mechanically.")
     if n_systems < 10:
         caveat += f" With fewer than 10 systems ({n_systems}), read the coefficients as indicative only."
-    return [intro, "", _markdown_table(coefficients), "",
+    return [intro, "", markdown_table(coefficients), "",
             f"R² = {fit.rsquared:.3f} (adjusted {fit.rsquared_adj:.3f}), n = {int(fit.nobs)} cells from "
             f"{n_systems} systems and {len(present)} forecasters.", "",
             ("Significant at the 5 % level: " + "; ".join(significant) + ".") if significant
@@ -524,6 +513,4 @@ def _regression_lines(cells: pd.DataFrame, metrics: list[str], ranked: list[str]
 
 
 def _findings_lines(results: Results, metric: str) -> list[str]:
-    from .findings import findings_lines
-
     return findings_lines(results.cells, metric, settings=results.manifest.get("settings"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable
 
 import numpy as np
+import pandas as pd
 
 from .._dynamics.invariants import kaplan_yorke_dimension, lyapunov_spectrum
 from .._dynamics.system import format_params, get_system, list_systems
@@ -14,12 +16,12 @@ from ..exceptions import IntegrationError
 from .._forecasting.forecaster import forecaster_class, list_forecasters
 from .._forecasting.metrics import get_metric, list_metrics
 
-__all__ = ["systems_table", "system_info", "lyapunov_table", "forecasters_table", "metrics_table"]
+__all__ = ["systems_table", "system_info", "lyapunov_table", "forecasters_table", "metrics_table", "cell_text",
+           "markdown_table"]
 
 
 def systems_table(tag: str | None = None, dim: int | None = None):
     """One row per registered system: name, dim, parameters, tags, literature λ_max and citation."""
-    import pandas as pd
 
     rows = []
     for name in list_systems(tag=tag, dim=dim):
@@ -34,7 +36,6 @@ def systems_table(tag: str | None = None, dim: int | None = None):
 def forecasters_table():
     """One row per registered forecaster: name, family, summary, capability tags, the optional library it needs
     and default hyper-parameters."""
-    import pandas as pd
 
     rows = []
     for name in list_forecasters():
@@ -51,7 +52,6 @@ def forecasters_table():
 
 def metrics_table(kind: str | None = None):
     """One row per registered metric: name, kind, whether greater is better, and its summary line."""
-    import pandas as pd
 
 
     rows = []
@@ -99,7 +99,6 @@ def lyapunov_table(names: Iterable[str], *, spectrum: bool = False, record_failu
     an ``error`` column holding the message of a system whose integration failed (otherwise the error propagates).
     ``kwargs`` go to :func:`lyapunov_spectrum`; ``progress=None`` shows a progress bar only on a terminal.
     """
-    import pandas as pd
     from tqdm import tqdm
 
     rows = []
@@ -124,3 +123,20 @@ def lyapunov_table(names: Iterable[str], *, spectrum: bool = False, record_failu
         row["seconds"] = time.perf_counter() - start
         rows.append(row | ({"error": None} if record_failures else {}))
     return pd.DataFrame(rows).replace({np.nan: None})
+
+
+def cell_text(value) -> str:
+    """A value as Markdown table text: "–" for a missing one, 4 significant digits for a float."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """``frame`` as a Markdown table, numeric columns right-aligned."""
+    header = "| " + " | ".join(cell_text(str(c)) for c in frame.columns) + " |"
+    rule = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(frame[c]) else "---" for c in frame.columns) + "|"
+    body = ["| " + " | ".join(cell_text(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([header, rule, *body])
