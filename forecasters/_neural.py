@@ -153,8 +153,9 @@ class NeuralForecaster(Forecaster):
         JSON-serialisable record of training: ``epochs`` (completed), ``steps`` (optimiser steps), ``device``
         (where it trained), ``seconds`` (the whole fit), ``stopped_by`` (``"max_epochs"``, ``"time_budget"``,
         ``"early_stopping"`` or ``"non_finite_loss"``) and ``final_loss`` (mean training loss of the last epoch,
-        None if no epoch completed); with early stopping also ``selected_epoch`` and its ``validation_valid_steps``, with a
-        subclass's model selection ``selected_epoch`` and its ``selection_score``.
+        None if no epoch completed); with early stopping also ``selected_epoch`` and its
+        ``validation_valid_steps``, with a subclass's model selection ``selected_epoch`` and its
+        ``selection_score``.
 
     Examples
     --------
@@ -263,11 +264,12 @@ class NeuralForecaster(Forecaster):
         torch = import_torch(self.name)
         seed = self._seed()
         rng = np.random.default_rng(seed)
-        problems = _validation_problems(validation, int(self.validation_steps), train.std(axis=0))
+        problems = ([] if self.patience is None
+                    else _validation_problems(validation, int(self.validation_steps), train.std(axis=0)))
         with self._session(torch, seed):
             parameters = list(self._build(train, covariates, rng))
             optimizer = torch.optim.RAdam(parameters, lr=float(self.learning_rate), foreach=True)
-            self._train(torch, optimizer, rng, start, problems if self.patience is not None else [])
+            self._train(torch, optimizer, rng, start, problems)
             self._finish()
 
     def _train(self, torch, optimizer, rng, start: float, problems: list) -> None:

@@ -33,7 +33,8 @@ from .store import DB_NAME
 from .tables import cell_text, markdown_table
 from ..exceptions import ResultsStoreError
 
-__all__ = ["write_report", "export_run", "write_findings"]  # write_findings: for the CLI, which loads this module lazily
+# write_findings: for the CLI, which loads this module (matplotlib) lazily
+__all__ = ["write_report", "export_run", "write_findings"]
 
 VPT = "vpt_nrmse"
 MAX_SYSTEMS = 4  # systems shown in forecasts.png and attractors.png

@@ -22,7 +22,6 @@ __all__ = ["systems_table", "system_info", "lyapunov_table", "forecasters_table"
 
 def systems_table(tag: str | None = None, dim: int | None = None):
     """One row per registered system: name, dim, parameters, tags, literature λ_max and citation."""
-
     rows = []
     for name in list_systems(tag=tag, dim=dim):
         s = get_system(name)
@@ -36,7 +35,6 @@ def systems_table(tag: str | None = None, dim: int | None = None):
 def forecasters_table():
     """One row per registered forecaster: name, family, summary, capability tags, the optional library it needs
     and default hyper-parameters."""
-
     rows = []
     for name in list_forecasters():
         cls = forecaster_class(name)
@@ -52,8 +50,6 @@ def forecasters_table():
 
 def metrics_table(kind: str | None = None):
     """One row per registered metric: name, kind, whether greater is better, and its summary line."""
-
-
     rows = []
     for name in list_metrics(kind):
         fn = get_metric(name)
