@@ -25,7 +25,7 @@ from .._forecasting.forecaster import forecaster_class
 from .._forecasting.metrics import get_metric
 from ..exceptions import ConfigError
 from .leaderboard import _worst
-from .tables import markdown_table
+from .tables import markdown_table, training_budget
 
 __all__ = ["STUDY_CLAIMS", "MODEL_CLASSES", "system_invariants", "capped_systems", "too_short", "spearman_ci",
            "invariant_correlations", "horizon_regimes", "family_ranking", "data_sweep", "agreement", "findings_lines",
@@ -497,15 +497,12 @@ def _judged(key: str, verdict: str, censored: float) -> str:
 
 def _neural_budget(settings: dict | None) -> str | None:
     """The neural forecasters' training budget recorded in a run's ``forecaster_params``, in words."""
-    params = [p for p in ((settings or {}).get("forecaster_params") or {}).values() if "max_epochs" in p]
-    if not params:
+    budget = training_budget((settings or {}).get("forecaster_params"))
+    if budget is None:
         return None
-    low, high = min(p["max_epochs"] for p in params), max(p["max_epochs"] for p in params)
-    epochs = f"{low}" if low == high else f"{low}–{high}"
-    stopping = (" with early stopping on the validation windows"
-                if any(p.get("patience") is not None for p in params) else "")
-    return (f"neural forecasters trained {epochs} epochs{stopping} (a compute-limited budget; the study's training "
-            "budgets were not confirmed from the paper here, so their scores are not comparable with its)")
+    stopping = " with early stopping on the validation windows" if budget["patience"] else ""
+    return (f"neural forecasters trained {budget['epochs']} epochs{stopping} (a compute-limited budget; the study's "
+            "training budgets were not confirmed from the paper here, so their scores are not comparable with its)")
 
 
 def _caveats(cells: pd.DataFrame, metric: str, n_systems: int, censored: float, settings: dict | None) -> str:

@@ -30,7 +30,7 @@ from .._forecasting.metrics import VPT_NRMSE_THRESHOLD, get_metric
 from .findings import findings_lines, write_findings
 from .runner import Results, check_run, load_results
 from .store import DB_NAME
-from .tables import cell_text, markdown_table
+from .tables import cell_text, markdown_table, training_budget
 from ..exceptions import ResultsStoreError
 
 # write_findings: for the CLI, which loads this module (matplotlib) lazily
@@ -424,15 +424,13 @@ def _settings_lines(manifest: dict, cells: pd.DataFrame) -> list[str]:
 
 def _neural_training_text(params: dict) -> str | None:
     """The neural forecasters' training budgets in one line (epochs, early stopping), or None without any."""
-    budgets = {name: p for name, p in params.items() if "max_epochs" in p}
-    if not budgets:
+    budget = training_budget(params)
+    if budget is None:
         return None
-    epochs = sorted({int(p["max_epochs"]) for p in budgets.values()})
-    span = f"{epochs[0]}" if len(epochs) == 1 else f"{epochs[0]}–{epochs[-1]}"
-    stopping = sorted({p.get("patience") for p in budgets.values()} - {None})
-    text = f"{span} epochs ({len(budgets)} forecaster{'s' if len(budgets) > 1 else ''})"
-    if stopping:
-        text += f", early stopping on the validation windows (patience {', '.join(map(str, stopping))})"
+    n = budget["n_forecasters"]
+    text = f"{budget['epochs']} epochs ({n} forecaster{'s' if n > 1 else ''})"
+    if budget["patience"]:
+        text += f", early stopping on the validation windows (patience {', '.join(map(str, budget['patience']))})"
     return text + "; scores are those of these budgets, not of fully trained models"
 
 

@@ -17,7 +17,7 @@ from .._forecasting.forecaster import forecaster_class, list_forecasters
 from .._forecasting.metrics import get_metric, list_metrics
 
 __all__ = ["systems_table", "system_info", "lyapunov_table", "forecasters_table", "metrics_table", "cell_text",
-           "markdown_table"]
+           "markdown_table", "training_budget"]
 
 
 def systems_table(tag: str | None = None, dim: int | None = None):
@@ -136,3 +136,15 @@ def markdown_table(frame: pd.DataFrame) -> str:
     rule = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(frame[c]) else "---" for c in frame.columns) + "|"
     body = ["| " + " | ".join(cell_text(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *body])
+
+
+def training_budget(forecaster_params: dict) -> dict | None:
+    """The neural forecasters' training budget in a run's ``forecaster_params`` (those with ``max_epochs``):
+    ``epochs`` ("20" or "12–40"), ``n_forecasters`` and the ``patience`` values of early stopping (empty without
+    it); None when no forecaster has an epoch budget."""
+    budgets = [p for p in (forecaster_params or {}).values() if "max_epochs" in p]
+    if not budgets:
+        return None
+    epochs = sorted({int(p["max_epochs"]) for p in budgets})
+    return {"epochs": f"{epochs[0]}" if len(epochs) == 1 else f"{epochs[0]}–{epochs[-1]}",
+            "n_forecasters": len(budgets), "patience": sorted({p.get("patience") for p in budgets} - {None})}
