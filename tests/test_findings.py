@@ -343,3 +343,16 @@ def test_the_guide_lists_every_forecaster_of_the_model_classes():
     for cls in set(MODEL_CLASSES.values()):
         listed = guide.split(f"{cls[0].upper()}{cls[1:]}: ")[1].split(".")[0]
         assert set(listed.split(", ")) == {n for n, c in MODEL_CLASSES.items() if c == cls}, cls
+
+
+def test_the_sweep_sentence_names_forecasters_it_left_out_and_settings_it_changed():
+    main = make_cells({"esn": [1.0] * 6, "nbeats": [3.0] * 6, "lstm": [2.0] * 6})
+    sweep = {n: make_cells({"esn": [1.0] * 6, "nbeats": [2.0] * 6}, metric="vpt_smape") for n in (100, 1000)}
+    budget = {"nbeats": {"max_epochs": 30}}
+    text = " ".join(agreement(main, sweep=sweep, invariants=invariants_of(),
+                              settings={"forecaster_params": budget},
+                              sweep_settings={"forecaster_params": budget | {"esn": {"warmup": 50}}}))
+    assert "the sweep ran 2 of the main run's 3 forecasters (left out: lstm)" in text
+    assert "the sweep's runs set esn.warmup=50" in text and "nbeats.max_epochs" not in text
+    same = " ".join(agreement(main, sweep={n: main for n in (100, 1000)}, invariants=invariants_of()))
+    assert "left out:" not in same and "runs set" not in same

@@ -547,7 +547,25 @@ def _scale_sentence(cells: pd.DataFrame, metric: str, n_systems: int, settings: 
             f"{_judged('scale', verdict, censored)}." + (f" Caveats: {note}." if note else ""))
 
 
-def _sweep_sentence(sweep: dict, sweep_settings: dict | None) -> str:
+def _sweep_scope(cells: pd.DataFrame, sweep: dict, settings: dict | None, sweep_settings: dict | None) -> str:
+    """How the sweep's runs differ from the main run beyond the training length: the main run's forecasters the
+    sweep left out and the hyper-parameters the sweep sets otherwise (e.g. ``--set esn.warmup=50``)."""
+    notes = []
+    ran = set().union(*(set(c["forecaster"].astype(str)) for c in sweep.values()))
+    missing = sorted(set(cells["forecaster"].astype(str)) - ran)
+    if missing:
+        notes.append(f"the sweep ran {len(ran)} of the main run's {len(ran) + len(missing)} forecasters (left out: "
+                     f"{', '.join(missing)}), so each family's value rests on the members it ran")
+    main = (settings or {}).get("forecaster_params") or {}
+    changed = [f"{name}.{key}={value}" for name, params in sorted(((sweep_settings or {}).get("forecaster_params")
+                                                                    or {}).items())
+               for key, value in sorted(params.items()) if main.get(name, {}).get(key) != value]
+    if changed:
+        notes.append(f"the sweep's runs set {', '.join(changed)}")
+    return "; ".join(notes)
+
+
+def _sweep_sentence(sweep: dict, sweep_settings: dict | None, scope: str) -> str:
     claim = STUDY_CLAIMS["data_limited"]
     table = data_sweep(sweep, groups="class")
     leaders = {n: sorted(group.loc[group["leader"], "class"]) for n, group in table.groupby("n_train")}
@@ -564,7 +582,8 @@ def _sweep_sentence(sweep: dict, sweep_settings: dict | None) -> str:
                for n in sorted(sweep) if len(too_short(sweep[n]))]
     cannot = (" Left out as unable to run at that length (training data too short): " + "; ".join(skipped) + "."
               if skipped else "")
-    note = _caveats(cells, metric, int(table["n_systems"].min()), censored, sweep_settings)
+    note = "; ".join(filter(None, [_caveats(cells, metric, int(table["n_systems"].min()), censored, sweep_settings),
+                                   scope]))
     return (f"- **Data-limited sweep.** The study: {claim['claim']} [{claim['source']}]. Here the leading class "
             f"(chaosbench's mapping) by median {metric} is {led}: at the shortest length ({shortest} points) "
             f"{_judged('data_limited', verdict, censored)}; at the longest ({longest} points) the leader is "
@@ -624,7 +643,7 @@ def agreement(cells: pd.DataFrame, metric: str | None = None, *, sweep: dict | N
                      "no sweep of at least two training lengths was given (chaosbench findings RUN --sweep N=PATH "
                      "...).")
     else:
-        lines.append(_sweep_sentence(sweep, sweep_settings))
+        lines.append(_sweep_sentence(sweep, sweep_settings, _sweep_scope(cells, sweep, settings, sweep_settings)))
     return lines
 
 
@@ -838,8 +857,9 @@ def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metr
         by_class = data_sweep(sweep, groups="class")
         class_leaders = by_class[by_class["leader"]].groupby("n_train")["class"].agg(", ".join)
         short = pd.concat([too_short(sweep[n]).assign(length=n) for n in sorted(sweep)], ignore_index=True)
-        lines += [f"Runs: {named}. Per family and training length, the median over systems of the family's "
-                  f"per-system median `{table['metric'].iloc[0]}`; cells that could not run because the training "
+        scope = _sweep_scope(cells, sweep, settings, sweep_settings)
+        lines += [f"Runs: {named}" + (f"; {scope}" if scope else "") + ". Per family and training length, the "
+                  f"median over systems of the family's per-system median `{table['metric'].iloc[0]}`; cells that could not run because the training "
                   "data were shorter than the forecaster needs are left out (not counted as the worst value).", "",
                   markdown_table(shown.reset_index()), "",
                   "Leading family: " + "; ".join(f"{n} points: {f}" for n, f in leaders.items()) + ".", "",
