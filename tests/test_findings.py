@@ -323,9 +323,9 @@ def test_findings_page_is_generated_from_the_shipped_runs_or_names_the_missing_o
     assert list(empty) == ["findings.md"]
     assert "chaosbench run --preset standard --out results/standard" in empty["findings.md"]
     assert "chaosbench run --preset gilpin2023 --n-train 550" in empty["findings.md"]
-    assert "about two hours on 2 cores (target)" in empty["findings.md"]
-    assert "--forecasters nbeats,esn,naive" in empty["findings.md"] and "changes the family comparison" in empty[
-        "findings.md"]
+    assert "about two hours on 2 cores" in empty["findings.md"]
+    sweep_command = gen.FINDINGS_COMMANDS[550]
+    assert "--forecasters naive,mean," in sweep_command and "--set esn.warmup=50" in sweep_command
     write_run(gen.FINDINGS_RUN, 6)
     write_run(gen.FINDINGS_SWEEP[100], 6)
     page = gen.findings_page()
@@ -334,6 +334,9 @@ def test_findings_page_is_generated_from_the_shipped_runs_or_names_the_missing_o
     text = page["findings.md"]
     assert "](findings/findings_ranking.png)" in text and "## Agreement with Gilpin (2023)" in text
     assert "results/reference/sweep-550` is not shipped yet" in text and "sweep-100` is not shipped" not in text
+    assert f"`{gen.FINDINGS_COMMANDS[550]}` (about half an hour on 2 cores)" in text
+    assert f"- `results/reference/sweep-100`: `{gen.FINDINGS_COMMANDS[100]}`" in text
+    assert f"`results/reference/sweep-550`: `" not in text
 
 
 def test_the_guide_lists_every_forecaster_of_the_model_classes():
