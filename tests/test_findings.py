@@ -336,7 +336,7 @@ def test_findings_page_is_generated_from_the_shipped_runs_or_names_the_missing_o
     assert "results/reference/sweep-550` is not shipped yet" in text and "sweep-100` is not shipped" not in text
     assert f"`{gen.FINDINGS_COMMANDS[550]}` (about half an hour on 2 cores)" in text
     assert f"- `results/reference/sweep-100`: `{gen.FINDINGS_COMMANDS[100]}`" in text
-    assert f"`results/reference/sweep-550`: `" not in text
+    assert "`results/reference/sweep-550`: `" not in text
 
 
 def test_the_guide_lists_every_forecaster_of_the_model_classes():
