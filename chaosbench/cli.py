@@ -508,11 +508,10 @@ def findings_cmd(run, sweep, metric, out):
 
     results = load_results(run)
     sweep_runs = {n: load_results(path) for n, path in _sweep_option(sweep).items()}
-    first = next(iter(sweep_runs.values()), None)
     with _writing(out):
         target = write_findings(out, results.cells, {n: r.cells for n, r in sweep_runs.items()} or None, metric,
                                 settings=results.manifest.get("settings"), source=f"`{run}`",
-                                sweep_settings=first.manifest.get("settings") if first else None,
+                                sweep_settings={n: r.manifest.get("settings") for n, r in sweep_runs.items()},
                                 sweep_sources={n: f"`{r.path}`" for n, r in sweep_runs.items()})
     click.echo(f"wrote {target}", err=True)
 

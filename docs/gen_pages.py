@@ -492,7 +492,7 @@ def findings_page() -> dict[str, str | bytes]:
     with tempfile.TemporaryDirectory() as folder:
         write_findings(folder, run.cells, {n: r.cells for n, r in sweep.items()} or None,
                        settings=run.manifest.get("settings"), source="`results/reference/standard`",
-                       sweep_settings=next(iter(sweep.values())).manifest.get("settings") if sweep else None,
+                       sweep_settings={n: r.manifest.get("settings") for n, r in sweep.items()},
                        sweep_sources={n: f"`results/reference/sweep-{n}`" for n in sweep})
         text = (Path(folder) / "findings.md").read_text().split("\n", 1)[1]
         out: dict[str, str | bytes] = {f"findings/{png.name}": png.read_bytes()

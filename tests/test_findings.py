@@ -351,11 +351,26 @@ def test_the_guide_lists_every_forecaster_of_the_model_classes():
 def test_the_sweep_sentence_names_forecasters_it_left_out_and_settings_it_changed():
     main = make_cells({"esn": [1.0] * 6, "nbeats": [3.0] * 6, "lstm": [2.0] * 6})
     sweep = {n: make_cells({"esn": [1.0] * 6, "nbeats": [2.0] * 6}, metric="vpt_smape") for n in (100, 1000)}
-    budget = {"nbeats": {"max_epochs": 30}}
-    text = " ".join(agreement(main, sweep=sweep, invariants=invariants_of(),
-                              settings={"forecaster_params": budget},
-                              sweep_settings={"forecaster_params": budget | {"esn": {"warmup": 50}}}))
+    budget = {"nbeats": {"max_epochs": 30, "learning_rate": 0.003}, "lstm": {"max_epochs": 20}}
+    settings = {"forecaster_params": budget, "horizon": 200}
+    run = {"forecaster_params": {"nbeats": {"max_epochs": 30}, "esn": {"warmup": 50}}, "horizon": 200}
+
+    def sentence(sweep, sweep_settings):
+        lines = agreement(main, sweep=sweep, invariants=invariants_of(), settings=settings,
+                          sweep_settings=sweep_settings)
+        return next(line for line in lines if "Data-limited" in line)
+
+    text = sentence(sweep, {100: run, 1000: run})
     assert "the sweep ran 2 of the main run's 3 forecasters (left out: lstm)" in text
-    assert "the sweep's runs set esn.warmup=50" in text and "nbeats.max_epochs" not in text
+    # set only in the sweep, set only in the main run; lstm's budget is not compared (the sweep did not run it)
+    assert "the sweep's runs set esn.warmup: default→50, nbeats.learning_rate: 0.003→default" in text
+    assert "max_epochs" not in text and "differ" not in text
+    uneven = {100: sweep[100], 1000: pd.concat([sweep[1000], make_cells({"lstm": [1.0] * 6}, metric="vpt_smape")])}
+    text = sentence(uneven, {100: run, 1000: run | {"horizon": 500}})
+    assert "the sweep's runs differ in forecasters (not run: 100 points: lstm)" in text
+    assert "the sweep's runs differ in settings other than the training length: horizon" in text
+    text = sentence(sweep, {100: run, 1000: {"horizon": 200}})
+    assert "the 100-point run sets esn.warmup: default→50, nbeats.learning_rate: 0.003→default" in text
+    assert "the 1000-point run sets nbeats.learning_rate: 0.003→default, nbeats.max_epochs: 30→default" in text
     same = " ".join(agreement(main, sweep={n: main for n in (100, 1000)}, invariants=invariants_of()))
-    assert "left out:" not in same and "runs set" not in same
+    assert "left out:" not in same and "sets" not in same

@@ -547,21 +547,46 @@ def _scale_sentence(cells: pd.DataFrame, metric: str, n_systems: int, settings: 
             f"{_judged('scale', verdict, censored)}." + (f" Caveats: {note}." if note else ""))
 
 
+def _param_changes(main: dict | None, other: dict | None, names: set) -> list[str]:
+    """``name.key: main→other`` for every hyper-parameter of the forecasters ``names`` that two runs' settings set
+    differently (``default`` where a run leaves it at the forecaster's default)."""
+    main, other = (main or {}).get("forecaster_params") or {}, (other or {}).get("forecaster_params") or {}
+    return [f"{name}.{key}: {main.get(name, {}).get(key, 'default')}→{other.get(name, {}).get(key, 'default')}"
+            for name in sorted((set(main) | set(other)) & names)
+            for key in sorted(set(main.get(name, {})) | set(other.get(name, {})))
+            if main.get(name, {}).get(key) != other.get(name, {}).get(key)]
+
+
 def _sweep_scope(cells: pd.DataFrame, sweep: dict, settings: dict | None, sweep_settings: dict | None) -> str:
-    """How the sweep's runs differ from the main run beyond the training length: the main run's forecasters the
-    sweep left out and the hyper-parameters the sweep sets otherwise (e.g. ``--set esn.warmup=50``)."""
+    """How the sweep's runs differ from the main run beyond the training length (the main run's forecasters the
+    sweep left out, hyper-parameters set otherwise) and from each other (forecasters, settings other than the
+    training length), which would confound the comparison across lengths."""
     notes = []
-    ran = set().union(*(set(c["forecaster"].astype(str)) for c in sweep.values()))
-    missing = sorted(set(cells["forecaster"].astype(str)) - ran)
+    ran = {n: set(c["forecaster"].astype(str)) for n, c in sweep.items()}
+    union = set().union(*ran.values())
+    missing = sorted(set(cells["forecaster"].astype(str)) - union)
     if missing:
-        notes.append(f"the sweep ran {len(ran)} of the main run's {len(ran) + len(missing)} forecasters (left out: "
-                     f"{', '.join(missing)}), so each family's value rests on the members it ran")
-    main = (settings or {}).get("forecaster_params") or {}
-    changed = [f"{name}.{key}={value}" for name, params in sorted(((sweep_settings or {}).get("forecaster_params")
-                                                                    or {}).items())
-               for key, value in sorted(params.items()) if main.get(name, {}).get(key) != value]
-    if changed:
-        notes.append(f"the sweep's runs set {', '.join(changed)}")
+        notes.append(f"the sweep ran {len(union)} of the main run's {len(union) + len(missing)} forecasters (left "
+                     f"out: {', '.join(missing)}), so each family's value rests on the members it ran")
+    partial = {n: sorted(union - names) for n, names in sorted(ran.items()) if union - names}
+    if partial:
+        notes.append("the sweep's runs differ in forecasters (not run: "
+                     + "; ".join(f"{n} points: {', '.join(names)}" for n, names in partial.items()) + ")")
+    runs = dict(sorted((sweep_settings or {}).items()))
+    shared = set(cells["forecaster"].astype(str))
+    changes = {n: _param_changes(settings, run, ran.get(n, union) & shared) for n, run in runs.items()}
+    if changes and len({tuple(c) for c in changes.values()}) == 1:
+        if next(iter(changes.values())):
+            notes.append(f"against the main run, the sweep's runs set {', '.join(next(iter(changes.values())))}")
+    else:
+        notes += [f"against the main run, the {n}-point run sets {', '.join(c)}" for n, c in changes.items() if c]
+    if runs:
+        first = next(iter(runs.values()))
+        differ = sorted({key for run in runs.values() for key in set(run) | set(first)
+                         if key not in ("n_train", "forecasters", "forecaster_params")
+                         and run.get(key) != first.get(key)})
+        if differ:
+            notes.append(f"the sweep's runs differ in settings other than the training length: {', '.join(differ)}")
     return "; ".join(notes)
 
 
@@ -582,8 +607,8 @@ def _sweep_sentence(sweep: dict, sweep_settings: dict | None, scope: str) -> str
                for n in sorted(sweep) if len(too_short(sweep[n]))]
     cannot = (" Left out as unable to run at that length (training data too short): " + "; ".join(skipped) + "."
               if skipped else "")
-    note = "; ".join(filter(None, [_caveats(cells, metric, int(table["n_systems"].min()), censored, sweep_settings),
-                                   scope]))
+    first = next(iter((sweep_settings or {}).values()), None)
+    note = "; ".join(filter(None, [_caveats(cells, metric, int(table["n_systems"].min()), censored, first), scope]))
     return (f"- **Data-limited sweep.** The study: {claim['claim']} [{claim['source']}]. Here the leading class "
             f"(chaosbench's mapping) by median {metric} is {led}: at the shortest length ({shortest} points) "
             f"{_judged('data_limited', verdict, censored)}; at the longest ({longest} points) the leader is "
@@ -596,8 +621,9 @@ def agreement(cells: pd.DataFrame, metric: str | None = None, *, sweep: dict | N
     """Sentences comparing a run with the study, each computed from the numbers: the study's claim with its source
     (:data:`STUDY_CLAIMS`), chaosbench's value, a verdict (agrees, does not agree, inconclusive) and the caveats
     that apply (few systems, censored VPT, the neural training budget, a protocol other than the study's).
-    ``settings`` and ``sweep_settings`` are the manifest settings of the main run and of the sweep's runs (their
-    period source, horizon in Lyapunov times and neural budgets enter the caveats).
+    ``settings`` is the main run's manifest settings, ``sweep_settings`` maps each sweep length to its run's (their
+    period source, horizon in Lyapunov times and neural budgets enter the caveats, and the sweep's sentence names
+    how its runs differ from the main run and from each other).
 
     Verdicts, only for claims read in the study's abstract (the others report their numbers with no verdict):
     the model-scale claim agrees when the large domain-agnostic class of :data:`MODEL_CLASSES` (chaosbench's
@@ -768,8 +794,10 @@ def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metr
         Training length -> cells, for :func:`data_sweep`.
     metric : str, optional
         The main run's metric (default ``vpt_nrmse``, else ``vpt_smape``).
-    settings, sweep_settings : dict, optional
-        The manifest settings of the main run and of the sweep's runs (their period source enters the caveats).
+    settings : dict, optional
+        The main run's manifest settings (its period source and budgets enter the caveats).
+    sweep_settings : dict, optional
+        Training length -> that sweep run's manifest settings.
     source, sweep_sources : optional
         How the runs are named on the page (e.g. their paths).
     invariants : DataFrame, optional
