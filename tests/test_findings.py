@@ -319,12 +319,13 @@ def test_findings_page_is_generated_from_the_shipped_runs_or_names_the_missing_o
     monkeypatch.setattr(gen, "FINDINGS_RUN", tmp_path / "results" / "reference" / "standard")
     monkeypatch.setattr(gen, "FINDINGS_SWEEP", {n: tmp_path / "results" / "reference" / f"sweep-{n}"
                                                 for n in (100, 550, 1000)})
+    monkeypatch.setattr(gen, "FINDINGS_FULL_ROSTER", tmp_path / "results" / "reference" / "sweep-100-rest")
     empty = gen.findings_page()
     assert list(empty) == ["findings.md"]
     assert "chaosbench run --preset standard --out results/standard" in empty["findings.md"]
     assert "chaosbench run --preset gilpin2023 --n-train 550" in empty["findings.md"]
     assert "about two hours on 2 cores" in empty["findings.md"]
-    sweep_command = gen.FINDINGS_COMMANDS[550]
+    sweep_command = gen.findings_command(550)
     assert "--forecasters naive,mean," in sweep_command and "--set esn.warmup=50" in sweep_command
     write_run(gen.FINDINGS_RUN, 6)
     write_run(gen.FINDINGS_SWEEP[100], 6)
@@ -334,8 +335,12 @@ def test_findings_page_is_generated_from_the_shipped_runs_or_names_the_missing_o
     text = page["findings.md"]
     assert "](findings/findings_ranking.png)" in text and "## Agreement with Gilpin (2023)" in text
     assert "results/reference/sweep-550` is not shipped yet" in text and "sweep-100` is not shipped" not in text
-    assert f"`{gen.FINDINGS_COMMANDS[550]}` (about half an hour on 2 cores)" in text
-    assert f"- `results/reference/sweep-100`: `{gen.FINDINGS_COMMANDS[100]}`" in text
+    assert f"`{gen.findings_command(550)}` (about half an hour on 2 cores)" in text
+    assert f"- `results/reference/sweep-100` (commit None): `{gen.findings_command(100)}`" in text
+    assert "Check: the full roster" not in text
+    write_run(gen.FINDINGS_FULL_ROSTER, 6)
+    check = gen.findings_page()["findings.md"].split("## Check: the full roster at 100 points")[1]
+    assert "- Leading class: `" in check and "- Leading family: `" in check
     assert "`results/reference/sweep-550`: `" not in text
 
 
@@ -374,3 +379,17 @@ def test_the_sweep_sentence_names_forecasters_it_left_out_and_settings_it_change
     assert "the 1000-point run sets nbeats.learning_rate: 0.003→default, nbeats.max_epochs: 30→default" in text
     same = " ".join(agreement(main, sweep={n: main for n in (100, 1000)}, invariants=invariants_of()))
     assert "left out:" not in same and "sets" not in same
+
+
+def test_the_shipped_findings_runs_have_the_settings_of_their_commands_at_this_commit():
+    """Each shipped run on the Findings page was made with the options its command gives, with today's presets and
+    budgets: a change to either (which changes the numbers) fails here until the run is made again."""
+    from chaosbench._bench.config import make_config
+
+    gen = _gen_pages()
+    shipped = {key: path for key, path in gen.findings_paths().items() if (path / "manifest.json").is_file()}
+    if not shipped:
+        pytest.skip("no shipped findings runs in this checkout")
+    for key, path in shipped.items():
+        manifest = json.loads((path / "manifest.json").read_text())
+        assert make_config(**gen.FINDINGS_OPTIONS[key]).settings_hash() == manifest["settings_hash"], key
