@@ -473,7 +473,7 @@ FINDINGS_OPTIONS = {
 }
 FINDINGS_COST = {"standard": "about two hours on 2 cores", **dict.fromkeys(FINDINGS_SWEEP, "about half an hour on 2 "
                                                                                            "cores"),
-                 "full_roster": "about half an hour on 2 cores"}
+                 "full_roster": "about 40 minutes on 2 cores"}
 
 
 def findings_paths() -> dict:
