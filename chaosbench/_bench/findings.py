@@ -28,7 +28,8 @@ from .leaderboard import _worst
 from .tables import markdown_table, training_budget
 
 __all__ = ["STUDY_CLAIMS", "MODEL_CLASSES", "system_invariants", "capped_systems", "too_short", "spearman_ci",
-           "invariant_correlations", "horizon_regimes", "family_ranking", "data_sweep", "agreement", "findings_lines",
+           "invariant_correlations", "horizon_regimes", "family_ranking", "data_sweep", "class_gap", "agreement",
+           "findings_lines",
            "write_findings"]
 
 CITATION = "Gilpin, Phys. Rev. Research 5, 043252 (2023), arXiv:2303.08011"
@@ -399,6 +400,46 @@ def family_ranking(cells: pd.DataFrame, metric: str = "vpt_nrmse", *, within: st
     return frame.reset_index(drop=True)
 
 
+def _group_values(cells: pd.DataFrame, metric: str, group_of) -> tuple[pd.DataFrame, dict, set]:
+    """Per system, each group's value (the median ``metric`` over its members that could run; systems × groups),
+    the members of each group, and the forecasters whose training data were too short to run (:func:`too_short`)."""
+    short = _too_short_found(cells)[0].notna().to_numpy()
+    table = _per_system(cells[~short], metric)
+    cannot = set(cells.loc[short, "forecaster"].astype(str))
+    names = sorted(set(table.columns) | cannot)
+    families = pd.Series({name: group_of(name) for name in names}, dtype=object)
+    members = {family: list(group.index) for family, group in families.groupby(families)}
+    values = pd.DataFrame({family: table[[n for n in names if n in table.columns]].median(axis=1)
+                           for family, names in members.items() if any(n in table.columns for n in names)},
+                          index=table.index)
+    return values, members, cannot
+
+
+def class_gap(cells: pd.DataFrame, metric: str, *, n_boot: int = N_BOOT, seed: int = SEED) -> dict:
+    """How far the physics-based / hybrid class leads the large domain-agnostic class in one run: the difference of
+    their medians over systems of the per-system class value (as in :func:`data_sweep`, positive when the
+    physics-based class is better), a 95 % percentile bootstrap interval resampling systems (both classes on the same
+    systems), and on how many systems either class is better.
+
+    Returns ``gap``, ``ci_low``, ``ci_high``, ``physics_better``, ``large_better``, ``n`` (NaN when a class did not
+    run).
+    """
+    values = _group_values(cells, metric, class_of)[0]
+    if PHYSICS not in values or LARGE not in values:
+        return {"gap": math.nan, "ci_low": math.nan, "ci_high": math.nan, "physics_better": 0, "large_better": 0,
+                "n": 0}
+    sign = 1.0 if get_metric(metric).greater_is_better else -1.0
+    pair = values[[PHYSICS, LARGE]].dropna().to_numpy()
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(pair), size=(n_boot, len(pair)))
+    boot = sign * (np.median(pair[draws, 0], axis=1) - np.median(pair[draws, 1], axis=1))
+    low, high = np.percentile(boot, [50 * (1 - LEVEL), 50 * (1 + LEVEL)])
+    diff = sign * (pair[:, 0] - pair[:, 1])
+    return {"gap": float(sign * (np.median(pair[:, 0]) - np.median(pair[:, 1]))), "ci_low": float(low),
+            "ci_high": float(high), "physics_better": int((diff > 0).sum()), "large_better": int((diff < 0).sum()),
+            "n": len(pair)}
+
+
 def data_sweep(runs: dict, metric: str | None = None, *, groups: str = "family") -> pd.DataFrame:
     """The data-limited sweep: per family (or model class) and training length, the median over systems of the
     group's per-system metric (itself the median over the group's forecasters), and which group leads at each
@@ -435,18 +476,14 @@ def data_sweep(runs: dict, metric: str | None = None, *, groups: str = "family")
     rows = []
     for n_train, cells in sorted(runs.items()):
         _check_metric(cells, metric)
-        short = _too_short_found(cells)[0].notna()
-        table = _per_system(cells[~short.to_numpy()], metric)
-        cannot = sorted(set(cells.loc[short.to_numpy(), "forecaster"].astype(str)))
-        names = sorted(set(table.columns) | set(cannot))
-        families = pd.Series({name: group_of(name) for name in names})
+        values, members, cannot = _group_values(cells, metric, group_of)
         block = []
-        for family, members in families.groupby(families):
-            ran = [name for name in members.index if name in table.columns]
-            value = float(table[ran].median(axis=1).median()) if ran else math.nan
-            block.append({"n_train": int(n_train), groups: family, "value": value, "n_systems": len(table),
+        for family, names in members.items():
+            ran = [name for name in names if name not in cannot]
+            value = float(values[family].median()) if ran else math.nan
+            block.append({"n_train": int(n_train), groups: family, "value": value, "n_systems": len(values),
                           "n_forecasters": len(ran),
-                          "cannot_run": ", ".join(name for name in members.index if name in cannot)})
+                          "cannot_run": ", ".join(name for name in names if name in cannot)})
         best = (max if better else min)((row["value"] for row in block if row["n_forecasters"]), default=math.nan)
         rows += [row | {"leader": row["value"] == best, "metric": metric} for row in block]
     return pd.DataFrame(rows)
@@ -510,7 +547,7 @@ def _caveats(cells: pd.DataFrame, metric: str, n_systems: int, censored: float, 
     if n_systems < FEW_SYSTEMS:
         notes.append(f"few systems ({n_systems}; the study used 135)")
     if censored > 0:
-        notes.append(f"{censored:.0%} of the windows censored by the horizon (their VPT is a lower bound)")
+        notes.append(f"{censored:.1%} of the windows censored by the horizon (their VPT is a lower bound)")
     budget = _neural_budget(settings)
     if budget:
         notes.append(budget)
@@ -595,11 +632,26 @@ def _sweep_sentence(sweep: dict, sweep_settings: dict | None, scope: str) -> str
     table = data_sweep(sweep, groups="class")
     leaders = {n: sorted(group.loc[group["leader"], "class"]) for n, group in table.groupby("n_train")}
     shortest, longest = min(leaders), max(leaders)
-    verdict = "agrees" if PHYSICS in leaders[shortest] else "does not agree"
-    led = "; ".join(f"{n} points: {', '.join(c)}" for n, c in leaders.items())
-    longest_leader = ("a large-scale class, as in the study" if LARGE in leaders[longest]
-                      else "not the large-scale class, unlike the study")
     metric = table["metric"].iloc[0]
+    gaps = {n: class_gap(sweep[n], metric) for n in (shortest, longest)}
+    led = "; ".join(f"{n} points: {', '.join(c)}" for n, c in leaders.items())
+
+    def gap_text(n):
+        g = gaps[n]
+        return (f"physics-based minus large {g['gap']:+.3f} [{g['ci_low']:+.3f}, {g['ci_high']:+.3f}] (95 % "
+                f"bootstrap over {g['n']} systems; better on {g['physics_better']} against {g['large_better']})")
+
+    def side(n):
+        g = gaps[n]
+        return ("unknown" if math.isnan(g["ci_low"]) else "physics" if g["ci_low"] > 0
+                else "large" if g["ci_high"] < 0 else "tie")
+
+    verdict = {"physics": "agrees", "large": "does not agree", "tie": "inconclusive (the interval spans 0)",
+               "unknown": "inconclusive (a class did not run)"}[side(shortest)]
+    longest_leader = {"physics": "the physics-based class leads, unlike the study's large models",
+                      "large": "the large class leads, as in the study",
+                      "tie": "neither class leads beyond the interval",
+                      "unknown": "a class did not run"}[side(longest)]
     cells = pd.concat(list(sweep.values()), ignore_index=True)
     censored = _censored_share(cells, metric)
     skipped = [f"{n} points: " + ", ".join(f"{row.forecaster} (needs {row.needs})"
@@ -610,9 +662,9 @@ def _sweep_sentence(sweep: dict, sweep_settings: dict | None, scope: str) -> str
     first = next(iter((sweep_settings or {}).values()), None)
     note = "; ".join(filter(None, [_caveats(cells, metric, int(table["n_systems"].min()), censored, first), scope]))
     return (f"- **Data-limited sweep.** The study: {claim['claim']} [{claim['source']}]. Here the leading class "
-            f"(chaosbench's mapping) by median {metric} is {led}: at the shortest length ({shortest} points) "
-            f"{_judged('data_limited', verdict, censored)}; at the longest ({longest} points) the leader is "
-            f"{longest_leader}.{cannot}" + (f" Caveats: {note}." if note else ""))
+            f"(chaosbench's mapping) by median {metric} is {led}. At the shortest length ({shortest} points), "
+            f"{gap_text(shortest)}: {_judged('data_limited', verdict, censored)}; at the longest ({longest} points), "
+            f"{gap_text(longest)}: {longest_leader}.{cannot}" + (f" Caveats: {note}." if note else ""))
 
 
 def agreement(cells: pd.DataFrame, metric: str | None = None, *, sweep: dict | None = None,
@@ -655,10 +707,14 @@ def agreement(cells: pd.DataFrame, metric: str | None = None, *, sweep: dict | N
                              f"no forecaster has a median {metric} {where} {threshold:g} Lyapunov time(s).")
                 continue
             note = _caveats(cells, metric, row["n"], row["censored"], settings)
+            verdict = _sign_verdict(row, want)
+            if regime == "long" and LARGE not in {class_of(name) for name in row["forecasters"].split(", ")}:
+                verdict = (f"inconclusive (no {LARGE} forecaster reaches this regime here, and the study's claim is "
+                           f"about those; {verdict.split(' (')[0]} for the forecasters that do)")
             lines.append(f"- **{label}** (forecasters with median {metric} {where} {threshold:g} Lyapunov time(s): "
                          f"{row['forecasters']}). The study: {claim['claim']} [{claim['source']}]. Here "
                          f"{_ci_text(row)} between the regime's per-system median {metric} and λ_max: "
-                         f"{_judged(key, _sign_verdict(row, want), row['censored'])}."
+                         f"{_judged(key, verdict, row['censored'])}."
                          + (f" Caveats: {note}." if note else ""))
     lines.append("- **Correlation dimension.** No claim about it was confirmed from the paper here; its "
                  "correlations are reported in the tables without a verdict.")
@@ -887,7 +943,8 @@ def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metr
         short = pd.concat([too_short(sweep[n]).assign(length=n) for n in sorted(sweep)], ignore_index=True)
         scope = _sweep_scope(cells, sweep, settings, sweep_settings)
         lines += [f"Runs: {named}" + (f"; {scope}" if scope else "") + ". Per family and training length, the "
-                  f"median over systems of the family's per-system median `{table['metric'].iloc[0]}`; cells that could not run because the training "
+                  f"median over systems of the family's per-system median `{table['metric'].iloc[0]}`; cells that "
+                  "could not run because the training "
                   "data were shorter than the forecaster needs are left out (not counted as the worst value).", "",
                   markdown_table(shown.reset_index()), "",
                   "Leading family: " + "; ".join(f"{n} points: {f}" for n, f in leaders.items()) + ".", "",
