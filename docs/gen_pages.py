@@ -489,8 +489,8 @@ def findings_command(key) -> str:
     words = ["chaosbench run", f"--preset {options['preset']}"]
     words += [f"--n-train {options['n_train']}"] if "n_train" in options else []
     words += [f"--forecasters {','.join(options['forecasters'])}"] if "forecasters" in options else []
-    words += [f"--set {forecaster}.{key}={value}" for forecaster, params in options.get("forecaster_params", {}).items()
-              for key, value in params.items()]
+    words += [f"--set {forecaster}.{name}={value}"
+              for forecaster, params in options.get("forecaster_params", {}).items() for name, value in params.items()]
     return " ".join(words + [f"--out results/{name} && chaosbench export results/{name} results/reference/{name}"])
 
 
@@ -508,6 +508,7 @@ def _full_roster_check(subset, rest) -> list[str]:
              "standard reference run. Per class and family, the median over systems of the per-system median "
              "VPT with the sweep's subset and with every forecaster (cells too short to train are left out, as above):",
              ""]
+    top = 0.0
     for groups in ("class", "family"):
         tables = {name: data_sweep({100: cells}, groups=groups).set_index(groups)
                   for name, cells in (("subset", subset.cells), ("every forecaster", full))}
@@ -517,7 +518,7 @@ def _full_roster_check(subset, rest) -> list[str]:
         leaders = {name: ", ".join(table.index[table["leader"]]) for name, table in tables.items()}
         lines += [f"Leading {groups}: `{leaders['every forecaster']}` with every forecaster, `{leaders['subset']}` "
                   f"with the subset{' (the same)' if len(set(leaders.values())) == 1 else ''}.", ""]
-        top = float(shown[["subset", "every forecaster"]].max().max())
+        top = max(top, float(shown[["subset", "every forecaster"]].max().max()))
     return lines + [f"The values are VPTs in Lyapunov times: at 100 points no group's median exceeds {top:.2g}, so "
                     "any lead here is one among forecasts that fail early.", ""]
 
@@ -539,8 +540,9 @@ def findings_page() -> dict[str, str | bytes]:
               "reference runs, computed by `chaosbench findings` (see [the findings guide](guide/findings.md)).", ""]
     if missing and missing[0][0] == "standard":
         return {"findings.md": "\n".join(header + ["Not computed:", "", *notes, ""])}
-    run = chaosbench.load_results(FINDINGS_RUN)
-    sweep = {n: chaosbench.load_results(path) for n, path in FINDINGS_SWEEP.items() if (path / "cells.csv").is_file()}
+    shipped = {key: chaosbench.load_results(path) for key, path in findings_paths().items()
+               if (path / "cells.csv").is_file()}
+    run, sweep = shipped["standard"], {n: shipped[n] for n in FINDINGS_SWEEP if n in shipped}
     with tempfile.TemporaryDirectory() as folder:
         write_findings(folder, run.cells, {n: r.cells for n, r in sweep.items()} or None,
                        settings=run.manifest.get("settings"), source="`results/reference/standard`",
@@ -550,8 +552,6 @@ def findings_page() -> dict[str, str | bytes]:
         out: dict[str, str | bytes] = {f"findings/{png.name}": png.read_bytes()
                                        for png in sorted(Path(folder).glob("*.png"))}
     text = text.replace("](findings_", "](findings/findings_")
-    shipped = {key: chaosbench.load_results(path) for key, path in findings_paths().items()
-               if (path / "cells.csv").is_file()}
     made = [f"- `{findings_paths()[key].relative_to(ROOT)}` (commit {str(r.manifest.get('git_commit'))[:10]}): "
             f"`{findings_command(key)}`" for key, r in shipped.items()]
     check = _full_roster_check(shipped[100], shipped["full_roster"]) if {100, "full_roster"} <= set(shipped) else []

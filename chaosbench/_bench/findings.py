@@ -409,8 +409,8 @@ def _group_values(cells: pd.DataFrame, metric: str, group_of) -> tuple[pd.DataFr
     names = sorted(set(table.columns) | cannot)
     families = pd.Series({name: group_of(name) for name in names}, dtype=object)
     members = {family: list(group.index) for family, group in families.groupby(families)}
-    values = pd.DataFrame({family: table[[n for n in names if n in table.columns]].median(axis=1)
-                           for family, names in members.items() if any(n in table.columns for n in names)},
+    values = pd.DataFrame({family: table[[n for n in group if n in table.columns]].median(axis=1)
+                           for family, group in members.items() if any(n in table.columns for n in group)},
                           index=table.index)
     return values, members, cannot
 
