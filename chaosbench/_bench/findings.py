@@ -433,7 +433,7 @@ def class_gap(cells: pd.DataFrame, metric: str, *, n_boot: int = N_BOOT, seed: i
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(pair), size=(n_boot, len(pair)))
     boot = sign * (np.median(pair[draws, 0], axis=1) - np.median(pair[draws, 1], axis=1))
-    low, high = np.percentile(boot, [50 * (1 - LEVEL), 50 * (1 + LEVEL)])
+    low, high = np.quantile(boot, [(1 - LEVEL) / 2, (1 + LEVEL) / 2])  # percentile bootstrap, as in spearman_ci
     diff = sign * (pair[:, 0] - pair[:, 1])
     return {"gap": float(sign * (np.median(pair[:, 0]) - np.median(pair[:, 1]))), "ci_low": float(low),
             "ci_high": float(high), "physics_better": int((diff > 0).sum()), "large_better": int((diff < 0).sum()),

@@ -389,8 +389,6 @@ def _unreadable_lines(unreadable: list[str], path: Path) -> list[str]:
             f"(`chaosbench run --resume --out {path}` runs those cells again).", ""]
 
 
-
-
 def _names(values, limit: int = 20) -> str:
     values = [str(v) for v in values]
     text = ", ".join(values[:limit])

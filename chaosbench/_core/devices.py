@@ -50,4 +50,3 @@ def resolve_device(device: str, supports_gpu: bool = True) -> str:
 
 #: The constraint of a ``device`` parameter (for ``parameter_constraints`` and ``check_param``).
 DEVICE_NAME = _DeviceName()
-
