@@ -341,10 +341,12 @@ def _parse_forecaster_params(pairs) -> dict:
 @click.option("--noise", help="Comma-separated observation-noise levels, in units of each variable's std.")
 @click.option("--seeds", help="Comma-separated run seeds (each cell's seeds derive from its names and these).")
 @click.option("--set", "fparams", multiple=True, metavar="FORECASTER.NAME=VALUE",
-              help="Set a forecaster hyper-parameter, e.g. --set esn.n_units=500 (repeatable).")
+              help="Set a forecaster hyper-parameter, e.g. --set esn.n_units=500 (repeatable; VALUE is read as JSON, "
+              "e.g. 0.01, true or null for None, and as text otherwise).")
 @click.option("--device", help="Torch device of every neural forecaster that can use a GPU: cpu (their default: the "
               "same numbers on every machine), auto (a GPU if one is available), cuda, cuda:N or mps. A setting of "
-              "the run (a GPU's numbers differ from the CPU's); --set NAME.device=... wins for one forecaster.")
+              "the run, stored as the device it resolves to here (a GPU's numbers differ from the CPU's); "
+              "--set NAME.device=... wins for one forecaster.")
 @click.option("--out", help="Results directory (default results/run-DATE-TIME).")
 @click.option("--workers", type=int, help="Parallel cells (default: the number of cores).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), help="local process pool (default) or dask.")

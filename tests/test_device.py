@@ -102,19 +102,23 @@ def test_auto_picks_cuda_then_mps_then_the_cpu(monkeypatch):
     assert resolve_device("cpu") == "cpu"
 
 
-def test_run_device_applies_to_gpu_capable_forecasters_and_is_a_setting(no_gpu):
-    config = make_config("quick", systems="Lorenz", forecasters="rnn,tcn,shplrnn,naive", device="auto",
-                         forecaster_params={"tcn": {"device": "cpu"}})
-    params = config.forecaster_params
-    assert params["rnn"]["device"] == "auto"
-    assert params["tcn"]["device"] == "cpu"  # --set wins for one forecaster
-    assert "device" not in params["shplrnn"] and "naive" not in params
-    assert config.settings()["device"] == "auto"
+def test_run_device_is_stored_as_resolved_here_and_applies_to_gpu_capable_forecasters(no_gpu, monkeypatch):
     plain = make_config("quick", systems="Lorenz", forecasters="rnn")
     assert "device" not in plain.settings()  # at its default: the hashes of runs stored before it still hold
     assert "device" not in plain.forecaster_params["rnn"]
-    assert make_config("quick", systems="Lorenz", forecasters="rnn", device="cpu").settings_hash() != \
-        plain.settings_hash()
+    for device in ("auto", "cpu"):  # without a GPU both train on the CPU, as a run without --device does
+        assert make_config("quick", systems="Lorenz", forecasters="rnn", device=device).settings() == \
+            plain.settings()
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    config = make_config("quick", systems="Lorenz", forecasters="rnn,tcn,shplrnn,naive", device="auto",
+                         forecaster_params={"tcn": {"device": "cpu"}})
+    params = config.forecaster_params
+    assert config.settings()["device"] == "cuda" == params["rnn"]["device"]  # where it trains, not "auto"
+    assert params["tcn"]["device"] == "cpu"  # --set wins for one forecaster
+    assert "device" not in params["shplrnn"] and "naive" not in params
+    assert config.settings_hash() != make_config("quick", systems="Lorenz", forecasters="rnn,tcn,shplrnn,naive",
+                                                 forecaster_params={"tcn": {"device": "cpu"}}).settings_hash()
 
 
 @pytest.mark.parametrize(("device", "message"), [("cuda", NO_CUDA), ("gpu", "device must be")])

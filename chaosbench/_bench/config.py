@@ -261,15 +261,18 @@ def _text(m: dict, key: str) -> str | None:
 
 
 def _device(m: dict) -> str | None:
-    """The run's torch device, checked like a neural forecaster's ``device`` (a GPU must be available here)."""
+    """The run's torch device as resolved on this machine (``auto`` is stored as the device it picked, so a run's
+    settings say where it trained), checked like a neural forecaster's ``device`` (a GPU must be available here);
+    None for the CPU, the neural forecasters' default, so that a CPU run has the same settings with or without it."""
     device = m.get("device")
-    if device is not None:
-        try:
-            check_param(device, "device", [DEVICE_NAME])
-            resolve_device(device)
-        except InvalidParameterError as exc:
-            raise ConfigError(str(exc)) from None
-    return device
+    if device is None:
+        return None
+    try:
+        check_param(device, "device", [DEVICE_NAME])
+        device = resolve_device(device)
+    except InvalidParameterError as exc:
+        raise ConfigError(str(exc)) from None
+    return None if device == "cpu" else device
 
 
 def plugin_paths(value) -> tuple:
