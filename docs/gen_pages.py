@@ -2,8 +2,9 @@
 
 Pages: the system catalogue (an index and one page per system, with an attractor picture), the forecaster roster,
 the metrics, the API reference (every name in ``chaosbench.__all__``), the CLI reference (from the click commands),
-the measured results of ``make run`` and the findings of Gilpin's 2023 study on the shipped reference runs. Everything is read through chaosbench's public registries, so a new
-system, forecaster or metric appears without a docs edit.
+the measured results of ``make run`` and the findings of Gilpin's 2023 study on the shipped reference runs.
+Everything is read through chaosbench's public registries, so a new system, forecaster or metric appears without a
+docs edit.
 
 ``CHAOSBENCH_DOCS_SYSTEMS=Lorenz,Rossler`` limits the catalogue to those systems (for a fast test build).
 Attractor pictures are cached under ``<chaosbench cache>/docs`` keyed by everything they depend on.
@@ -296,6 +297,9 @@ def _budget(cls) -> str:
     text = f"{budget['max_epochs']} epochs × {budget.get('batches_per_epoch', 1)} batches"
     if budget.get("patience") is not None:
         text += f", early stopping (patience {budget['patience']} × {budget['validation_interval']} epochs)"
+    if budget["learning_rate"] != defaults["learning_rate"]:
+        factor = budget["learning_rate"] / defaults["learning_rate"]
+        text += f", learning rate {budget['learning_rate']:g} ({factor:.3g}× its default)"
     return text
 
 
