@@ -345,7 +345,8 @@ def _parse_forecaster_params(pairs) -> dict:
               "e.g. 0.01, true or null for None, and as text otherwise).")
 @click.option("--device", help="Torch device of every neural forecaster that can use a GPU: cpu (their default: the "
               "same numbers on every machine), auto (a GPU if one is available), cuda, cuda:N or mps. A setting of "
-              "the run, stored as the device it resolves to here (a GPU's numbers differ from the CPU's); "
+              "the run, stored as the device it resolves to here, or as given for a Dask run, whose workers resolve "
+              "it (a GPU's numbers differ from the CPU's); "
               "--set NAME.device=... wins for one forecaster.")
 @click.option("--out", help="Results directory (default results/run-DATE-TIME).")
 @click.option("--workers", type=int, help="Parallel cells (default: the number of cores).")

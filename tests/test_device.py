@@ -121,6 +121,13 @@ def test_run_device_is_stored_as_resolved_here_and_applies_to_gpu_capable_foreca
                                                  forecaster_params={"tcn": {"device": "cpu"}}).settings_hash()
 
 
+def test_a_dask_runs_device_is_left_to_its_workers(no_gpu):
+    config = make_config("quick", systems="Lorenz", forecasters="rnn", device="auto", executor="dask")
+    assert config.settings()["device"] == "auto" == config.forecaster_params["rnn"]["device"]  # not the CPU here
+    with pytest.raises(ConfigError, match="device must be"):
+        make_config("quick", systems="Lorenz", forecasters="rnn", device="gpu", executor="dask")
+
+
 @pytest.mark.parametrize(("device", "message"), [("cuda", NO_CUDA), ("gpu", "device must be")])
 def test_run_refuses_a_bad_device_in_one_line(device, message, no_gpu, tmp_path):
     with pytest.raises(ConfigError) as error:  # a run without a neural forecaster too

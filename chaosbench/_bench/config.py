@@ -45,27 +45,29 @@ DEFAULT_METRICS = ("vpt_nrmse", "vpt_smape", "rmse", "nrmse", "smape", "d_stsp",
 # rate by the larger of the epoch and time fractions, so a time budget would make results depend on the machine's
 # speed; the cell timeout guards against runaway training instead. The standard preset's budgets are sized so that
 # all chaotic systems x all forecasters target two hours on 2 CPU cores (docs/benchmarks.md): each model gets
-# the epochs its measured cost per epoch allows, early stopping on the validation windows, and a learning rate scaled
-# up for the short schedule: the smallest multiple of its default (1, 3, 10, 30, 60, 100) whose median VPT on probe
-# cells that no scored cell uses (Chen, Halvorsen, Rossler; task seeds 1, 2) is within 10 % of the best multiple's.
-_EPOCHS = {"*": {"max_epochs": 30, "patience": 3, "validation_interval": 5, "validation_steps": 300},
-           "transformer": {"max_epochs": 12}, "gru": {"max_epochs": 20}, "lstm": {"max_epochs": 20},
-           "tcn": {"max_epochs": 20}, "shplrnn": {"max_epochs": 40}, "alrnn": {"max_epochs": 40},
-           "dlinear": {"max_epochs": 40}, "nlinear": {"max_epochs": 40}}
+# the epochs its measured cost per epoch allows and early stopping on the validation windows.
+_SCHEDULE = {"*": {"max_epochs": 30, "patience": 3, "validation_interval": 5, "validation_steps": 300},
+             "transformer": {"max_epochs": 12}, "gru": {"max_epochs": 20}, "lstm": {"max_epochs": 20},
+             "tcn": {"max_epochs": 20}, "shplrnn": {"max_epochs": 40}, "alrnn": {"max_epochs": 40},
+             "dlinear": {"max_epochs": 40}, "nlinear": {"max_epochs": 40}}
+# Learning rates of the standard preset, as multiples of each default (tuned for long training): chosen by
+# benchmarks/learning_rate_probe.py from the shipped probe results/reference/learning-rate-probe (Chen, Halvorsen, Rossler with
+# task seeds 1 and 2, which no cell of the standard preset uses): the smallest multiple whose median VPT is within
+# 10 % of the best multiple's (1 where not listed). The gilpin2023 preset keeps the multiples its shipped
+# data-limited sweep was run with.
+STANDARD_LEARNING_RATES = {"alrnn": 10.0, "gru": 30.0, "lstm": 100.0, "nbeats": 3.0, "nhits": 10.0, "node": 60.0,
+                           "rnn": 30.0, "shplrnn": 100.0, "tcn": 60.0, "transformer": 10.0}
+GILPIN2023_LEARNING_RATES = {"gru": 3.0, "nbeats": 3.0, "node": 3.0, "rnn": 3.0, "shplrnn": 3.0}
 
 
 def _with_learning_rates(factors: dict) -> dict:
-    return {name: {**_EPOCHS.get(name, {}), **({"learning_rate_factor": factors[name]} if name in factors else {})}
-            for name in set(_EPOCHS) | set(factors)}
+    """:data:`_SCHEDULE` with each forecaster's ``learning_rate_factor`` from ``factors``."""
+    return {**_SCHEDULE, **{name: _SCHEDULE.get(name, {}) | {"learning_rate_factor": factor}
+                            for name, factor in factors.items()}}
 
 
-_CPU_BUDGET = _with_learning_rates({"alrnn": 10.0, "gru": 30.0, "lstm": 100.0, "nbeats": 3.0, "nhits": 10.0,
-                                    "node": 60.0, "rnn": 30.0, "shplrnn": 100.0, "tcn": 60.0, "transformer": 10.0})
-# The data-limited sweep (gilpin2023 at 100, 550 and 1,000 training points) keeps the learning rates it was run with:
-# the probe above chose rates on the standard preset's training length, and whether they suit 100 points is unmeasured.
-_SWEEP_BUDGET = _with_learning_rates({"gru": 3.0, "nbeats": 3.0, "node": 3.0, "rnn": 3.0, "shplrnn": 3.0})
-NEURAL_BUDGET = {"quick": {"*": {"max_epochs": 20}}, "standard": _CPU_BUDGET, "full": {"*": {"max_epochs": 1000}},
-                 "gilpin2023": _SWEEP_BUDGET}
+NEURAL_BUDGET = {"quick": {"*": {"max_epochs": 20}}, "standard": _with_learning_rates(STANDARD_LEARNING_RATES),
+                 "full": {"*": {"max_epochs": 1000}}, "gilpin2023": _with_learning_rates(GILPIN2023_LEARNING_RATES)}
 NEURAL_PREFERENCE = ("shplrnn", "alrnn", "transformer")  # which neural forecaster '@neural' stands for
 
 # Every preset forecasts 20 Lyapunov times (at most 5,000 steps) from 500-point contexts, far past any model's
@@ -261,14 +263,15 @@ def _text(m: dict, key: str) -> str | None:
 
 
 def _device(m: dict) -> str | None:
-    """The run's torch device as resolved on this machine (``auto`` is stored as the device it picked, so a run's
-    settings say where it trained), checked like a neural forecaster's ``device`` (a GPU must be available here);
-    None for the CPU, the neural forecasters' default, so that a CPU run has the same settings with or without it."""
+    """The run's torch device, resolved here for a local run (None for the CPU, the forecasters' default); a Dask
+    run's cells run on its workers, so its ``auto`` is stored as given and each worker resolves it."""
     device = m.get("device")
     if device is None:
         return None
     try:
         check_param(device, "device", [DEVICE_NAME])
+        if m.get("executor") == "dask" or m.get("scheduler") is not None:
+            return device
         device = resolve_device(device)
     except InvalidParameterError as exc:
         raise ConfigError(str(exc)) from None
