@@ -315,7 +315,8 @@ def _parse_forecaster_params(pairs) -> dict:
               + ", ".join(f"--{k.replace('_', '-')} {','.join(v) if isinstance(v, tuple) else v}"
                           for k, v in PRESETS["gilpin2023"].items()
                           if k not in ("systems", "forecasters", "seeds", "noise"))
-              + ").")
+              + "; neural forecasters train on the standard preset's schedule with the learning rates its shipped "
+              "sweep used). Each preset's neural budgets: docs/benchmarks.md.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False),
               help="TOML file with the same options (keys as below, '-' or '_'); command-line options win.")
 @click.option("--systems", help="Comma-separated system names (overrides the preset's).")

@@ -224,7 +224,7 @@ def run(preset: str | None = None, *, config_file=None, resume: bool = False, fo
 
     Parameters
     ----------
-    preset : {"quick", "standard", "full"}, optional
+    preset : {"quick", "standard", "full", "gilpin2023"}, optional
         Base settings (default ``quick``, or the stored run's settings when resuming).
     config_file : path, optional
         A TOML file with the same option names.
