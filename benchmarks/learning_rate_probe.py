@@ -42,7 +42,8 @@ def probe_command(multiple: float, forecasters, out: Path, workers: int = 2) -> 
     for name in forecasters:
         rate = float(f"{multiple * forecaster_class(name)().learning_rate:.6g}")
         sets += ["--set", f"{name}.learning_rate={rate!r}"]
-    return [str(Path(sys.executable).with_name("chaosbench")), "run", "--preset", "standard", "--systems", ",".join(SYSTEMS),
+    chaosbench = str(Path(sys.executable).with_name("chaosbench"))
+    return [chaosbench, "run", "--preset", "standard", "--systems", ",".join(SYSTEMS),
             "--seeds", ",".join(map(str, SEEDS)), "--forecasters", ",".join(forecasters), *sets, "--n-long", "0",
             "--metrics", "vpt_nrmse,nrmse", "--workers", str(workers), "--quiet", "--out", str(out)]
 

@@ -461,8 +461,9 @@ FINDINGS_SWEEP = {n: ROOT / "results" / "reference" / f"sweep-{n}" for n in (100
 FINDINGS_FULL_ROSTER = ROOT / "results" / "reference" / "sweep-100-rest"
 # The shipped sweep runs every forecaster except chronos and nine of the twelve neural ones, so that a length takes
 # about half an hour on 2 cores; of the large domain-agnostic class it keeps nbeats and rnn (the best two in the
-# standard run at 2f64c0e, with the former learning rates); the nine left out run once at 100 points (FINDINGS_FULL_ROSTER) as a check of the subset. The echo
-# state network warms up on 50 points instead of 100 so that it can train on 100 (its default needs 102).
+# standard run at 2f64c0e, with the former learning rates); the nine left out run once at 100 points
+# (FINDINGS_FULL_ROSTER) as a check of the subset. The echo state network warms up on 50 points instead of 100 so
+# that it can train on 100 (its default needs 102).
 FINDINGS_SWEEP_FORECASTERS = ("naive", "mean", "naive_drift", "naive_seasonal", "fft", "four_theta", "ets", "theta",
                               "linear", "var", "kalman", "arima", "edmd", "dmd", "sindy", "context_parroting", "ngrc",
                               "esn", "poly_ar", "random_forest", "gradient_boosting", "nbeats", "rnn", "nlinear")

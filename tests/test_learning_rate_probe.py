@@ -34,6 +34,13 @@ def test_each_shipped_probe_run_is_the_standard_preset_on_unscored_seeds_at_its_
         assert {k: params[k] for k in schedule} == schedule, name  # the standard preset's epochs and stopping
 
 
+def test_the_probe_command_sets_each_learning_rate_to_its_multiple_of_the_default(tmp_path):
+    command = probe.probe_command(30, ["gru", "nbeats"], tmp_path / "x30")
+    assert command[1:4] == ["run", "--preset", "standard"]
+    assert "gru.learning_rate=0.09" in command and "nbeats.learning_rate=0.03" in command
+    assert command[command.index("--seeds") + 1] == "1,2"
+
+
 def test_choose_multiples_takes_the_smallest_within_the_margin():
     scores = probe.pd.DataFrame({"forecaster": ["a"] * 3 + ["b"] * 2, "multiple": [1.0, 3.0, 10.0, 1.0, 3.0],
                                  "median": [0.5, 0.95, 1.0, 0.4, 0.2]})

@@ -51,9 +51,9 @@ _SCHEDULE = {"*": {"max_epochs": 30, "patience": 3, "validation_interval": 5, "v
              "tcn": {"max_epochs": 20}, "shplrnn": {"max_epochs": 40}, "alrnn": {"max_epochs": 40},
              "dlinear": {"max_epochs": 40}, "nlinear": {"max_epochs": 40}}
 # Learning rates of the standard preset, as multiples of each default (tuned for long training): chosen by
-# benchmarks/learning_rate_probe.py from the shipped probe results/reference/learning-rate-probe (Chen, Halvorsen, Rossler with
-# task seeds 1 and 2, which no cell of the standard preset uses): the smallest multiple whose median VPT is within
-# 10 % of the best multiple's (1 where not listed). The gilpin2023 preset keeps the multiples its shipped
+# benchmarks/learning_rate_probe.py from the shipped probe results/reference/learning-rate-probe (Chen, Halvorsen,
+# Rossler with task seeds 1 and 2, which no cell of the standard preset uses): the smallest multiple whose median
+# VPT is within 10 % of the best multiple's (1 where not listed). The gilpin2023 preset keeps the multiples its shipped
 # data-limited sweep was run with: the standard ones were chosen later, on the standard task, and the sweep was not
 # run again with them.
 STANDARD_LEARNING_RATES = {"alrnn": 10.0, "gru": 30.0, "lstm": 100.0, "nbeats": 3.0, "nhits": 10.0, "node": 60.0,
