@@ -263,15 +263,14 @@ def _text(m: dict, key: str) -> str | None:
     return value
 
 
-def _device(m: dict) -> str | None:
+def _device(device: str | None, executor: str) -> str | None:
     """The run's torch device, resolved here for a local run (None for the CPU, the forecasters' default); a Dask
     run's cells run on its workers, so its ``auto`` is stored as given and each worker resolves it."""
-    device = m.get("device")
     if device is None:
         return None
     try:
         check_param(device, "device", [DEVICE_NAME])
-        if m.get("executor") == "dask" or m.get("scheduler") is not None:
+        if executor == "dask":
             return device
         device = resolve_device(device)
     except InvalidParameterError as exc:
@@ -398,7 +397,13 @@ def _validate(m: dict) -> RunConfig:
     params = m.get("forecaster_params", {})
     if not isinstance(params, dict) or not all(isinstance(v, dict) for v in params.values()):
         raise ConfigError("forecaster_params must map forecaster names to tables of hyper-parameters")
-    device = _device(m)
+    executor, scheduler = _text(m, "executor"), _text(m, "scheduler")
+    if scheduler is not None and executor == "local":
+        raise ConfigError("--scheduler needs --executor dask (or no --executor)")
+    executor = executor or ("dask" if scheduler is not None else "local")
+    if executor not in ("local", "dask"):
+        raise ConfigError(f"executor must be 'local' or 'dask', got {executor!r}")
+    device = _device(m.get("device"), executor)
     forecasters, params, left_out = _expand_forecasters(_names(m["forecasters"], "forecasters"), m["preset"], params,
                                                         device)
     stray = [name for name in params if name not in forecasters]
@@ -417,12 +422,6 @@ def _validate(m: dict) -> RunConfig:
     metrics = _names(m.get("metrics", DEFAULT_METRICS), "metrics")
     for name in metrics:
         get_metric(name)  # raises UnknownMetricError with suggestions
-    executor, scheduler = _text(m, "executor"), _text(m, "scheduler")
-    if scheduler is not None and executor == "local":
-        raise ConfigError("--scheduler needs --executor dask (or no --executor)")
-    executor = executor or ("dask" if scheduler is not None else "local")
-    if executor not in ("local", "dask"):
-        raise ConfigError(f"executor must be 'local' or 'dask', got {executor!r}")
     workers = m.get("workers")
     if workers is not None:
         workers = _positive(workers, "workers")
