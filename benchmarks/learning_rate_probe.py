@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chaosbench._bench.config import neural_budget
+from chaosbench._bench.config import neural_budget, scaled_learning_rate
 from chaosbench._forecasting.forecaster import forecaster_class
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,8 +40,7 @@ def probe_command(multiple: float, forecasters, out: Path, workers: int = 2) -> 
     """The ``chaosbench run`` of one multiple: the standard preset's budgets, learning rates = multiple × default."""
     sets = []
     for name in forecasters:
-        rate = float(f"{multiple * forecaster_class(name)().learning_rate:.6g}")
-        sets += ["--set", f"{name}.learning_rate={rate!r}"]
+        sets += ["--set", f"{name}.learning_rate={scaled_learning_rate(name, multiple)!r}"]
     chaosbench = str(Path(sys.executable).with_name("chaosbench"))
     return [chaosbench, "run", "--preset", "standard", "--systems", ",".join(SYSTEMS),
             "--seeds", ",".join(map(str, SEEDS)), "--forecasters", ",".join(forecasters), *sets, "--n-long", "0",

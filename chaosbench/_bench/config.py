@@ -312,8 +312,13 @@ def neural_budget(preset: str, name: str) -> dict:
     budget = NEURAL_BUDGET[preset].get("*", {}) | NEURAL_BUDGET[preset].get(name, {})
     factor = budget.pop("learning_rate_factor", None)
     if factor is not None:
-        budget["learning_rate"] = float(f"{factor * forecaster_class(name)().learning_rate:.6g}")
+        budget["learning_rate"] = scaled_learning_rate(name, factor)
     return budget
+
+
+def scaled_learning_rate(name: str, factor: float) -> float:
+    """``factor`` times the neural forecaster ``name``'s default learning rate, to 6 significant digits."""
+    return float(f"{factor * forecaster_class(name)().learning_rate:.6g}")
 
 
 def _expand_forecasters(names: tuple, preset: str, params: dict, device: str | None) -> tuple[tuple, dict, tuple]:
