@@ -944,8 +944,8 @@ def write_findings(out_dir, cells: pd.DataFrame, sweep: dict | None = None, metr
         scope = _sweep_scope(cells, sweep, settings, sweep_settings)
         lines += [f"Runs: {named}" + (f"; {scope}" if scope else "") + ". Per family and training length, the "
                   f"median over systems of the family's per-system median `{table['metric'].iloc[0]}`; cells that "
-                  "could not run because the training "
-                  "data were shorter than the forecaster needs are left out (not counted as the worst value).", "",
+                  "could not run because the training data were shorter than the forecaster needs are left out (not "
+                  "counted as the worst value).", "",
                   markdown_table(shown.reset_index()), "",
                   "Leading family: " + "; ".join(f"{n} points: {f}" for n, f in leaders.items()) + ".", "",
                   "Leading class (chaosbench's mapping): "
