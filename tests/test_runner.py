@@ -23,6 +23,7 @@ from click.testing import CliRunner
 import chaosbench
 import chaosbench.testing
 from chaosbench.cli import main
+from chaosbench._core.provenance import git_commit, uncommitted_source_changes
 
 SMALL = {"systems": "Lorenz,Rossler", "forecasters": "naive,linear,esn", "n_test": 2, "horizon": 100,
          "n_train": 500, "forecaster_params": {"esn": {"n_units": 100}}, "quiet": True}
@@ -57,6 +58,7 @@ def test_run_end_to_end_and_rerun_skips_finished_cells(tmp_path):
     manifest = results.manifest
     assert manifest["settings"]["n_train"] == 500 and manifest["versions"]["chaosbench"] == chaosbench.__version__
     assert manifest["tuning"] == "defaults (no tuning)" and manifest["finished_at"]
+    assert manifest["git_commit"] == git_commit() and manifest["uncommitted_changes"] == uncommitted_source_changes()
     assert json.loads((out / "manifest.json").read_text()) == manifest  # shipped beside the tables
 
     stamps = results.cells["finished_at"].tolist()

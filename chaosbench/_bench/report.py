@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .._core.provenance import commit_text
 from .._dynamics.datafile import computed_invariants
 from .._forecasting.metrics import VPT_NRMSE_THRESHOLD, get_metric
 from .findings import findings_lines, write_findings
@@ -413,7 +414,7 @@ def _settings_lines(manifest: dict, cells: pd.DataFrame) -> list[str]:
         ("started", manifest.get("started_at")),
         ("finished", manifest.get("finished_at") or "not finished (interrupted or running)"),
         ("executor", f"{manifest.get('executor')}, workers: {manifest.get('workers')}"),
-        ("git commit", manifest.get("git_commit")),
+        ("git commit", commit_text(manifest)),
         ("versions", ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))),
     ]
     frame = pd.DataFrame([(k, cell_text(v)) for k, v in rows], columns=["setting", "value"], dtype="string")

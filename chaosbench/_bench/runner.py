@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._core.optional import EXTRAS
-from .._core.provenance import git_commit
+from .._core.provenance import git_commit, uncommitted_source_changes
 from .cell import cell_specs
 from .config import RunConfig, make_config, plugin_paths, read_config_file
 from .leaderboard import cells_frame, leaderboard, read_cells, task_settings
@@ -298,6 +298,7 @@ def _execute(config: RunConfig, force: bool, retry_failed: bool) -> Results:
         store.update_manifest(settings=config.settings(), settings_hash=config.settings_hash(),
                               plugins=list(config.plugins), plugin_sources=sources,
                               cell_timeout=config.cell_timeout, versions=_package_versions(), git_commit=git_commit(),
+                              uncommitted_changes=uncommitted_source_changes(),
                               host=socket.gethostname(), started_at=manifest.get("started_at") or now,
                               resumed_at=now if finished else None,
                               executor=config.executor, workers=config.workers, finished_at=None,
