@@ -121,9 +121,22 @@ def test_run_device_is_stored_as_resolved_here_and_applies_to_gpu_capable_foreca
                                                  forecaster_params={"tcn": {"device": "cpu"}}).settings_hash()
 
 
+def test_a_forecasters_own_auto_device_is_stored_as_resolved_too(no_gpu, monkeypatch):
+    auto = {"rnn": {"device": "auto"}, "shplrnn": {"device": "auto"}}
+    config = make_config("quick", systems="Lorenz", forecasters="rnn,shplrnn", forecaster_params=auto)
+    assert config.forecaster_params["rnn"]["device"] == "cpu" == config.forecaster_params["shplrnn"]["device"]
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    config = make_config("quick", systems="Lorenz", forecasters="rnn,shplrnn", forecaster_params=auto)
+    assert config.forecaster_params["rnn"]["device"] == "cuda"
+    assert config.forecaster_params["shplrnn"]["device"] == "cpu"  # CPU-only whatever the machine has
+
+
 def test_a_dask_runs_device_is_left_to_its_workers(no_gpu):
     config = make_config("quick", systems="Lorenz", forecasters="rnn", device="auto", executor="dask")
     assert config.settings()["device"] == "auto" == config.forecaster_params["rnn"]["device"]  # not the CPU here
+    config = make_config("quick", systems="Lorenz", forecasters="rnn", executor="dask",
+                         forecaster_params={"rnn": {"device": "auto"}})
+    assert config.forecaster_params["rnn"]["device"] == "auto"
     with pytest.raises(ConfigError, match="device must be"):
         make_config("quick", systems="Lorenz", forecasters="rnn", device="gpu", executor="dask")
 

@@ -424,6 +424,9 @@ def _validate(m: dict) -> RunConfig:
             forecaster_class(name)(**values).check_params()
         except InvalidParameterError as exc:
             raise ConfigError(f"forecaster {name!r}: {exc}") from None
+        if executor == "local" and "device" in values and hasattr(forecaster_class(name), "supports_gpu"):
+            # stored as the device it trained on, like the run's --device; a Dask run's workers resolve their own
+            values["device"] = resolve_device(values["device"], forecaster_class(name).supports_gpu)
     metrics = _names(m.get("metrics", DEFAULT_METRICS), "metrics")
     for name in metrics:
         get_metric(name)  # raises UnknownMetricError with suggestions
