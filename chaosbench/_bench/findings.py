@@ -501,25 +501,26 @@ def _ci_text(row) -> str:
             f"{row['n']} systems" + (f" ({' and '.join(left_out)} left out)" if left_out else ""))
 
 
-def _sign_verdict(row, expected: str) -> str:
-    """``expected`` ``"none"`` (no correlation): agrees only when the whole interval lies inside the equivalence
-    margin (-:data:`NO_CORRELATION`, :data:`NO_CORRELATION`), inconclusive when it spans 0 but leaves the margin,
-    does not agree when it excludes 0. ``"negative"``/``"positive"``: agrees when the interval lies on that side
-    of 0, does not when it lies on the other, inconclusive when it spans 0."""
+def _sign_verdict(row, expected: str) -> tuple[str, str]:
+    """The verdict on a correlation's sign and its reason ("" when none is needed). ``expected`` ``"none"`` (no
+    correlation): agrees only when the whole interval lies inside the equivalence margin (-:data:`NO_CORRELATION`,
+    :data:`NO_CORRELATION`), inconclusive when it spans 0 but leaves the margin, does not agree when it excludes 0.
+    ``"negative"``/``"positive"``: agrees when the interval lies on that side of 0, does not when it lies on the
+    other, inconclusive when it spans 0."""
     low, high = row["ci_low"], row["ci_high"]
     if math.isnan(low):
-        return "inconclusive (no interval)"
+        return "inconclusive", "no interval"
     spans = low <= 0.0 <= high
     if expected == "none":
         if -NO_CORRELATION < low and high < NO_CORRELATION:
-            return f"agrees (the interval lies inside ±{NO_CORRELATION:g}, the equivalence margin)"
+            return "agrees", f"the interval lies inside ±{NO_CORRELATION:g}, the equivalence margin"
         if spans:
-            return f"inconclusive (the interval spans 0 but leaves the equivalence margin ±{NO_CORRELATION:g})"
-        return "does not agree (the interval excludes 0)"
+            return "inconclusive", f"the interval spans 0 but leaves the equivalence margin ±{NO_CORRELATION:g}"
+        return "does not agree", "the interval excludes 0"
     if spans:
-        return "inconclusive (the interval spans 0)"
+        return "inconclusive", "the interval spans 0"
     agrees = high < 0 if expected == "negative" else low > 0
-    return "agrees" if agrees else "does not agree (the opposite sign)"
+    return ("agrees", "") if agrees else ("does not agree", "the opposite sign")
 
 
 def _judged(key: str, verdict: str, censored: float) -> str:
@@ -707,10 +708,11 @@ def agreement(cells: pd.DataFrame, metric: str | None = None, *, sweep: dict | N
                              f"no forecaster has a median {metric} {where} {threshold:g} Lyapunov time(s).")
                 continue
             note = _caveats(cells, metric, row["n"], row["censored"], settings)
-            verdict = _sign_verdict(row, want)
+            verdict, reason = _sign_verdict(row, want)
             if regime == "long" and LARGE not in {class_of(name) for name in row["forecasters"].split(", ")}:
-                verdict = (f"inconclusive (no {LARGE} forecaster reaches this regime here, and the study's claim is "
-                           f"about those; {verdict.split(' (')[0]} for the forecasters that do)")
+                verdict, reason = "inconclusive", (f"no {LARGE} forecaster reaches this regime here, and the study's "
+                                                   f"claim is about those; {verdict} for the forecasters that do")
+            verdict = f"{verdict} ({reason})" if reason else verdict
             lines.append(f"- **{label}** (forecasters with median {metric} {where} {threshold:g} Lyapunov time(s): "
                          f"{row['forecasters']}). The study: {claim['claim']} [{claim['source']}]. Here "
                          f"{_ci_text(row)} between the regime's per-system median {metric} and λ_max: "
