@@ -18,7 +18,7 @@ from chaosbench.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 TASK = {"n_test": 2, "horizon": 100, "n_train": 500, "quiet": True, "workers": 1}
 SHIPPED = sorted(path.parent for folder in ("examples", "reference")
-                 for path in (ROOT / "results" / folder).glob("*/manifest.json"))
+                 for path in (ROOT / "results" / folder).glob("**/manifest.json"))
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +156,7 @@ def test_check_run_finds_what_disagrees_with_the_manifest(shipped, tmp_path):
 
 def test_shipped_runs_agree_with_their_manifests():
     assert ROOT / "results" / "examples" / "lorenz-standard" in SHIPPED
+    assert ROOT / "results" / "reference" / "learning-rate-probe" / "x1" in SHIPPED  # nested runs too
     for path in SHIPPED:
         assert chaosbench.load_results(path).shipped, path
         assert check_run(path) == [], path
