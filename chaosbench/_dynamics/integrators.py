@@ -130,18 +130,116 @@ def _fixed_rk(f, A, b, c, t0, u0, p, h, n_skip, substeps, n, bound):
     return OK, out, t, u, steps
 
 
-def _adaptive_dopri5(f, t0, u0, p, t_first, dt, n, rtol, atol, bound, max_steps):
-    """Dormand-Prince 5(4) with step-size control and 4th-order dense output at ``t_first + k*dt``."""
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _resized(h, err_norm, exponent):
+    """The next step size after a step with scaled error ``err_norm`` (Hairer, Nørsett & Wanner 1993, Sec. II.4):
+    shrunk 5× after a non-finite error, else by a safety factor 0.9 times ``err_norm ** -exponent`` otherwise,
+    within 0.2× to 10×."""
+    if not np.isfinite(err_norm):
+        return h * 0.2
+    if err_norm > 1.0:
+        return h * max(0.2, 0.9 * err_norm ** -exponent)
+    return h * (10.0 if err_norm == 0.0 else min(10.0, 0.9 * err_norm ** -exponent))
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _dopri5_step(f, t, u, h, p, K, tmp, u_new, err, rtol, atol):
+    """One Dormand-Prince 5(4) step into ``u_new`` (stage 7, the next step's first, in ``K[6]``); its scaled
+    error."""
+    _stages(f, t, u, h, p, _DP5_A, _DP5_C, K, 1, 6, tmp)
+    _combine(u, h, _DP5_A[6], K, 6, u_new)
+    f(t + h, u_new, p, K[6])
+    for j in range(u.size):
+        acc = 0.0
+        for s in range(7):
+            acc += _DP5_E[s] * K[s, j]
+        err[j] = h * acc
+    return _rms(err, u, u_new, rtol, atol)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _dopri5_dense(u, h, K, theta, out, k):
+    """The 4th-order continuous extension at ``t + theta * h`` into row ``k`` of ``out``."""
+    for j in range(u.size):
+        acc = 0.0
+        power = 1.0
+        for q in range(4):
+            power *= theta
+            qj = 0.0
+            for s in range(7):
+                qj += K[s, j] * _DP5_P[s, q]
+            acc += qj * power
+        out[k, j] = u[j] + h * acc
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _dop853_step(f, t, u, h, p, K, tmp, u_new, rtol, atol):
+    """One DOP853 step into ``u_new`` (stage 13, the next step's first, in ``K[12]``); its scaled error from the
+    5th- and 3rd-order estimates."""
+    _stages(f, t, u, h, p, _D8_A, _D8_C, K, 1, 12, tmp)
+    _combine(u, h, _D8_B, K, 12, u_new)
+    f(t + h, u_new, p, K[12])
+    e5 = 0.0
+    e3 = 0.0
+    for j in range(u.size):
+        a5 = 0.0
+        a3 = 0.0
+        for s in range(13):
+            a5 += _D8_E5[s] * K[s, j]
+            a3 += _D8_E3[s] * K[s, j]
+        sc = atol + rtol * max(abs(u[j]), abs(u_new[j]))
+        e5 += (a5 / sc) ** 2
+        e3 += (a3 / sc) ** 2
+    if e5 == 0.0 and e3 == 0.0:
+        return 0.0
+    return abs(h) * e5 / np.sqrt((e5 + 0.01 * e3) * u.size)
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _dop853_dense_coefficients(f, t, u, u_new, h, p, K, F, tmp):
+    """The three extra stages and the coefficients ``F`` of the 7th-order continuous extension of a step."""
+    _stages(f, t, u, h, p, _D8_A, _D8_C, K, 13, 16, tmp)
+    for j in range(u.size):
+        delta = u_new[j] - u[j]
+        F[0, j] = delta
+        F[1, j] = h * K[0, j] - delta
+        F[2, j] = 2.0 * delta - h * (K[12, j] + K[0, j])
+        for r in range(4):
+            acc = 0.0
+            for s in range(16):
+                acc += _D8_D[r, s] * K[s, j]
+            F[3 + r, j] = h * acc
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _dop853_dense(u, F, theta, out, k):
+    """The 7th-order continuous extension at ``t + theta * h`` into row ``k`` of ``out``."""
+    for j in range(u.size):
+        y = 0.0
+        for i in range(7):
+            y += F[6 - i, j]
+            y *= theta if i % 2 == 0 else 1.0 - theta
+        out[k, j] = u[j] + y
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _adaptive(f, t0, u0, p, t_first, dt, n, rtol, atol, bound, max_steps, eighth_order):
+    """An embedded Runge-Kutta pair with step-size control and dense output at ``t_first + k*dt``: Dormand-Prince
+    5(4) with 4th-order dense output, or DOP853 with its 5th/3rd-order error estimate and 7th-order dense output
+    (``eighth_order``)."""
     d = u0.size
+    last = 12 if eighth_order else 6  # the stage that is the next step's first
+    exponent = 0.125 if eighth_order else 0.2  # 1 / (order + 1) of the step-size controller
     out = np.empty((n, d))
-    K = np.empty((7, d))
+    K = np.empty((16 if eighth_order else 7, d))
+    F = np.empty((7, d))
     tmp = np.empty(d)
     u = u0.copy()
     u_new = np.empty(d)
     err = np.empty(d)
     t = t0
     f(t, u, p, K[0])
-    h = _initial_step(f, t, u, K[0], p, 4, rtol, atol, tmp, err)
+    h = _initial_step(f, t, u, K[0], p, 7 if eighth_order else 4, rtol, atol, tmp, err)
     k = 0
     while k < n and t_first + k * dt <= t:
         out[k] = u
@@ -152,124 +250,42 @@ def _adaptive_dopri5(f, t0, u0, p, t_first, dt, n, rtol, atol, bound, max_steps)
             return TOO_MANY_STEPS, out, t, u, steps
         if h < 1e-14 * max(abs(t), 1.0):
             return STEP_COLLAPSE, out, t, u, steps
-        _stages(f, t, u, h, p, _DP5_A, _DP5_C, K, 1, 6, tmp)
-        _combine(u, h, _DP5_A[6], K, 6, u_new)
-        f(t + h, u_new, p, K[6])
-        for j in range(d):
-            acc = 0.0
-            for s in range(7):
-                acc += _DP5_E[s] * K[s, j]
-            err[j] = h * acc
-        err_norm = _rms(err, u, u_new, rtol, atol)
-        if not np.isfinite(err_norm):
-            h *= 0.2
-            continue
-        if err_norm > 1.0:
-            h *= max(0.2, 0.9 * err_norm ** -0.2)
+        if eighth_order:
+            err_norm = _dop853_step(f, t, u, h, p, K, tmp, u_new, rtol, atol)
+        else:
+            err_norm = _dopri5_step(f, t, u, h, p, K, tmp, u_new, err, rtol, atol)
+        if not err_norm <= 1.0:  # rejected, or not finite
+            h = _resized(h, err_norm, exponent)
             continue
         steps += 1
         status = _check(u_new, bound)
         if status != OK:
             return status, out, t + h, u_new, steps
-        while k < n and t_first + k * dt <= t + h:
-            theta = (t_first + k * dt - t) / h
-            for j in range(d):
-                acc = 0.0
-                power = 1.0
-                for q in range(4):
-                    power *= theta
-                    qj = 0.0
-                    for s in range(7):
-                        qj += K[s, j] * _DP5_P[s, q]
-                    acc += qj * power
-                out[k, j] = u[j] + h * acc
-            k += 1
+        if eighth_order:
+            if k < n and t_first + k * dt <= t + h:
+                _dop853_dense_coefficients(f, t, u, u_new, h, p, K, F, tmp)
+            while k < n and t_first + k * dt <= t + h:
+                _dop853_dense(u, F, (t_first + k * dt - t) / h, out, k)
+                k += 1
+        else:
+            while k < n and t_first + k * dt <= t + h:
+                _dopri5_dense(u, h, K, (t_first + k * dt - t) / h, out, k)
+                k += 1
         t += h
         u[:] = u_new
-        K[0] = K[6]
-        factor = 10.0 if err_norm == 0.0 else min(10.0, 0.9 * err_norm ** -0.2)
-        h *= factor
+        K[0] = K[last]
+        h = _resized(h, err_norm, exponent)
     return OK, out, t, u, steps
+
+
+def _adaptive_dopri5(f, t0, u0, p, t_first, dt, n, rtol, atol, bound, max_steps):
+    """Dormand-Prince 5(4) with step-size control and 4th-order dense output at ``t_first + k*dt``."""
+    return _adaptive(f, t0, u0, p, t_first, dt, n, rtol, atol, bound, max_steps, False)
 
 
 def _adaptive_dop853(f, t0, u0, p, t_first, dt, n, rtol, atol, bound, max_steps):
     """DOP853 with its 5th/3rd-order error estimate, step-size control and 7th-order dense output."""
-    d = u0.size
-    out = np.empty((n, d))
-    K = np.empty((16, d))
-    F = np.empty((7, d))
-    tmp = np.empty(d)
-    u = u0.copy()
-    u_new = np.empty(d)
-    err5 = np.empty(d)
-    t = t0
-    f(t, u, p, K[0])
-    h = _initial_step(f, t, u, K[0], p, 7, rtol, atol, tmp, err5)
-    k = 0
-    while k < n and t_first + k * dt <= t:
-        out[k] = u
-        k += 1
-    steps = 0
-    while k < n:
-        if steps >= max_steps:
-            return TOO_MANY_STEPS, out, t, u, steps
-        if h < 1e-14 * max(abs(t), 1.0):
-            return STEP_COLLAPSE, out, t, u, steps
-        _stages(f, t, u, h, p, _D8_A, _D8_C, K, 1, 12, tmp)
-        _combine(u, h, _D8_B, K, 12, u_new)
-        f(t + h, u_new, p, K[12])
-        e5 = 0.0
-        e3 = 0.0
-        for j in range(d):
-            a5 = 0.0
-            a3 = 0.0
-            for s in range(13):
-                a5 += _D8_E5[s] * K[s, j]
-                a3 += _D8_E3[s] * K[s, j]
-            sc = atol + rtol * max(abs(u[j]), abs(u_new[j]))
-            e5 += (a5 / sc) ** 2
-            e3 += (a3 / sc) ** 2
-        if e5 == 0.0 and e3 == 0.0:
-            err_norm = 0.0
-        else:
-            err_norm = abs(h) * e5 / np.sqrt((e5 + 0.01 * e3) * d)
-        if not np.isfinite(err_norm):
-            h *= 0.2
-            continue
-        if err_norm > 1.0:
-            h *= max(0.2, 0.9 * err_norm ** -0.125)
-            continue
-        steps += 1
-        status = _check(u_new, bound)
-        if status != OK:
-            return status, out, t + h, u_new, steps
-        if k < n and t_first + k * dt <= t + h:
-            _stages(f, t, u, h, p, _D8_A, _D8_C, K, 13, 16, tmp)
-            for j in range(d):
-                delta = u_new[j] - u[j]
-                F[0, j] = delta
-                F[1, j] = h * K[0, j] - delta
-                F[2, j] = 2.0 * delta - h * (K[12, j] + K[0, j])
-                for r in range(4):
-                    acc = 0.0
-                    for s in range(16):
-                        acc += _D8_D[r, s] * K[s, j]
-                    F[3 + r, j] = h * acc
-            while k < n and t_first + k * dt <= t + h:
-                theta = (t_first + k * dt - t) / h
-                for j in range(d):
-                    y = 0.0
-                    for i in range(7):
-                        y += F[6 - i, j]
-                        y *= theta if i % 2 == 0 else 1.0 - theta
-                    out[k, j] = u[j] + y
-                k += 1
-        t += h
-        u[:] = u_new
-        K[0] = K[12]
-        factor = 10.0 if err_norm == 0.0 else min(10.0, 0.9 * err_norm ** -0.125)
-        h *= factor
-    return OK, out, t, u, steps
+    return _adaptive(f, t0, u0, p, t_first, dt, n, rtol, atol, bound, max_steps, True)
 
 
 def _benettin(f, jac, t0, u0, p, h, n_transient, n_steps, k, renorm_every, bound):
