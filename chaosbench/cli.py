@@ -347,8 +347,8 @@ def _parse_forecaster_params(pairs) -> dict:
 @click.option("--device", help="Torch device of every neural forecaster that can use a GPU: cpu (their default: the "
               "same numbers on every machine), auto (a GPU if one is available), cuda, cuda:N or mps. A setting of "
               "the run, stored as the device it resolves to here, or as given for a Dask run, whose workers resolve "
-              "it (a GPU's numbers differ from the CPU's); --set NAME.device=... wins for one forecaster (stored resolved "
-              "in the same way).")
+              "it (a GPU's numbers differ from the CPU's); --set NAME.device=... wins for one neural forecaster "
+              "(stored resolved in the same way).")
 @click.option("--out", help="Results directory (default results/run-DATE-TIME).")
 @click.option("--workers", type=int, help="Parallel cells (default: the number of cores).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), help="local process pool (default) or dask.")

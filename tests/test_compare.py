@@ -240,4 +240,5 @@ def test_compare_notes_name_what_differs_besides_the_task(runs, shipped):
     assert notes[0] == "cells kept (on the systems, seeds and noise levels all runs hold): 2 of 4 in A, 2 of 2 in B"
     assert notes[1:] == [f"metrics left out (computed by only some runs): {first.metrics[0]} (A)",
                          "linear: alpha 0.5 in A, 2.0 in B; fit_intercept default in A, False in B",
-                         "git commits differ: abc (with uncommitted changes to chaosbench/) in A, unknown in B"]
+                         "git commits differ: abc in A, unknown in B",
+                         "made with uncommitted changes to the source (their commit alone does not reproduce them): A"]

@@ -425,7 +425,8 @@ def _validate(m: dict) -> RunConfig:
         except InvalidParameterError as exc:
             raise ConfigError(f"forecaster {name!r}: {exc}") from None
         if executor == "local" and "device" in values and hasattr(forecaster_class(name), "supports_gpu"):
-            # stored as the device it trained on, like the run's --device; a Dask run's workers resolve their own
+            # a neural forecaster's device is stored as the one it trains on, like the run's --device (a Dask run's
+            # workers resolve their own)
             values["device"] = resolve_device(values["device"], forecaster_class(name).supports_gpu)
     metrics = _names(m.get("metrics", DEFAULT_METRICS), "metrics")
     for name in metrics:

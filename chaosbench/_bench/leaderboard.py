@@ -33,7 +33,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from .._core.provenance import commit_text
 from .._forecasting.metrics import get_metric
 from ..exceptions import ConfigError, ResultsStoreError
 from .config import TASK_DEFAULTS
@@ -281,8 +280,12 @@ def compare_notes(runs: dict) -> list[str]:
             notes.append(f"{name}: " + "; ".join(
                 f"{key} " + ", ".join(f"{own[label].get(key, 'default')} in {label}" for label in labels)
                 for key in keys))
-    commits = {label: commit_text(results.manifest) for label, results in runs.items()}
+    commits = {label: results.manifest.get("git_commit") for label, results in runs.items()}
     if len(set(commits.values())) > 1:
         notes.append("git commits differ: " + ", ".join(f"{commit or 'unknown'} in {label}"
                                                         for label, commit in commits.items()))
+    dirty = [label for label, results in runs.items() if results.manifest.get("uncommitted_changes")]
+    if dirty:
+        notes.append(f"made with uncommitted changes to the source (their commit alone does not reproduce them): "
+                     f"{', '.join(dirty)}")
     return notes

@@ -168,6 +168,13 @@ def check_run(path) -> list[str]:
     return problems
 
 
+def _uncommitted_changes(manifest: dict, resumed: bool) -> bool | None:
+    """Whether the code now has uncommitted changes, or (on resuming) had them when earlier cells were made: once
+    marked, a run stays marked."""
+    now = uncommitted_source_changes()
+    return True if resumed and manifest.get("uncommitted_changes") else now
+
+
 def _package_versions() -> dict:
     out = {"python": platform.python_version()}
     for name in ("chaosbench", "numpy", "scipy", "numba", "pandas", "statsmodels", "torch", "distributed",
@@ -298,7 +305,7 @@ def _execute(config: RunConfig, force: bool, retry_failed: bool) -> Results:
         store.update_manifest(settings=config.settings(), settings_hash=config.settings_hash(),
                               plugins=list(config.plugins), plugin_sources=sources,
                               cell_timeout=config.cell_timeout, versions=_package_versions(), git_commit=git_commit(),
-                              uncommitted_changes=uncommitted_source_changes(),
+                              uncommitted_changes=_uncommitted_changes(manifest, bool(finished)),
                               host=socket.gethostname(), started_at=manifest.get("started_at") or now,
                               resumed_at=now if finished else None,
                               executor=config.executor, workers=config.workers, finished_at=None,

@@ -133,7 +133,7 @@ def _fixed_rk(f, A, b, c, t0, u0, p, h, n_skip, substeps, n, bound):
 @numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _resized(h, err_norm, exponent):
     """The next step size after a step with scaled error ``err_norm`` (Hairer, Nørsett & Wanner 1993, Sec. II.4):
-    shrunk 5× after a non-finite error, otherwise by a safety factor 0.9 times ``err_norm ** -exponent``,
+    shrunk 5× after a non-finite error, otherwise scaled by a safety factor 0.9 times ``err_norm ** -exponent``,
     within 0.2× to 10×."""
     if not np.isfinite(err_norm):
         return h * 0.2
