@@ -235,10 +235,12 @@ def test_compare_notes_name_what_differs_besides_the_task(runs, shipped):
     second.manifest["settings"]["forecaster_params"] |= {"linear": {"alpha": 2.0, "fit_intercept": False}}
     first.manifest["git_commit"], second.manifest["git_commit"] = "abc", None
     first.manifest["uncommitted_changes"], second.manifest["uncommitted_changes"] = True, None
+    first.manifest["earlier_git_commits"], second.manifest["earlier_git_commits"] = [], ["def"]
     second.metrics = second.metrics[1:]
     notes = compare_notes({"A": first, "B": second})
     assert notes[0] == "cells kept (on the systems, seeds and noise levels all runs hold): 2 of 4 in A, 2 of 2 in B"
     assert notes[1:] == [f"metrics left out (computed by only some runs): {first.metrics[0]} (A)",
                          "linear: alpha 0.5 in A, 2.0 in B; fit_intercept default in A, False in B",
                          "git commits differ: abc in A, unknown in B",
-                         "made with uncommitted changes to the source (their commit alone does not reproduce them): A"]
+                         "made with uncommitted changes to the source (their commit alone does not reproduce them): A",
+                         "resumed at another commit (some cells were made at earlier ones): B"]

@@ -288,4 +288,7 @@ def compare_notes(runs: dict) -> list[str]:
     if dirty:
         notes.append(f"made with uncommitted changes to the source (their commit alone does not reproduce them): "
                      f"{', '.join(dirty)}")
+    mixed = [label for label, results in runs.items() if results.manifest.get("earlier_git_commits")]
+    if mixed:
+        notes.append(f"resumed at another commit (some cells were made at earlier ones): {', '.join(mixed)}")
     return notes

@@ -168,11 +168,17 @@ def check_run(path) -> list[str]:
     return problems
 
 
-def _uncommitted_changes(manifest: dict, resumed: bool) -> bool | None:
-    """Whether the code now has uncommitted changes, or (on resuming) had them when earlier cells were made: once
-    marked, a run stays marked."""
-    now = uncommitted_source_changes()
-    return True if resumed and manifest.get("uncommitted_changes") else now
+def _code_provenance(manifest: dict, resumed: bool) -> dict:
+    """The code's git commit and whether it had uncommitted changes, for the manifest; on resuming, combined with
+    the sessions that made the earlier cells: ``earlier_git_commits`` lists their other commits, and
+    ``uncommitted_changes`` is True if any session had such changes, else None if any could not tell, else False."""
+    commit, dirty = git_commit(), uncommitted_source_changes()
+    if not resumed:
+        return {"git_commit": commit, "uncommitted_changes": dirty, "earlier_git_commits": []}
+    earlier = [c for c in (*manifest.get("earlier_git_commits", ()), manifest.get("git_commit")) if c != commit]
+    flags = (manifest.get("uncommitted_changes"), dirty)
+    return {"git_commit": commit, "uncommitted_changes": True if True in flags else None if None in flags else False,
+            "earlier_git_commits": list(dict.fromkeys(earlier))}
 
 
 def _package_versions() -> dict:
@@ -304,8 +310,8 @@ def _execute(config: RunConfig, force: bool, retry_failed: bool) -> Results:
         now = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         store.update_manifest(settings=config.settings(), settings_hash=config.settings_hash(),
                               plugins=list(config.plugins), plugin_sources=sources,
-                              cell_timeout=config.cell_timeout, versions=_package_versions(), git_commit=git_commit(),
-                              uncommitted_changes=_uncommitted_changes(manifest, bool(finished)),
+                              cell_timeout=config.cell_timeout, versions=_package_versions(),
+                              **_code_provenance(manifest, bool(finished)),
                               host=socket.gethostname(), started_at=manifest.get("started_at") or now,
                               resumed_at=now if finished else None,
                               executor=config.executor, workers=config.workers, finished_at=None,

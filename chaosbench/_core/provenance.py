@@ -47,8 +47,9 @@ def git_commit() -> str | None:
 
 def uncommitted_source_changes() -> bool | None:
     """Whether the code of :data:`SOURCE_PACKAGES` differs from the checked-out commit: edited files, or new ones
-    git does not ignore (None: not a git checkout). Results made then are not reproducible from :func:`git_commit`
-    alone, so run manifests record it."""
+    git does not ignore (None: not a git checkout, or git cannot tell, e.g. for a package outside the engine's
+    repository). Results made then are not reproducible from :func:`git_commit` alone, so run manifests record
+    it."""
     engine = _tracked_engine()
     if engine is None:
         return None
@@ -58,9 +59,12 @@ def uncommitted_source_changes() -> bool | None:
 
 
 def commit_text(manifest: dict) -> str | None:
-    """A run manifest's git commit, marked when the code had uncommitted changes (the commit alone does not then
-    reproduce the run)."""
+    """A run manifest's git commit, marked when the code had uncommitted changes and followed by the commits of
+    earlier sessions of a resumed run (the commit alone does not then reproduce the run)."""
     commit = manifest.get("git_commit")
-    if commit and manifest.get("uncommitted_changes"):
-        return f"{commit} (with uncommitted changes to the source)"
-    return commit
+    if not commit:
+        return commit
+    notes = ["with uncommitted changes to the source"] if manifest.get("uncommitted_changes") else []
+    if manifest.get("earlier_git_commits"):
+        notes.append(f"earlier cells at {', '.join(manifest['earlier_git_commits'])}")
+    return f"{commit} ({'; '.join(notes)})" if notes else commit
