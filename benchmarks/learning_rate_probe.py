@@ -25,8 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chaosbench._bench.config import neural_budget, scaled_learning_rate
-from chaosbench._forecasting.forecaster import forecaster_class
+from chaosbench._bench.config import STANDARD_LEARNING_RATES, scaled_learning_rate
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = ROOT / "results" / "reference" / "learning-rate-probe"
@@ -86,10 +85,8 @@ def main(argv=None) -> None:
     table = scores.pivot(index="forecaster", columns="multiple", values="median").round(2)
     print(table.to_string())
     chosen = choose_multiples(scores, args.margin)
-    current = {name: neural_budget("standard", name).get("learning_rate", forecaster_class(name)().learning_rate)
-               / forecaster_class(name)().learning_rate for name in chosen}
     for name, multiple in chosen.items():
-        print(f"{name}: {multiple:g}x (the standard preset: {current[name]:.3g}x)")
+        print(f"{name}: {multiple:g}x (the standard preset: {STANDARD_LEARNING_RATES.get(name, 1.0):g}x)")
 
 
 if __name__ == "__main__":
